@@ -1,0 +1,158 @@
+"""The figure catalogue: one definition of every input figure and computed indicator.
+
+The catalogue lives in ``catalogue/figures.yaml`` inside the package. It drives validation
+(units and checks), the tables and charts (labels) and the report text (section names).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+
+Language = Literal["id", "en"]
+LANGUAGES: tuple[Language, ...] = ("id", "en")
+FIGURE_KINDS = ("stock", "flow", "target", "rate")
+SECTIONS = ("participation", "facilities", "finance")
+
+
+class CatalogueError(ValueError):
+    """The catalogue YAML is inconsistent (a programming error, caught by the tests)."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit of measure with its labels and whether values must be whole numbers."""
+
+    code: str
+    label: dict[str, str]
+    integer: bool
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One input figure as defined in the catalogue."""
+
+    code: str
+    label: dict[str, str]
+    unit: str
+    kind: str
+    section: str
+    parts: tuple[str, ...] = ()
+    checks: tuple[str, ...] = ()
+    reported_indicator: str | None = None
+    dimensions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def may_be_negative(self) -> bool:
+        """Whether a negative value is legitimate (changes, surpluses, yields)."""
+        return "may_be_negative" in self.checks
+
+
+@dataclass(frozen=True)
+class IndicatorDefinition:
+    """Labels, unit and display precision of one computed indicator."""
+
+    code: str
+    label: dict[str, str]
+    unit: str
+    decimals: int
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """All figures, indicators, units and sections of the report pack."""
+
+    units: dict[str, Unit]
+    sections: dict[str, dict[str, str]]
+    figures: dict[str, Figure]
+    indicators: dict[str, IndicatorDefinition]
+
+    def figure(self, code: str) -> Figure:
+        """Return the figure with this code, or raise ``KeyError`` naming it."""
+        try:
+            return self.figures[code]
+        except KeyError:
+            raise KeyError(f"unknown figure code {code!r}") from None
+
+    def indicator(self, code: str) -> IndicatorDefinition:
+        """Return the indicator definition with this code, or raise ``KeyError`` naming it."""
+        try:
+            return self.indicators[code]
+        except KeyError:
+            raise KeyError(f"unknown indicator code {code!r}") from None
+
+    def parent_of(self, code: str) -> str | None:
+        """Return the figure whose ``parts`` list ``code``, if any."""
+        for figure in self.figures.values():
+            if code in figure.parts:
+                return figure.code
+        return None
+
+
+def _parse_catalogue(document: dict) -> Catalogue:
+    units = {
+        code: Unit(code=code, label={"id": spec["id"], "en": spec["en"]}, integer=spec["integer"])
+        for code, spec in document["units"].items()
+    }
+    sections = document["sections"]
+    figures: dict[str, Figure] = {}
+    for spec in document["figures"]:
+        code = spec["code"]
+        if code in figures:
+            raise CatalogueError(f"figure {code!r} is defined twice")
+        figure = Figure(
+            code=code,
+            label=dict(spec["label"]),
+            unit=spec["unit"],
+            kind=spec["kind"],
+            section=spec["section"],
+            parts=tuple(spec.get("parts", ())),
+            checks=tuple(spec.get("checks", ())),
+            reported_indicator=spec.get("reported_indicator"),
+            dimensions=dict(spec.get("dimensions", {})),
+        )
+        if figure.unit not in units:
+            raise CatalogueError(f"figure {code!r} has unknown unit {figure.unit!r}")
+        if figure.kind not in FIGURE_KINDS:
+            raise CatalogueError(f"figure {code!r} has unknown kind {figure.kind!r}")
+        if figure.section not in sections:
+            raise CatalogueError(f"figure {code!r} has unknown section {figure.section!r}")
+        if set(figure.label) != set(LANGUAGES):
+            raise CatalogueError(f"figure {code!r} needs a label in each of {LANGUAGES}")
+        figures[code] = figure
+    for figure in figures.values():
+        for part in figure.parts:
+            if part not in figures:
+                raise CatalogueError(f"figure {figure.code!r} lists unknown part {part!r}")
+    indicators = {
+        code: IndicatorDefinition(
+            code=code, label=dict(spec["label"]), unit=spec["unit"], decimals=spec["decimals"]
+        )
+        for code, spec in document["indicators"].items()
+    }
+    for indicator in indicators.values():
+        if indicator.unit not in units:
+            raise CatalogueError(f"indicator {indicator.code!r} has unknown unit")
+    for figure in figures.values():
+        if figure.reported_indicator and figure.reported_indicator not in indicators:
+            raise CatalogueError(
+                f"figure {figure.code!r} reports unknown indicator {figure.reported_indicator!r}"
+            )
+    return Catalogue(units=units, sections=sections, figures=figures, indicators=indicators)
+
+
+@cache
+def load_catalogue() -> Catalogue:
+    """Load and check the catalogue shipped with the package (cached; it never changes).
+
+    Returns
+    -------
+    Catalogue
+        Units, sections, figures and indicator definitions.
+    """
+    text = resources.files("jkn_analysis").joinpath("catalogue/figures.yaml").read_text("utf-8")
+    return _parse_catalogue(yaml.safe_load(text))

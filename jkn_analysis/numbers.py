@@ -1,0 +1,189 @@
+"""Reading numbers as Indonesian spreadsheets hold them, and the one rounding rule.
+
+Indonesian writes ``96.701.058`` (dot for thousands), ``38,6`` (comma for decimals),
+``(28.148)`` for a negative and ``76,41%`` for a percentage. Spreadsheet cells may also hold
+real numbers. A text that could be read two ways is refused with both readings, never guessed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+# Scale words an analyst may write in the unit cell ("triliun rupiah", "juta jiwa").
+SCALE_WORDS: dict[str, int] = {
+    "ribu": 10**3,
+    "rb": 10**3,
+    "thousand": 10**3,
+    "juta": 10**6,
+    "jt": 10**6,
+    "million": 10**6,
+    "miliar": 10**9,
+    "milyar": 10**9,
+    "m": 10**9,
+    "billion": 10**9,
+    "triliun": 10**12,
+    "t": 10**12,
+    "trillion": 10**12,
+}
+
+_GROUPED_INTEGER = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_GROUPED_DECIMAL = re.compile(r"^\d{1,3}(\.\d{3})*,\d+$")
+_PLAIN_INTEGER = re.compile(r"^\d+$")
+_COMMA_DECIMAL = re.compile(r"^\d+,\d+$")
+_DOT_DECIMAL = re.compile(r"^\d+\.\d+$")
+
+
+class NumberFormatError(ValueError):
+    """A value cell cannot be read as exactly one number.
+
+    Attributes
+    ----------
+    found : str
+        The text as found in the cell.
+    readings : tuple of float
+        The possible readings when the text is ambiguous (empty when it is not a number).
+    """
+
+    def __init__(self, message: str, found: str, readings: tuple[float, ...] = ()):
+        super().__init__(message)
+        self.found = found
+        self.readings = readings
+
+
+@dataclass(frozen=True)
+class ParsedValue:
+    """A number read from a cell, and whether it carried a percent sign."""
+
+    value: float
+    percent_sign: bool = False
+
+
+def round_half_up(value: float, decimals: int = 0) -> Decimal:
+    """Round half away from zero, the rule used for every number the report prints.
+
+    The float is first converted through its shortest ``repr`` so that 76.405 rounds to 76.41
+    (binary floating point would store it as 76.40499…).
+
+    Parameters
+    ----------
+    value : float
+        The number to round.
+    decimals : int, default 0
+        Digits after the decimal separator.
+
+    Returns
+    -------
+    decimal.Decimal
+        The rounded value with exactly ``decimals`` digits.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is not finite.
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"cannot round {value!r}: not a finite number")
+    quantum = Decimal(1).scaleb(-decimals)
+    return Decimal(repr(value) if isinstance(value, float) else str(value)).quantize(
+        quantum, rounding=ROUND_HALF_UP
+    )
+
+
+def parse_scale(unit_cell: str | None) -> tuple[int, str]:
+    """Split a unit cell such as ``"triliun rupiah"`` into a multiplier and the rest.
+
+    Returns
+    -------
+    tuple of (int, str)
+        The multiplier (1 when no scale word is given) and the remaining unit text, lower case.
+    """
+    words = str(unit_cell or "").strip().lower().split()
+    if words and words[0] in SCALE_WORDS:
+        return SCALE_WORDS[words[0]], " ".join(words[1:])
+    return 1, " ".join(words)
+
+
+def parse_number(cell: object, *, integer_unit: bool = False, scaled: bool = False) -> ParsedValue:
+    """Read one value cell.
+
+    Parameters
+    ----------
+    cell : object
+        A number (from a spreadsheet) or text such as ``"96.701.058"``, ``"(28.148)"``,
+        ``"76,41%"`` or ``"38,6"``.
+    integer_unit : bool, default False
+        The figure counts whole things (persons, facilities): a reading with a fraction is
+        impossible, which settles ``"1.234"`` as one thousand two hundred and thirty-four.
+    scaled : bool, default False
+        The unit cell carries a scale word (``triliun``): fractions are then expected, so
+        ``"1.234"`` is ambiguous and refused.
+
+    Returns
+    -------
+    ParsedValue
+
+    Raises
+    ------
+    NumberFormatError
+        Empty, non-numeric, non-finite or ambiguous values.
+    """
+    if isinstance(cell, bool):
+        raise NumberFormatError(f"{cell!r} is not a number", str(cell))
+    if isinstance(cell, int | float):
+        if not math.isfinite(float(cell)):
+            raise NumberFormatError(f"{cell!r} is not a finite number", str(cell))
+        return ParsedValue(float(cell))
+    text = "" if cell is None else str(cell)
+    found = text
+    text = text.strip().replace("\u00a0", "").replace(" ", "")
+    if not text:
+        raise NumberFormatError("the value is empty", found)
+    negative = False
+    if text.startswith("(") and text.endswith(")"):
+        negative, text = True, text[1:-1]
+    percent_sign = text.endswith("%")
+    if percent_sign:
+        text = text[:-1]
+    if text[:1] in "-−":
+        if negative:
+            raise NumberFormatError(f"{found!r} is negative twice", found)
+        negative, text = True, text[1:]
+    if text.lower().startswith("rp"):
+        text = text[2:]
+    sign = -1.0 if negative else 1.0
+
+    def as_float(canonical: str) -> float:
+        try:
+            return sign * float(Decimal(canonical))
+        except InvalidOperation:  # pragma: no cover - patterns below only admit digits
+            raise NumberFormatError(f"{found!r} is not a number", found) from None
+
+    if _PLAIN_INTEGER.match(text):
+        return ParsedValue(as_float(text), percent_sign)
+    if _GROUPED_DECIMAL.match(text):
+        return ParsedValue(as_float(text.replace(".", "").replace(",", ".")), percent_sign)
+    if _COMMA_DECIMAL.match(text):
+        return ParsedValue(as_float(text.replace(",", ".")), percent_sign)
+    if _GROUPED_INTEGER.match(text):
+        thousands = as_float(text.replace(".", ""))
+        if text.count(".") == 1 and not integer_unit and (scaled or percent_sign):
+            decimal_reading = as_float(text)
+            raise NumberFormatError(
+                f"{found!r} can be read as {thousands:g} (dot for thousands) or as "
+                f"{decimal_reading:g} (dot for decimals); write it with a decimal comma, "
+                "such as 1,234, or without separators",
+                found,
+                (thousands, decimal_reading),
+            )
+        return ParsedValue(thousands, percent_sign)
+    if _DOT_DECIMAL.match(text):
+        # Not a valid thousands grouping (such as 38.6), so the dot can only be a decimal point.
+        if integer_unit:
+            raise NumberFormatError(
+                f"{found!r} has a fraction, but this figure counts whole units", found
+            )
+        return ParsedValue(as_float(text), percent_sign)
+    raise NumberFormatError(f"{found!r} is not a number", found)
