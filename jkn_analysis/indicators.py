@@ -1,0 +1,228 @@
+"""JKN performance indicators: one pure, documented function each.
+
+Every function takes plain numbers and returns a plain number (or a category). Units follow
+the catalogue: percentages are percent values (76.41, not 0.7641), money is in rupiah and counts
+are whole numbers. A zero or negative denominator raises `UndefinedIndicatorError` rather
+than returning a silently wrong value.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+# PP 53/2018, Pasal 37 ayat (1): DJS net assets are healthy when they cover between 1,5 and 6
+# months of estimated claims.
+CORRIDOR_FLOOR_MONTHS = 1.5
+CORRIDOR_CEILING_MONTHS = 6.0
+
+CorridorPosition = Literal["below", "within", "above"]
+
+
+class UndefinedIndicatorError(ZeroDivisionError):
+    """An indicator's denominator is zero or negative, so the indicator is undefined."""
+
+
+def _percent(numerator: float, denominator: float, *, denominator_name: str) -> float:
+    if denominator <= 0:
+        raise UndefinedIndicatorError(
+            f"{denominator_name} is {denominator!r}; the indicator needs a positive denominator"
+        )
+    return 100.0 * numerator / denominator
+
+
+def registered_coverage(registered: float, population: float) -> float:
+    """Registered coverage of the population (cakupan kepesertaan).
+
+    Formula: registered participants / population × 100. Unit: percent.
+
+    Parameters
+    ----------
+    registered : float
+        Numerator: participants registered with BPJS Kesehatan at the period end (terdaftar).
+    population : float
+        Denominator: population (Dukcapil), positive.
+    """
+    return _percent(registered, population, denominator_name="population")
+
+
+def active_share_of_population(active: float, population: float) -> float:
+    """Active participants as a share of the population (cakupan kepesertaan aktif).
+
+    Formula: active participants / population × 100. Unit: percent. This is the indicator
+    defined in the health-planning indicator sheet (seed 001) and the RPJMN 2025-2029.
+
+    Parameters
+    ----------
+    active : float
+        Numerator: participants with the right to benefits at the period end (aktif).
+    population : float
+        Denominator: population (Dukcapil), positive.
+    """
+    return _percent(active, population, denominator_name="population")
+
+
+def active_share_of_registered(active: float, registered: float) -> float:
+    """Active participants as a share of registered participants.
+
+    Formula: active participants / registered participants × 100. Unit: percent.
+
+    Parameters
+    ----------
+    active : float
+        Numerator: active participants at the period end.
+    registered : float
+        Denominator: registered participants at the period end, positive.
+    """
+    return _percent(active, registered, denominator_name="registered participants")
+
+
+def change(current: float, previous: float) -> float:
+    """Absolute change between two periods: current − previous, in the figures' unit."""
+    return current - previous
+
+
+def growth(current: float, previous: float) -> float:
+    """Relative growth between two periods.
+
+    Formula: (current − previous) / previous × 100. Unit: percent.
+
+    Parameters
+    ----------
+    current : float
+        Value in the period reported on.
+    previous : float
+        Value in the comparison period (previous December, or a year earlier), positive.
+    """
+    return _percent(current - previous, previous, denominator_name="the comparison value")
+
+
+def non_active_share_of_registered(non_active: float, registered: float) -> float:
+    """Non-active participants as a share of registered participants.
+
+    Formula: non-active participants (all reasons) / registered participants × 100.
+    Unit: percent.
+    """
+    return _percent(non_active, registered, denominator_name="registered participants")
+
+
+def ick_attainment(realised: float, target: float) -> float:
+    """Attainment of a DJSN performance target (Indikator Capaian Kinerja, ICK).
+
+    Formula: realised / target × 100. Unit: percent (100 = target met).
+
+    Parameters
+    ----------
+    realised : float
+        Numerator: the realised value (active participants of the segment).
+    target : float
+        Denominator: the ICK target for the year, positive.
+    """
+    return _percent(realised, target, denominator_name="the ICK target")
+
+
+def gap_to_target(actual: float, target: float) -> float:
+    """How far a level falls short of its target: target − actual (negative when exceeded).
+
+    Unit: the unit of the figures (facilities, or percentage points for rates).
+    """
+    return target - actual
+
+
+def referral_rate(referrals: float, fktp_visits: float) -> float:
+    """Referrals from primary care per 100 primary-care visits (rasio rujukan).
+
+    Formula: referrals / FKTP (RJTP) visits × 100, both year to date. Unit: percent.
+    A rising rate signals a weaker gatekeeper role of FKTP.
+    """
+    return _percent(referrals, fktp_visits, denominator_name="FKTP visits")
+
+
+def share_of_total(part: float, total: float) -> float:
+    """A part's share of its total (claims expense by service, investment by instrument).
+
+    Formula: part / total × 100. Unit: percent.
+    """
+    return _percent(part, total, denominator_name="the total")
+
+
+def premium_income_vs_annual_target(premium_income: float, annual_target: float) -> float:
+    """Year-to-date premium income against the full-year target.
+
+    Formula: premium income (year to date) / annual target × 100. Unit: percent.
+    """
+    return _percent(premium_income, annual_target, denominator_name="the annual target")
+
+
+def premium_income_vs_pro_rata_target(
+    premium_income: float, annual_target: float, months_elapsed: int
+) -> float:
+    """Year-to-date premium income against the target pro rata to the months elapsed.
+
+    Formula: premium income / (annual target × months elapsed / 12) × 100. Unit: percent
+    (100 = on track for the annual target).
+    """
+    if not 1 <= months_elapsed <= 12:
+        raise ValueError(f"months elapsed must lie between 1 and 12, got {months_elapsed}")
+    return _percent(
+        premium_income, annual_target * months_elapsed / 12, denominator_name="the annual target"
+    )
+
+
+def claim_ratio(claims_expense: float, premium_income: float) -> float:
+    """Claim ratio (rasio klaim) of the DJS Kesehatan.
+
+    Formula: claims expense (beban jaminan kesehatan) / premium income (pendapatan iuran)
+    × 100, both year to date. Unit: percent; above 100 the premiums do not cover the claims.
+    """
+    return _percent(claims_expense, premium_income, denominator_name="premium income")
+
+
+def djs_surplus(revenue: float, expenses: float) -> float:
+    """Surplus (positive) or deficit (negative) of the DJS Kesehatan: revenue − expenses.
+
+    Both year to date, in rupiah.
+    """
+    return revenue - expenses
+
+
+def months_of_claims_covered(net_assets: float, claims_expense: float, months_elapsed: int) -> float:
+    """Months of claims covered by the DJS net assets (ketahanan dana).
+
+    Formula: net assets / (claims expense year to date / months elapsed). Unit: months.
+    Reproduces the published 5,15 (2021) and 5,98 (2022).
+
+    Parameters
+    ----------
+    net_assets : float
+        DJS net assets (aset neto) at the period end, rupiah.
+    claims_expense : float
+        Claims expense from 1 January to the period end, rupiah, positive.
+    months_elapsed : int
+        Months from 1 January to the period end (3, 6, 9 or 12).
+    """
+    if not 1 <= months_elapsed <= 12:
+        raise ValueError(f"months elapsed must lie between 1 and 12, got {months_elapsed}")
+    if claims_expense <= 0:
+        raise UndefinedIndicatorError(
+            f"claims expense is {claims_expense!r}; months covered need positive claims"
+        )
+    return net_assets / (claims_expense / months_elapsed)
+
+
+def corridor_position(
+    months: float,
+    floor: float = CORRIDOR_FLOOR_MONTHS,
+    ceiling: float = CORRIDOR_CEILING_MONTHS,
+) -> CorridorPosition:
+    """Where months covered sit in the PP 53/2018 corridor of 1,5 to 6 months.
+
+    Returns ``"below"`` (under the floor: unhealthy), ``"within"`` (healthy, bounds included)
+    or ``"above"`` (more than six months: funds idle).
+    """
+    if floor > ceiling:
+        raise ValueError(f"corridor floor {floor} lies above its ceiling {ceiling}")
+    if months < floor:
+        return "below"
+    if months > ceiling:
+        return "above"
+    return "within"
