@@ -1,0 +1,211 @@
+"""Build a period's report: run the notebook with papermill, export HTML, render the PDF.
+
+One orchestrator: check the data, execute ``notebooks/quarterly_report.ipynb`` once per
+language, turn each executed notebook into a self-contained HTML page (nbconvert, with the
+report template: no code, no prompts) and that same HTML into an A4 PDF (WeasyPrint). All of it
+is written to a temporary folder next to the target and moved into ``reports/<QUARTER>/``
+only when every step succeeded, so a failed build never touches the previous report.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from jkn_analysis import __version__
+from jkn_analysis.catalogue import LANGUAGES
+from jkn_analysis.loading import load_figures
+from jkn_analysis.periods import Quarter
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = PROJECT_ROOT / "notebooks" / "quarterly_report.ipynb"
+REPORT_STEM = "laporan-kinerja-jkn"
+
+
+class BuildError(RuntimeError):
+    """A build step failed; ``step`` names it and the message gives the one-line cause."""
+
+    def __init__(self, step: str, cause: str):
+        super().__init__(f"{step}: {cause}")
+        self.step = step
+        self.cause = cause
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What one period's build wrote."""
+
+    quarter: Quarter
+    folder: Path
+    files: tuple[Path, ...]
+
+
+def report_paths(folder: Path, quarter: Quarter, language: str) -> dict[str, Path]:
+    """Names of the files a build writes for one language."""
+    stem = f"{REPORT_STEM}-{quarter}.{language}"
+    return {
+        "notebook": folder / f"{stem}.ipynb",
+        "html": folder / f"{stem}.html",
+        "pdf": folder / f"{stem}.pdf",
+    }
+
+
+def export_html(notebook_path: Path, quarter: Quarter, language: str) -> str:
+    """Turn an executed notebook into the report page: HTML outputs only, styles inline."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    from jkn_analysis.report import load_text
+
+    text = load_text()
+    templates = resources.files("jkn_analysis").joinpath("templates")
+    exporter = HTMLExporter(
+        template_name="jkn_report",
+        extra_template_basedirs=[str(templates / "nbconvert")],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    notebook = nbformat.read(notebook_path, as_version=4)
+    css = templates.joinpath("report.css").read_text("utf-8")
+    body, _ = exporter.from_notebook_node(
+        notebook,
+        resources={
+            "jkn": {
+                "language": language,
+                "title": f"{text['report_title'][language]} {quarter.title(language)}",
+                "css": css,
+                "version": __version__,
+                "page_word": text["page"][language],
+                "of_word": text["of"][language],
+            }
+        },
+    )
+    return body
+
+
+def render_pdf(html: str, target: Path) -> None:
+    """Render the report HTML to an A4 PDF with WeasyPrint (print stylesheet, outline)."""
+    from weasyprint import HTML
+
+    HTML(string=html, base_url=str(target.parent)).write_pdf(target)
+
+
+def _execute_notebook(quarter: Quarter, language: str, data_dir: Path, folder: Path) -> Path:
+    import papermill
+
+    path = report_paths(folder, quarter, language)["notebook"]
+    papermill.execute_notebook(
+        str(NOTEBOOK),
+        str(path),
+        parameters={
+            "quarter": str(quarter),
+            "language": language,
+            "data_dir": str(data_dir.resolve()),
+            "output_dir": str(folder.resolve()),
+        },
+        cwd=str(NOTEBOOK.parent),
+        kernel_name="python3",
+        progress_bar=False,
+        log_output=False,
+    )
+    return path
+
+
+def _one_line(error: BaseException) -> str:
+    """The cause of a failure in one line (papermill errors carry the kernel's exception)."""
+    name = getattr(error, "ename", None) or type(error).__name__
+    value = getattr(error, "evalue", None) or str(error)
+    first = value.strip().splitlines()[0] if value.strip() else ""
+    return f"{name}: {first}" if first else name
+
+
+def _replace_folder(source: Path, target: Path) -> None:
+    """Move a finished build into place; the old report is removed only after the move."""
+    backup = None
+    if target.exists():
+        backup = target.with_name(f".{target.name}.old-{os.getpid()}")
+        target.rename(backup)
+    try:
+        source.rename(target)
+    except OSError:
+        if backup is not None:
+            backup.rename(target)
+        raise
+    if backup is not None:
+        shutil.rmtree(backup, ignore_errors=True)
+
+
+def build_quarter(
+    quarter: Quarter,
+    *,
+    languages: tuple[str, ...] = ("id",),
+    data_dir: Path = Path("data"),
+    out_dir: Path = Path("reports"),
+    progress: Callable[[str], None] = lambda message: None,
+) -> BuildResult:
+    """Build the report of one period in the given languages.
+
+    Parameters
+    ----------
+    quarter : Quarter
+        The period to build; ``data_dir/<quarter>/`` must hold its data files.
+    languages : tuple of str
+        ``"id"`` and/or ``"en"``.
+    data_dir, out_dir : Path
+        Where the data are read and where ``<quarter>/`` is written.
+    progress : callable
+        Receives one line per step, for the command line to show.
+
+    Raises
+    ------
+    BuildError
+        Naming the failed step. The previous report of the period is left untouched.
+    """
+    for language in languages:
+        if language not in LANGUAGES:
+            raise BuildError("parameters", f"unknown language {language!r}; use id or en")
+    if not NOTEBOOK.exists():
+        raise BuildError("notebook", f"{NOTEBOOK} not found")
+    step = "data checks"
+    progress(f"{quarter}: checking data")
+    try:
+        load_figures(data_dir, up_to=quarter)
+    except Exception as error:
+        raise BuildError(step, str(error)) from error
+    out_dir.mkdir(parents=True, exist_ok=True)
+    workspace = Path(tempfile.mkdtemp(prefix=f".{quarter}.building-", dir=out_dir))
+    written: list[Path] = []
+    try:
+        for language in languages:
+            paths = report_paths(workspace, quarter, language)
+            step = f"notebook ({language})"
+            progress(f"{quarter}: running the notebook ({language})")
+            _execute_notebook(quarter, language, data_dir, workspace)
+            step = f"HTML export ({language})"
+            progress(f"{quarter}: exporting HTML ({language})")
+            html = export_html(paths["notebook"], quarter, language)
+            paths["html"].write_text(html, encoding="utf-8")
+            step = f"PDF rendering ({language})"
+            progress(f"{quarter}: rendering PDF ({language})")
+            render_pdf(html, paths["pdf"])
+            written += [paths["html"], paths["pdf"], paths["notebook"]]
+        step = "indicators.json"
+        if not (workspace / "indicators.json").exists():
+            raise BuildError(step, "the notebook did not write indicators.json")
+        written.append(workspace / "indicators.json")
+        step = "moving the report into place"
+        target = out_dir / str(quarter)
+        _replace_folder(workspace, target)
+    except BuildError:
+        shutil.rmtree(workspace, ignore_errors=True)
+        raise
+    except Exception as error:
+        shutil.rmtree(workspace, ignore_errors=True)
+        raise BuildError(step, _one_line(error)) from error
+    return BuildResult(quarter, target, tuple(target / path.name for path in written))

@@ -1,0 +1,1170 @@
+"""Charts of the quarterly JKN report, drawn with seaborn in a sober, official-statistics style.
+
+Every function takes a tidy `pandas.DataFrame` first and keyword-only options after it, draws on
+``ax`` (or on a new A4-sized figure) and returns the `matplotlib.axes.Axes`, as seaborn does.
+Every number written on a chart (bar labels, tick labels) goes through `jkn_analysis.formatting`,
+so that charts round half up exactly like the text and the tables. The charts carry no titles and
+no wording of their own: captions come from the HTML and axis or legend labels from the caller,
+who reads them from the catalogue.
+
+`chart_to_svg` turns a finished chart into an SVG string that is byte-identical for equal data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
+from functools import cache
+from io import StringIO
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib import font_manager
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.figure import Figure, SubFigure
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.text import Annotation
+from matplotlib.ticker import Formatter, MaxNLocator
+
+from jkn_analysis.formatting import (
+    format_compact,
+    format_number,
+    format_percent,
+    format_rupiah,
+)
+
+__all__ = [
+    "ALERT_COLOUR",
+    "COMPARISON_COLOUR",
+    "CORRIDOR_COLOUR",
+    "CURRENT_COLOUR",
+    "FIGURE_SIZE_INCHES",
+    "REPORTED_MARKER",
+    "active_participants_chart",
+    "chart_to_svg",
+    "claim_ratio_chart",
+    "claims_share_chart",
+    "facilities_chart",
+    "ick_attainment_chart",
+    "investment_mix_chart",
+    "months_covered_chart",
+    "report_style",
+    "visits_chart",
+]
+
+# --- Palette -------------------------------------------------------------------------------------
+# Current period against a comparison period is told apart by lightness (dark teal against grey),
+# which every kind of colour blindness preserves; the alert colour is Okabe-Ito vermillion, which
+# stays distinct from the teal for deuteranopes and protanopes too.
+CURRENT_COLOUR = "#1F5F7A"
+COMPARISON_COLOUR = "#B4B4B4"
+# Further, older comparison periods get lighter greys, oldest lightest.
+OLDER_COMPARISON_COLOURS = ("#DADADA", "#C8C8C8")
+# A published (reported) figure is drawn as a light tint of its colour with a hatch, so it reads
+# as "same measure, different source" also when printed in black and white.
+REPORTED_COLOUR = "#A9C4D0"
+REPORTED_HATCH = "////"
+ALERT_COLOUR = "#D55E00"
+CORRIDOR_COLOUR = "#009E73"
+CORRIDOR_ALPHA = 0.15
+REFERENCE_COLOUR = "#4D4D4D"
+TEXT_COLOUR = "#333333"
+SPINE_COLOUR = "#9E9E9E"
+GRID_COLOUR = "#E3E3E3"
+INSIDE_LABEL_COLOUR = "#FFFFFF"
+# Bars lighter than this (relative luminance, 0-1) get dark labels inside them.
+LIGHT_BAR_LUMINANCE = 0.5
+
+# Suffix of a bar label whose figure is the published one rather than computed; the caption
+# written by the caller explains it.
+REPORTED_MARKER = "*"
+
+# --- Sizes ---------------------------------------------------------------------------------------
+# The text block of an A4 page with 2.5 cm margins is about 16 cm (6.3 in) wide.
+FIGURE_SIZE_INCHES = (6.3, 3.0)
+FONT_SIZE_POINTS = 8.5
+TICK_FONT_SIZE_POINTS = 8.0
+LABEL_FONT_SIZE_POINTS = 8.0
+# Share of a category slot the bars fill: a pair of bars, or a lone bar.
+GROUPED_BAR_WIDTH = 0.75
+SINGLE_BAR_WIDTH = 0.6
+# Distance between a bar end and its label, in points.
+LABEL_PADDING_POINTS = 3.0
+# Share of the value axis kept free beyond the longest label, so that a caller who later tightens
+# the layout a little does not push labels out of the axes.
+LABEL_ROOM_SLACK = 0.03
+# Headroom above a reference line or corridor so it does not sit on the frame.
+REFERENCE_HEADROOM = 1.08
+MAX_TICK_DECIMALS = 3
+# Nice tick steps; a step of 2.5 gets its decimal only where a tick needs it.
+TICK_STEPS = (1, 2, 2.5, 5, 10)
+TICK_BINS = 6
+
+PREFERRED_FONT = "Open Sans"
+FALLBACK_FONT = "DejaVu Sans"  # ships with matplotlib, so it is always there
+SVG_HASH_SALT = "jkn-analysis"
+
+ValueWriter = Callable[[float, int], str]
+
+
+# --- Style ---------------------------------------------------------------------------------------
+@cache
+def _report_font() -> str:
+    """The font family the charts use: Open Sans when installed, else DejaVu Sans.
+
+    Chosen explicitly among the fonts matplotlib knows, so it never warns "findfont".
+    """
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    return PREFERRED_FONT if PREFERRED_FONT in installed else FALLBACK_FONT
+
+
+def _report_rc() -> dict[str, object]:
+    return {
+        "font.family": "sans-serif",
+        "font.sans-serif": [_report_font()],
+        "font.size": FONT_SIZE_POINTS,
+        "axes.labelsize": FONT_SIZE_POINTS,
+        "axes.titlesize": FONT_SIZE_POINTS,
+        "xtick.labelsize": TICK_FONT_SIZE_POINTS,
+        "ytick.labelsize": TICK_FONT_SIZE_POINTS,
+        "legend.fontsize": TICK_FONT_SIZE_POINTS,
+        "text.color": TEXT_COLOUR,
+        "axes.labelcolor": TEXT_COLOUR,
+        "xtick.color": TEXT_COLOUR,
+        "ytick.color": TEXT_COLOUR,
+        "axes.edgecolor": SPINE_COLOUR,
+        "axes.linewidth": 0.8,
+        "axes.facecolor": "white",
+        "figure.facecolor": "white",
+        "savefig.facecolor": "white",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        # The grid is switched on per chart, on the value axis only.
+        "axes.grid": False,
+        "grid.color": GRID_COLOUR,
+        "grid.linewidth": 0.6,
+        # Grid lines replace tick marks.
+        "xtick.major.size": 0,
+        "ytick.major.size": 0,
+        "xtick.minor.size": 0,
+        "ytick.minor.size": 0,
+        "legend.frameon": False,
+        "hatch.linewidth": 0.6,
+        # Glyphs as paths render identically in every browser and PDF engine.
+        "svg.fonttype": "path",
+        # Fixed ids in the SVG, so equal data gives byte-identical files.
+        "svg.hashsalt": SVG_HASH_SALT,
+    }
+
+
+def report_style() -> AbstractContextManager[None]:
+    """Fonts, sizes and colours of the report's charts, as a context manager.
+
+    The chart functions apply it themselves; use it only around extra drawing of your own.
+
+    Returns
+    -------
+    contextlib.AbstractContextManager
+        A `matplotlib.rc_context` with the report's settings.
+
+    Examples
+    --------
+    >>> with report_style():
+    ...     figure, ax = plt.subplots()
+    """
+    return mpl.rc_context(_report_rc())
+
+
+# --- Checks --------------------------------------------------------------------------------------
+def _check_data(
+    data: pd.DataFrame,
+    chart: str,
+    columns: Sequence[str],
+    *,
+    numeric: Sequence[str] = (),
+    flags: Sequence[str] = (),
+    unique: Sequence[str] = (),
+) -> None:
+    """Refuse data a chart cannot draw truthfully, naming what is wrong.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+    chart : str
+        Name of the chart function, for the message.
+    columns : sequence of str
+        Required columns.
+    numeric : sequence of str
+        Columns that must hold finite numbers.
+    flags : sequence of str
+        Columns that must hold booleans.
+    unique : sequence of str
+        Columns whose combination must not repeat (a repeated bar would be averaged silently).
+
+    Raises
+    ------
+    TypeError
+        If ``data`` is not a DataFrame.
+    ValueError
+        If ``data`` is empty, lacks columns, or holds values of the wrong kind.
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"{chart}: data must be a pandas DataFrame, not {type(data).__name__}")
+    missing = [column for column in columns if column not in data.columns]
+    if missing:
+        names = ", ".join(repr(column) for column in missing)
+        raise ValueError(f"{chart}: data is missing the column(s) {names}")
+    if data.empty:
+        raise ValueError(f"{chart}: data is empty, there is nothing to draw")
+    for column in numeric:
+        values = pd.to_numeric(data[column], errors="coerce").astype(float)
+        if not np.isfinite(values).all():
+            raise ValueError(f"{chart}: column {column!r} must hold finite numbers")
+    for column in flags:
+        if not data[column].isin([True, False]).all():
+            raise ValueError(f"{chart}: column {column!r} must hold True or False")
+    if unique and data.duplicated(subset=list(unique)).any():
+        names = ", ".join(repr(column) for column in unique)
+        raise ValueError(f"{chart}: data has more than one row for the same {names}")
+
+
+# --- Building blocks -----------------------------------------------------------------------------
+def _axes_for(ax: Axes | None) -> Axes:
+    """The caller's axes, or new axes on a figure the width of an A4 text block."""
+    if ax is not None:
+        return ax
+    _, new_ax = plt.subplots(figsize=FIGURE_SIZE_INCHES)
+    return new_ax
+
+
+def _labels_in_order(values: pd.Series) -> list[str]:
+    """Distinct display labels in the order the rows come in (the caller's order)."""
+    return list(pd.unique(values.astype(str)))
+
+
+def _period_palette(periods: Sequence[str]) -> dict[str, str]:
+    """The last period is the current one; earlier ones are greys, the oldest lightest."""
+    comparison = [*OLDER_COMPARISON_COLOURS, COMPARISON_COLOUR]
+    earlier = periods[:-1]
+    if len(earlier) > len(comparison):
+        # Many periods: spread greys evenly rather than repeat them.
+        greys = sns.light_palette(COMPARISON_COLOUR, n_colors=len(earlier) + 1)[1:]
+        colours = [mpl.colors.to_hex(grey) for grey in greys]
+    else:
+        colours = comparison[len(comparison) - len(earlier) :]
+    return {**dict(zip(earlier, colours, strict=True)), periods[-1]: CURRENT_COLOUR}
+
+
+def _bars(ax: Axes) -> list[Rectangle]:
+    """Bar patches of the axes, container by container (one container per hue level)."""
+    return [bar for container in ax.containers for bar in container.patches]
+
+
+def _bar_end(bar: Rectangle, orient: str) -> tuple[float, float]:
+    """The middle of the bar's value end, in data coordinates."""
+    if orient == "h":
+        return bar.get_x() + bar.get_width(), bar.get_y() + bar.get_height() / 2
+    return bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height()
+
+
+def _bar_value(bar: Rectangle, orient: str) -> float:
+    return float(bar.get_width() if orient == "h" else bar.get_height())
+
+
+def _label_bars(
+    ax: Axes,
+    bars: Iterable[Rectangle],
+    labels: Iterable[str],
+    *,
+    orient: str,
+    inside: bool = False,
+) -> list[Annotation]:
+    """Write a label at the value end of each bar, outside it or just inside it."""
+    annotations = []
+    for bar, label in zip(bars, labels, strict=True):
+        direction = -1 if inside else 1
+        if orient == "h":
+            offset = (direction * LABEL_PADDING_POINTS, 0)
+            alignment = {"ha": "right" if inside else "left", "va": "center"}
+        else:
+            offset = (0, direction * LABEL_PADDING_POINTS)
+            alignment = {"ha": "center", "va": "top" if inside else "bottom"}
+        annotations.append(
+            ax.annotate(
+                label,
+                xy=_bar_end(bar, orient),
+                xytext=offset,
+                textcoords="offset points",
+                fontsize=LABEL_FONT_SIZE_POINTS,
+                color=_inside_label_colour(bar) if inside else TEXT_COLOUR,
+                **alignment,
+            )
+        )
+    return annotations
+
+
+def _label_inside_or_above(ax: Axes, bars: Sequence[Rectangle], texts: Sequence[str]) -> None:
+    """Label vertical bars inside their tops, or above a bar too short to hold its label."""
+    renderer = _measuring_renderer(ax.get_figure())
+    outside = []
+    for bar, text in zip(bars, texts, strict=True):
+        (label,) = _label_bars(ax, [bar], [text], orient="v", inside=True)
+        bottom_pixels = ax.transData.transform((0, bar.get_y()))[1]
+        if label.get_window_extent(renderer).y0 < bottom_pixels + LABEL_PADDING_POINTS:
+            label.remove()
+            outside += _label_bars(ax, [bar], [text], orient="v")
+    _make_room_for_labels(ax, outside, orient="v")
+
+
+def _inside_label_colour(bar: Rectangle) -> str:
+    """White on a dark bar, dark text on a light one, whichever reads better."""
+    red, green, blue, _ = bar.get_facecolor()
+    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    return TEXT_COLOUR if luminance > LIGHT_BAR_LUMINANCE else INSIDE_LABEL_COLOUR
+
+
+def _measuring_renderer(figure: Figure | SubFigure) -> RendererAgg:
+    """A renderer to measure text with, whatever backend the figure's canvas belongs to."""
+    root = figure.get_figure(root=True)
+    width, height = root.bbox.size
+    return RendererAgg(int(width), int(height), root.dpi)
+
+
+def _make_room_for_labels(ax: Axes, labels: Sequence[Annotation], *, orient: str) -> None:
+    """Extend the value axis so every label beyond a bar end stays inside the axes.
+
+    A label's distance from its bar end is fixed in points, so the limit that keeps it inside
+    can be solved for exactly: with limits (lower, upper) over a length L in pixels, the end
+    ``a`` sits at ``(a - lower) / (upper - lower) * L``, which plus the label's extent must not
+    pass the usable length.
+    """
+    if not labels:
+        return
+    renderer = _measuring_renderer(ax.get_figure())
+    axes_box = ax.get_window_extent(renderer)
+    if orient == "h":
+        lower, upper = ax.get_xlim()
+        length = axes_box.width
+    else:
+        lower, upper = ax.get_ylim()
+        length = axes_box.height
+    usable = length * (1 - LABEL_ROOM_SLACK)
+    needed = upper
+    for label in labels:
+        anchor = label.xy[0] if orient == "h" else label.xy[1]
+        anchor_pixels = ax.transData.transform(label.xy)
+        box = label.get_window_extent(renderer)
+        beyond = box.x1 - anchor_pixels[0] if orient == "h" else box.y1 - anchor_pixels[1]
+        if beyond >= usable:  # a label longer than the axes cannot be helped by the limit
+            continue
+        needed = max(needed, lower + (anchor - lower) * length / (usable - beyond))
+    if orient == "h":
+        ax.set_xlim(lower, needed)
+    else:
+        ax.set_ylim(lower, needed)
+
+
+def _scale_of(value: float) -> float:
+    """The power of a thousand `format_compact` divides by (ribu, juta, miliar, triliun)."""
+    for exponent in (12, 9, 6, 3):
+        if abs(value) >= 10.0**exponent:
+            return 10.0**exponent
+    return 1.0
+
+
+class _ReportTickFormatter(Formatter):
+    """Tick labels written by `jkn_analysis.formatting`, with as few decimals as ticks need.
+
+    Parameters
+    ----------
+    write : callable
+        ``write(value, decimals) -> str``, a function of `jkn_analysis.formatting`.
+    scaled : bool
+        The writer divides by a scale word (``juta``, ``T``), so decimals count after scaling.
+    """
+
+    def __init__(self, write: ValueWriter, *, scaled: bool = False):
+        self._write = write
+        self._scaled = scaled
+        self._tick_decimals: int | None = None
+
+    def set_locs(self, locs: Sequence[float]) -> None:
+        # All ticks share one number of decimals, the fewest that writes each of them exactly;
+        # fewer would round a tick such as 2,5 juta to a misleading 3 juta.
+        super().set_locs(locs)
+        self._tick_decimals = self._decimals([float(location) for location in locs])
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        decimals = self._tick_decimals if pos is not None else None
+        if decimals is None:  # a lone value, outside a set of ticks
+            decimals = self._decimals([float(x)])
+        return self._write(float(x), decimals)
+
+    def _decimals(self, locations: Sequence[float]) -> int:
+        for decimals in range(MAX_TICK_DECIMALS + 1):
+            if all(self._exact(location, decimals) for location in locations):
+                return decimals
+        return MAX_TICK_DECIMALS
+
+    def _exact(self, location: float, decimals: int) -> bool:
+        scaled = location / _scale_of(location) if self._scaled else location
+        shifted = scaled * 10**decimals
+        return abs(shifted - round(shifted)) < 1e-6
+
+
+def _style_value_axis(
+    ax: Axes,
+    *,
+    orient: str,
+    write: ValueWriter,
+    scaled: bool = False,
+    value_label: str | None,
+) -> None:
+    """Ticks written by formatting.py, a light grid on the value axis only, zero as baseline."""
+    value_axis, category_axis = (ax.xaxis, ax.yaxis) if orient == "h" else (ax.yaxis, ax.xaxis)
+    value_axis.set_major_locator(MaxNLocator(nbins=TICK_BINS, steps=list(TICK_STEPS)))
+    value_axis.set_major_formatter(_ReportTickFormatter(write, scaled=scaled))
+    ax.grid(False)
+    ax.grid(True, axis="x" if orient == "h" else "y")
+    ax.set_axisbelow(True)
+    # Bars start at zero: a cut axis would exaggerate differences.
+    if orient == "h":
+        ax.set_xlim(left=0)
+        ax.set_xlabel(value_label or "")
+        ax.set_ylabel("")
+    else:
+        ax.set_ylim(bottom=0)
+        ax.set_ylabel(value_label or "")
+        ax.set_xlabel("")
+    category_axis.set_tick_params(length=0)
+
+
+def _legend(ax: Axes, handles: Sequence[Patch | object]) -> None:
+    """A frameless legend in one row above the axes, where it cannot cover a bar."""
+    ax.legend(
+        handles=list(handles),
+        loc="lower left",
+        bbox_to_anchor=(0, 1.02),
+        ncol=len(handles),
+        frameon=False,
+        borderaxespad=0,
+        handlelength=1.2,
+        handleheight=0.9,
+        columnspacing=1.5,
+    )
+
+
+def _mark_reported(bar: Rectangle) -> None:
+    """Draw a bar as a published figure: light tint with a hatch in the bar's own colour."""
+    bar.set_facecolor(REPORTED_COLOUR)
+    bar.set_edgecolor(CURRENT_COLOUR)
+    bar.set_linewidth(0.6)
+    bar.set_hatch(REPORTED_HATCH)
+
+
+def _with_marker(label: str, reported: bool) -> str:
+    return f"{label}{REPORTED_MARKER}" if reported else label
+
+
+def _compact_writer(language: str, style: str = "long") -> ValueWriter:
+    return lambda value, decimals: format_compact(value, decimals, language=language, style=style)
+
+
+def _number_writer(language: str) -> ValueWriter:
+    return lambda value, decimals: format_number(value, decimals, language=language)
+
+
+def _percent_writer(language: str) -> ValueWriter:
+    return lambda value, decimals: format_percent(value, decimals, language=language)
+
+
+def _rupiah_writer(language: str) -> ValueWriter:
+    return lambda value, decimals: format_rupiah(value, decimals, language=language)
+
+
+def _grouped_horizontal_bars(
+    data: pd.DataFrame,
+    *,
+    category: str,
+    chart: str,
+    ax: Axes | None,
+    language: str,
+    value_label: str | None,
+) -> Axes:
+    """Horizontal bars per category, one per period, with compact labels at the bar ends."""
+    _check_data(
+        data, chart, [category, "period", "value"], numeric=["value"], unique=[category, "period"]
+    )
+    frame = data.assign(
+        **{category: data[category].astype(str), "period": data["period"].astype(str)}
+    )
+    categories = _labels_in_order(frame[category])
+    periods = _labels_in_order(frame["period"])
+    palette = _period_palette(periods)
+    with report_style():
+        ax = _axes_for(ax)
+        sns.barplot(
+            data=frame,
+            x="value",
+            y=category,
+            hue="period",
+            order=categories,
+            hue_order=periods,
+            palette=palette,
+            orient="h",
+            errorbar=None,
+            saturation=1,
+            width=GROUPED_BAR_WIDTH,
+            legend=False,
+            ax=ax,
+        )
+        _style_value_axis(
+            ax, orient="h", write=_compact_writer(language), scaled=True, value_label=value_label
+        )
+        bars = _bars(ax)
+        labels = _label_bars(
+            ax,
+            bars,
+            [format_compact(_bar_value(bar, "h"), 1, language=language) for bar in bars],
+            orient="h",
+        )
+        _legend(ax, [Patch(facecolor=palette[period], label=period) for period in periods])
+        _make_room_for_labels(ax, labels, orient="h")
+    return ax
+
+
+# --- Charts --------------------------------------------------------------------------------------
+def active_participants_chart(
+    data: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    language: str = "id",
+    value_label: str | None = None,
+) -> Axes:
+    """Active JKN participants per segment, comparing periods.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per segment and period, with columns ``segment`` (display label), ``period``
+        (display label such as ``"Des-23"``) and ``value`` (persons). Segments are drawn top to
+        bottom and periods within a segment in the order of the rows; the last period is the
+        current one and gets the report colour, earlier ones grey.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure of `FIGURE_SIZE_INCHES` when omitted.
+    language : {"id", "en"}, default "id"
+        Language of the numbers: ``96,8 juta`` or ``96.8 million``.
+    value_label : str, optional
+        Label of the value (x) axis.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        If ``data`` is empty, lacks a column, or repeats a segment and period.
+    """
+    return _grouped_horizontal_bars(
+        data,
+        category="segment",
+        chart="active_participants_chart",
+        ax=ax,
+        language=language,
+        value_label=value_label,
+    )
+
+
+def visits_chart(
+    data: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    language: str = "id",
+    value_label: str | None = None,
+) -> Axes:
+    """Health service visits per type of service, comparing periods.
+
+    Values range from under a million (inpatient primary care) to over a hundred million
+    (outpatient primary care). The axis stays linear, so bar lengths compare honestly, and each
+    bar carries its number, so the short bars still tell their value.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per service and period, with columns ``service`` (display label), ``period``
+        (display label) and ``value`` (visits). Order as in `active_participants_chart`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure of `FIGURE_SIZE_INCHES` when omitted.
+    language : {"id", "en"}, default "id"
+        Language of the numbers: ``121,9 juta`` or ``121.9 million``.
+    value_label : str, optional
+        Label of the value (x) axis.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        If ``data`` is empty, lacks a column, or repeats a service and period.
+    """
+    return _grouped_horizontal_bars(
+        data,
+        category="service",
+        chart="visits_chart",
+        ax=ax,
+        language=language,
+        value_label=value_label,
+    )
+
+
+def ick_attainment_chart(
+    data: pd.DataFrame,
+    *,
+    target_label: str,
+    realised_label: str,
+    ax: Axes | None = None,
+    language: str = "id",
+    value_label: str | None = None,
+) -> Axes:
+    """Active-participation target (ICK) against its realisation per segment.
+
+    Each bar carries its number in short compact form (``52,2 jt``, so that neighbouring labels
+    do not collide) and each segment its attainment in bold above the pair (``96,7%``).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per segment, in drawing order, with columns ``segment`` (display label),
+        ``target`` and ``realised`` (persons) and ``attainment`` (percent value, such as 96.73;
+        the caller computes it so that chart and text show the same figure).
+    target_label, realised_label : str
+        Legend labels of the target and realised bars.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure of `FIGURE_SIZE_INCHES` when omitted.
+    language : {"id", "en"}, default "id"
+        Language of the numbers.
+    value_label : str, optional
+        Label of the value (y) axis.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        If ``data`` is empty, lacks a column, repeats a segment, or the two legend labels are
+        equal (the bars could then not be told apart).
+    """
+    chart = "ick_attainment_chart"
+    columns = ["segment", "target", "realised", "attainment"]
+    _check_data(
+        data, chart, columns, numeric=["target", "realised", "attainment"], unique=["segment"]
+    )
+    if target_label == realised_label:
+        raise ValueError(f"{chart}: target_label and realised_label must differ")
+    frame = data.assign(segment=data["segment"].astype(str))
+    segments = list(frame["segment"])
+    long = frame.melt(
+        id_vars="segment", value_vars=["target", "realised"], var_name="measure", value_name="value"
+    )
+    long["measure"] = long["measure"].map({"target": target_label, "realised": realised_label})
+    palette = {target_label: COMPARISON_COLOUR, realised_label: CURRENT_COLOUR}
+    with report_style():
+        ax = _axes_for(ax)
+        sns.barplot(
+            data=long,
+            x="segment",
+            y="value",
+            hue="measure",
+            order=segments,
+            hue_order=[target_label, realised_label],
+            palette=palette,
+            orient="v",
+            errorbar=None,
+            saturation=1,
+            width=GROUPED_BAR_WIDTH,
+            legend=False,
+            ax=ax,
+        )
+        # Short scale words (jt, M) so that the labels of neighbouring bars do not collide.
+        _style_value_axis(
+            ax,
+            orient="v",
+            write=_compact_writer(language, "short"),
+            scaled=True,
+            value_label=value_label,
+        )
+        bars = _bars(ax)
+        labels = _label_bars(
+            ax,
+            bars,
+            [
+                format_compact(_bar_value(bar, "v"), 1, language=language, style="short")
+                for bar in bars
+            ],
+            orient="v",
+        )
+        # The attainment sits above the bar labels of its pair: one label line plus a gap up.
+        attainment_offset = LABEL_PADDING_POINTS + LABEL_FONT_SIZE_POINTS * 1.6
+        for position, row in enumerate(frame.itertuples(index=False)):
+            labels.append(
+                ax.annotate(
+                    format_percent(row.attainment, 1, language=language),
+                    xy=(position, max(row.target, row.realised)),
+                    xytext=(0, attainment_offset),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom",
+                    fontsize=FONT_SIZE_POINTS,
+                    fontweight="bold",
+                    color=TEXT_COLOUR,
+                )
+            )
+        _legend(ax, [Patch(facecolor=colour, label=label) for label, colour in palette.items()])
+        _make_room_for_labels(ax, labels, orient="v")
+    return ax
+
+
+def facilities_chart(
+    data: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    language: str = "id",
+    target: float | None = None,
+    target_label: str | None = None,
+    value_label: str | None = None,
+) -> Axes:
+    """Number of contracted primary-care facilities (FKTP) per period, against a target.
+
+    The axis starts at zero for honesty, so periods look alike when the counts are; the exact
+    counts are written inside the bar tops, where the target line cannot cross them.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per period, in drawing order, with columns ``period`` (display label) and
+        ``value`` (facilities). The last period is the current one.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure of `FIGURE_SIZE_INCHES` when omitted.
+    language : {"id", "en"}, default "id"
+        Language of the numbers: ``23.626`` or ``23,626``.
+    target : float, optional
+        Target count, drawn as a dashed horizontal line.
+    target_label : str, optional
+        Legend label of the target line; the chart appends the target number itself, written
+        by `format_number` (``Target 2024 (23.664)``).
+    value_label : str, optional
+        Label of the value (y) axis.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        If ``data`` is empty, lacks a column, or repeats a period.
+    """
+    chart = "facilities_chart"
+    _check_data(data, chart, ["period", "value"], numeric=["value"], unique=["period"])
+    frame = data.assign(period=data["period"].astype(str))
+    periods = list(frame["period"])
+    palette = _period_palette(periods)
+    with report_style():
+        ax = _axes_for(ax)
+        sns.barplot(
+            data=frame,
+            x="period",
+            y="value",
+            order=periods,
+            color=CURRENT_COLOUR,
+            orient="v",
+            errorbar=None,
+            saturation=1,
+            width=SINGLE_BAR_WIDTH,
+            ax=ax,
+        )
+        bars = _bars(ax)
+        for bar, period in zip(bars, periods, strict=True):
+            bar.set_facecolor(palette[period])
+        _style_value_axis(ax, orient="v", write=_number_writer(language), value_label=value_label)
+        handles = []
+        if target is not None:
+            target_text = format_number(target, 0, language=language)
+            line = ax.axhline(
+                target,
+                color=REFERENCE_COLOUR,
+                linestyle="--",
+                linewidth=1.0,
+                zorder=3,
+                label=f"{target_label} ({target_text})" if target_label else target_text,
+            )
+            handles.append(line)
+            ax.set_ylim(top=max(ax.get_ylim()[1], target * REFERENCE_HEADROOM))
+        _label_inside_or_above(
+            ax, bars, [format_number(_bar_value(bar, "v"), 0, language=language) for bar in bars]
+        )
+        if handles:
+            _legend(ax, handles)
+    return ax
+
+
+def claims_share_chart(
+    data: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    language: str = "id",
+    value_label: str | None = None,
+) -> Axes:
+    """Share of each type of service in the claims paid, largest first.
+
+    Shares the source publishes only as a rounded figure (``reported`` true) are drawn as a
+    hatched light bar and their label carries `REPORTED_MARKER` (``11,0%*``); the caller's
+    caption explains the asterisk.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per service with columns ``service`` (display label), ``share`` (percent value)
+        and ``reported`` (bool: the share is the published figure, not computed). Bars are
+        sorted by share, largest on top; equal shares keep the order of the rows.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure of `FIGURE_SIZE_INCHES` when omitted.
+    language : {"id", "en"}, default "id"
+        Language of the numbers: ``57,1%`` or ``57.1%``.
+    value_label : str, optional
+        Label of the value (x) axis.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        If ``data`` is empty, lacks a column, repeats a service or ``reported`` is not boolean.
+    """
+    chart = "claims_share_chart"
+    _check_data(
+        data,
+        chart,
+        ["service", "share", "reported"],
+        numeric=["share"],
+        flags=["reported"],
+        unique=["service"],
+    )
+    frame = data.assign(service=data["service"].astype(str)).sort_values(
+        "share", ascending=False, kind="mergesort"
+    )
+    with report_style():
+        ax = _axes_for(ax)
+        sns.barplot(
+            data=frame,
+            x="share",
+            y="service",
+            order=list(frame["service"]),
+            color=CURRENT_COLOUR,
+            orient="h",
+            errorbar=None,
+            saturation=1,
+            width=SINGLE_BAR_WIDTH,
+            ax=ax,
+        )
+        bars = _bars(ax)
+        texts = []
+        for bar, reported in zip(bars, frame["reported"], strict=True):
+            if reported:
+                _mark_reported(bar)
+            text = format_percent(_bar_value(bar, "h"), 1, language=language)
+            texts.append(_with_marker(text, bool(reported)))
+        _style_value_axis(ax, orient="h", write=_percent_writer(language), value_label=value_label)
+        labels = _label_bars(ax, bars, texts, orient="h")
+        _make_room_for_labels(ax, labels, orient="h")
+    return ax
+
+
+def claim_ratio_chart(
+    data: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    language: str = "id",
+    value_label: str | None = None,
+    threshold: float = 100.0,
+    threshold_label: str | None = None,
+) -> Axes:
+    """Claim ratio per period, with the line above which claims exceed contributions.
+
+    Bars above ``threshold`` are drawn in `ALERT_COLOUR`.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per period, in drawing order, with columns ``period`` (display label) and
+        ``value`` (percent).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure of `FIGURE_SIZE_INCHES` when omitted.
+    language : {"id", "en"}, default "id"
+        Language of the numbers: ``112,2%`` or ``112.2%``.
+    value_label : str, optional
+        Label of the value (y) axis.
+    threshold : float, default 100.0
+        Percent at which the reference line is drawn.
+    threshold_label : str, optional
+        Legend label of the reference line; no legend when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        If ``data`` is empty, lacks a column, or repeats a period.
+    """
+    chart = "claim_ratio_chart"
+    _check_data(data, chart, ["period", "value"], numeric=["value"], unique=["period"])
+    frame = data.assign(period=data["period"].astype(str))
+    with report_style():
+        ax = _axes_for(ax)
+        sns.barplot(
+            data=frame,
+            x="period",
+            y="value",
+            order=list(frame["period"]),
+            color=CURRENT_COLOUR,
+            orient="v",
+            errorbar=None,
+            saturation=1,
+            width=SINGLE_BAR_WIDTH,
+            ax=ax,
+        )
+        bars = _bars(ax)
+        for bar in bars:
+            if _bar_value(bar, "v") > threshold:
+                bar.set_facecolor(ALERT_COLOUR)
+        _style_value_axis(ax, orient="v", write=_percent_writer(language), value_label=value_label)
+        line = ax.axhline(
+            threshold,
+            color=REFERENCE_COLOUR,
+            linestyle="--",
+            linewidth=1.0,
+            zorder=3,
+            label=threshold_label or "_threshold",
+        )
+        ax.set_ylim(top=max(ax.get_ylim()[1], threshold * REFERENCE_HEADROOM))
+        labels = _label_bars(
+            ax,
+            bars,
+            [format_percent(_bar_value(bar, "v"), 1, language=language) for bar in bars],
+            orient="v",
+        )
+        if threshold_label:
+            _legend(ax, [line])
+        _make_room_for_labels(ax, labels, orient="v")
+    return ax
+
+
+def months_covered_chart(
+    data: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    language: str = "id",
+    floor: float = 1.5,
+    ceiling: float = 6.0,
+    corridor_label: str | None = None,
+    value_label: str | None = None,
+) -> Axes:
+    """Months of claims the Social Security Fund's assets cover, against the healthy corridor.
+
+    The corridor between ``floor`` and ``ceiling`` is shaded; published figures (``reported``
+    true) are drawn and marked as in `claims_share_chart` (``3,98*``).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per period, in drawing order, with columns ``period`` (display label),
+        ``value`` (months) and ``reported`` (bool).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure of `FIGURE_SIZE_INCHES` when omitted.
+    language : {"id", "en"}, default "id"
+        Language of the numbers: ``5,15`` or ``5.15``.
+    floor, ceiling : float, default 1.5 and 6.0
+        Bounds of the corridor, in months.
+    corridor_label : str, optional
+        Legend label of the corridor; no legend when omitted.
+    value_label : str, optional
+        Label of the value (y) axis.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        If ``data`` is empty, lacks a column, repeats a period, ``reported`` is not boolean, or
+        ``floor`` is above ``ceiling``.
+    """
+    chart = "months_covered_chart"
+    _check_data(
+        data,
+        chart,
+        ["period", "value", "reported"],
+        numeric=["value"],
+        flags=["reported"],
+        unique=["period"],
+    )
+    if floor > ceiling:
+        raise ValueError(f"{chart}: floor ({floor}) is above ceiling ({ceiling})")
+    frame = data.assign(period=data["period"].astype(str))
+    with report_style():
+        ax = _axes_for(ax)
+        sns.barplot(
+            data=frame,
+            x="period",
+            y="value",
+            order=list(frame["period"]),
+            color=CURRENT_COLOUR,
+            orient="v",
+            errorbar=None,
+            saturation=1,
+            width=SINGLE_BAR_WIDTH,
+            ax=ax,
+        )
+        bars = _bars(ax)
+        texts = []
+        for bar, reported in zip(bars, frame["reported"], strict=True):
+            if reported:
+                _mark_reported(bar)
+            text = format_number(_bar_value(bar, "v"), 2, language=language)
+            texts.append(_with_marker(text, bool(reported)))
+        _style_value_axis(ax, orient="v", write=_number_writer(language), value_label=value_label)
+        # Behind the bars and the grid, so the corridor tints the background only.
+        corridor = ax.axhspan(
+            floor,
+            ceiling,
+            facecolor=CORRIDOR_COLOUR,
+            alpha=CORRIDOR_ALPHA,
+            linewidth=0,
+            zorder=0,
+            label=corridor_label or "_corridor",
+        )
+        ax.set_ylim(0, max(ax.get_ylim()[1], ceiling * REFERENCE_HEADROOM))
+        labels = _label_bars(ax, bars, texts, orient="v")
+        if corridor_label:
+            _legend(ax, [corridor])
+        _make_room_for_labels(ax, labels, orient="v")
+    return ax
+
+
+def investment_mix_chart(
+    data: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    language: str = "id",
+    value_label: str | None = None,
+) -> Axes:
+    """Investments of the Social Security Fund by instrument, with amount and share.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per instrument, in drawing order (top to bottom), with columns ``instrument``
+        (display label), ``value`` (rupiah) and ``share`` (percent of the total, computed by the
+        caller against the published total). A total row must not be included.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure of `FIGURE_SIZE_INCHES` when omitted.
+    language : {"id", "en"}, default "id"
+        Language of the numbers: ``Rp44,29 T (55,9%)`` or ``IDR 44.29 T (55.9%)``.
+    value_label : str, optional
+        Label of the value (x) axis.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        If ``data`` is empty, lacks a column, or repeats an instrument.
+    """
+    chart = "investment_mix_chart"
+    _check_data(
+        data,
+        chart,
+        ["instrument", "value", "share"],
+        numeric=["value", "share"],
+        unique=["instrument"],
+    )
+    frame = data.assign(instrument=data["instrument"].astype(str))
+    with report_style():
+        ax = _axes_for(ax)
+        sns.barplot(
+            data=frame,
+            x="value",
+            y="instrument",
+            order=list(frame["instrument"]),
+            color=CURRENT_COLOUR,
+            orient="h",
+            errorbar=None,
+            saturation=1,
+            width=SINGLE_BAR_WIDTH,
+            ax=ax,
+        )
+        bars = _bars(ax)
+        texts = [
+            f"{format_rupiah(_bar_value(bar, 'h'), 2, language=language)} "
+            f"({format_percent(share, 1, language=language)})"
+            for bar, share in zip(bars, frame["share"], strict=True)
+        ]
+        _style_value_axis(
+            ax, orient="h", write=_rupiah_writer(language), scaled=True, value_label=value_label
+        )
+        labels = _label_bars(ax, bars, texts, orient="h")
+        _make_room_for_labels(ax, labels, orient="h")
+    return ax
+
+
+# --- Output --------------------------------------------------------------------------------------
+def chart_to_svg(chart: Axes | Figure | SubFigure) -> str:
+    """Render a chart's figure as an SVG string for embedding in HTML, then close the figure.
+
+    The output is deterministic: fixed element ids (``svg.hashsalt``), no date, glyphs as paths,
+    so equal data gives byte-identical SVG. The XML declaration and DOCTYPE are removed.
+
+    Parameters
+    ----------
+    chart : matplotlib.axes.Axes or matplotlib.figure.Figure
+        Any axes of the figure, or the figure itself.
+
+    Returns
+    -------
+    str
+        The SVG document, starting with ``<svg``.
+    """
+    figure = chart.get_figure(root=True) if isinstance(chart, Axes | SubFigure) else chart
+    buffer = StringIO()
+    try:
+        with report_style():
+            figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    finally:
+        # Figures are large; the report draws dozens of them.
+        plt.close(figure)
+    svg = buffer.getvalue()
+    return svg[svg.index("<svg") :]

@@ -1,0 +1,638 @@
+"""The quarterly report: sections rendered to HTML fragments for the notebook to display.
+
+`QuarterlyReport` loads and checks the data, computes the indicators and renders each section
+with Jinja2 templates from ``templates/report``. The notebook displays one section per cell;
+the build turns the executed notebook into the HTML page and PDF (see `jkn_analysis.build`).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import os
+import subprocess
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from jkn_analysis import __version__
+from jkn_analysis.catalogue import LANGUAGES, load_catalogue
+from jkn_analysis.compute import (
+    ACTIVE_SEGMENTS,
+    CLAIM_SERVICES,
+    ICK_SEGMENTS,
+    INVESTMENT_INSTRUMENTS,
+    NON_ACTIVE_REASONS,
+    SERVICES,
+    IndicatorSet,
+    compute_indicators,
+    reported_vs_computed_issues,
+)
+from jkn_analysis.formatting import (
+    format_compact,
+    format_number,
+    format_percent,
+    format_rupiah,
+    format_signed,
+    format_value,
+)
+from jkn_analysis.indicators import CORRIDOR_CEILING_MONTHS, CORRIDOR_FLOOR_MONTHS
+from jkn_analysis.loading import available_periods, load_figures, period_files
+from jkn_analysis.periods import Quarter
+
+# Rows of the active-participant table: (segment key, indent level, bold).
+SEGMENT_ROWS = (
+    ("pbi", 0, False),
+    ("non_pbi", 0, True),
+    ("ppu_pn", 1, False),
+    ("ppu_non_pn", 1, False),
+    ("ppu_bumn", 2, False),
+    ("ppu_private", 2, False),
+    ("pbpu", 1, False),
+    ("bp", 1, False),
+    ("bp_pn", 2, False),
+    ("bp_private", 2, False),
+    ("pbpu_pemda", 0, False),
+    ("total", 0, True),
+)
+# Segments drawn in the active-participant chart (the main blocks of the table).
+CHART_SEGMENTS = ("pbi", "ppu_pn", "ppu_non_pn", "pbpu", "bp", "pbpu_pemda")
+TOP_CASES = (
+    "rjtl_cases_chronic_minor",
+    "rjtl_cases_physiotherapy",
+    "rjtl_cases_dialysis",
+    "ritl_cases_abdominal",
+    "ritl_cases_caesarean",
+    "ritl_cases_pneumonia",
+)
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A piece of the report as HTML; JupyterLab and nbconvert display it as rich output."""
+
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+
+@cache
+def load_text() -> dict:
+    """Report wording (headings, captions) from ``catalogue/text.yaml``."""
+    path = resources.files("jkn_analysis").joinpath("catalogue/text.yaml")
+    return yaml.safe_load(path.read_text("utf-8"))
+
+
+@cache
+def load_recommendations() -> list[dict]:
+    """The model report's recommendations from ``catalogue/recommendations.yaml``."""
+    path = resources.files("jkn_analysis").joinpath("catalogue/recommendations.yaml")
+    return yaml.safe_load(path.read_text("utf-8"))["recommendations"]
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("jkn_analysis", "templates/report"),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+
+
+def source_date() -> dt.datetime:
+    """Build time: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), otherwise now (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    return dt.datetime.now(tz=dt.UTC).replace(microsecond=0)
+
+
+def git_commit(directory: Path) -> str | None:
+    """The commit of the checkout holding ``directory``, or ``None`` outside a git checkout."""
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(directory), "rev-parse", "HEAD"],
+            capture_output=True, text=True, timeout=10, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return result.stdout.strip() or None if result.returncode == 0 else None
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, for the provenance appendix."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class QuarterlyReport:
+    """The JKN quarterly performance report of one period in one language.
+
+    Parameters
+    ----------
+    quarter : str
+        The reporting period, ``YYYYQn`` (for example ``"2024Q1"``).
+    language : {"id", "en"}
+        Report language: Indonesian (default) or English.
+    data_dir : str or Path
+        Folder with one sub-folder of data files per period.
+
+    Raises
+    ------
+    jkn_analysis.validation.DataValidationError
+        When the data of the period, or of a period it compares with, fails a hard check.
+    """
+
+    def __init__(self, quarter: str, language: str = "id", data_dir: str | Path = "data"):
+        if language not in LANGUAGES:
+            raise ValueError(f"language must be one of {LANGUAGES}, got {language!r}")
+        self.quarter = Quarter.parse(quarter)
+        self.language = language
+        self.data_dir = Path(data_dir)
+        if self.quarter not in available_periods(self.data_dir):
+            raise FileNotFoundError(
+                f"no data files for {self.quarter} in {self.data_dir.resolve()}"
+                f" (expected a folder {self.quarter}/ holding .csv or .xlsx files)"
+            )
+        self.catalogue = load_catalogue()
+        self.figures = load_figures(self.data_dir, up_to=self.quarter, catalogue=self.catalogue)
+        self.history: dict[Quarter, IndicatorSet] = {
+            period: compute_indicators(self.figures, period) for period in self.figures.periods
+        }
+        self.indicators = self.history[self.quarter]
+        self.warnings = self.figures.soft_check_issues(self.quarter) + reported_vs_computed_issues(
+            self.figures, self.indicators
+        )
+        self._counters: dict[str, dict[str, int]] = {"table": {}, "chart": {}}
+
+    # ----------------------------------------------------------------- helpers for templates
+    def text(self, key: str, **values: object) -> str:
+        """A wording from ``text.yaml`` in the report language, with ``{placeholders}`` filled."""
+        entry = load_text()
+        for part in key.split("."):
+            entry = entry[part]
+        return entry[self.language].format(**values) if values else entry[self.language]
+
+    def indicator_text(self, code: str, *, compact: bool = False, style: str = "short",
+                       signed: bool = False, decimals: int | None = None, **dimensions) -> str:
+        """An indicator formatted by its catalogue unit; ``*`` marks a published value."""
+        item = self.indicators.get(code, **dimensions)
+        if item is None:
+            return self.text("not_available")
+        definition = self.catalogue.indicator(code)
+        places = definition.decimals if decimals is None else decimals
+        if signed and isinstance(item.value, float):
+            text = format_signed(item.value, places, language=self.language,
+                                 percent=definition.unit == "percent")
+        else:
+            text = format_value(item.value, definition.unit, places, language=self.language,
+                                compact=compact, style=style)
+        return text + ("*" if item.method == "reported" else "")
+
+    def value(self, code: str, **dimensions) -> float | str | None:
+        """An indicator's unrounded value, or ``None`` when it is not available."""
+        return self.indicators.value(code, **dimensions)
+
+    def value_in(self, period: Quarter, code: str, **dimensions) -> float | str | None:
+        """An indicator's value in another period (a comparison period), or ``None``."""
+        indicators = self.history.get(period)
+        return None if indicators is None else indicators.value(code, **dimensions)
+
+    def ranked(self, code: str, dimension: str, keys: list[str]) -> list[tuple[str, float]]:
+        """Breakdown values of an indicator, largest first: ``[("rjtp", 121860000.0), …]``."""
+        pairs = [(key, self.value(code, **{dimension: key})) for key in keys]
+        return sorted([(k, v) for k, v in pairs if v is not None], key=lambda kv: -kv[1])
+
+    def figure_value(self, code: str, period: Quarter | None = None) -> float | None:
+        """An input figure's value for the report period (or ``period``)."""
+        return self.figures.value(code, period or self.quarter)
+
+    def figure_label(self, code: str) -> str:
+        """A figure's label in the report language."""
+        return self.catalogue.figure(code).label[self.language]
+
+    def indicator_label(self, code: str) -> str:
+        """An indicator's label in the report language."""
+        return self.catalogue.indicator(code).label[self.language]
+
+    def caption(self, kind: str, section: str, key: str, **values) -> str:
+        """``Tabel 1.2 Jumlah Peserta Aktif …``: numbered per section, in order of appearance."""
+        number = {"participation": 1, "facilities": 2, "finance": 3}[section]
+        counter = self._counters[kind]
+        counter[section] = counter.get(section, 0) + 1
+        return f"{self.text(kind)} {number}.{counter[section]} {self.text(key, **values)}"
+
+    def _start_section(self, section: str) -> None:
+        """Restart caption numbering, so that re-running a notebook cell numbers alike."""
+        for counter in self._counters.values():
+            counter[section] = 0
+
+    def _render(self, template: str, **context) -> Fragment:
+        language = self.language
+        template_context = {
+            "r": self,
+            "t": self.text,
+            "ind": self.indicator_text,
+            "quarter": self.quarter,
+            "language": language,
+            "num": lambda v, d=0: format_number(v, d, language=language),
+            "pct": lambda v, d=2: format_percent(v, d, language=language),
+            "compact": lambda v, d=1: format_compact(v, d, language=language),
+            "rp": lambda v, d=2, style="short": format_rupiah(v, d, language=language,
+                                                              style=style),
+            "signed": lambda v, d=0, percent=False: format_signed(
+                v, d, language=language, percent=percent),
+            **context,
+        }
+        html = _environment().get_template(template).render(**template_context)
+        return Fragment(html)
+
+    def _narrative(self, section: str, **context) -> Markup:
+        fragment = self._render(f"narrative/{section}.{self.language}.html.j2", **context)
+        return Markup(" ".join(fragment.html.split()))
+
+    def _chart(self, ax, caption: str, source_key: str = "source_bpjs") -> Markup:
+        from jkn_analysis.charts import chart_to_svg
+
+        svg = chart_to_svg(ax)
+        encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        return Markup(self._render("chart.html.j2", caption=caption, image=encoded,
+                                   source=self.text(source_key)).html)
+
+    def _recommendations(self, section: str) -> list[dict]:
+        items = []
+        for recommendation in load_recommendations():
+            if recommendation["section"] != section:
+                continue
+            indicator = dict(recommendation["indicator"])
+            code = indicator.pop("code")
+            if self.indicators.get(code, **indicator) is None:
+                continue
+            items.append(
+                {
+                    "id": recommendation["id"],
+                    "title": recommendation["title"][self.language],
+                    "text": recommendation["text"][self.language],
+                    "indicator_label": self._indicator_caption(code, indicator),
+                    "indicator_value": self.indicator_text(code, **indicator),
+                }
+            )
+        return items
+
+    def _indicator_caption(self, code: str, dimensions: dict) -> str:
+        label = self.indicator_label(code)
+        for key, value in dimensions.items():
+            group = {"segment": "ick_segments", "service": "services",
+                     "reason": "non_active_reasons"}.get(key)
+            if group:
+                label += f" ({self.text(f'{group}.{value}').strip()})"
+        return label
+
+    def _period_label(self, period: Quarter) -> str:
+        return period.month_label(self.language)
+
+    def _history_label(self, period: Quarter) -> str:
+        if period.quarter == 4:
+            return self.text("full_year", year=period.year)
+        return period.label(self.language)
+
+    # ----------------------------------------------------------------------------- sections
+    def cover(self) -> Fragment:
+        """Title block: report title, period, publisher and data date."""
+        return self._render("cover.html.j2")
+
+    def contents(self) -> Fragment:
+        """Table of contents with links to every section (PDF page numbers added in print)."""
+        sections = [("summary", self.text("executive_summary"))]
+        for key, spec in self.catalogue.sections.items():
+            sections.append((key, f"{spec['number']}. {spec[self.language]}"))
+        sections.append(("appendix", self.text("appendix")))
+        return self._render("contents.html.j2", sections=sections)
+
+    def executive_summary(self) -> Fragment:
+        """Headline indicators as cards, with one sentence each."""
+        cards = [
+            ("registered_coverage", {}), ("active_share_of_population", {}),
+            ("active_share_of_registered", {}), ("active_participants", {"segment": "total"}),
+            ("ick_attainment", {"segment": "total"}), ("fktp_count", {}),
+            ("claim_ratio", {}), ("premium_income_vs_annual_target", {}),
+            ("months_of_claims_covered", {}),
+        ]
+        items = [
+            {"label": self._indicator_caption(code, {}) if not dims else
+             self.indicator_label(code),
+             "value": self.indicator_text(code, compact=code == "active_participants", **dims)}
+            for code, dims in cards
+        ]
+        return self._render("summary.html.j2", cards=items,
+                            narrative=self._narrative("summary"))
+
+    def participation(self) -> Fragment:
+        """Section I: coverage, active participants by segment, non-active, ICK."""
+        from jkn_analysis import charts
+
+        self._start_section("participation")
+        q = self.quarter
+        table_periods = sorted({q.year_earlier.previous_december, q.year_earlier,
+                                q.previous_december, q})
+        table_periods = [p for p in table_periods if self.figures.has("active_total", p)]
+        change_periods = [p for p in (q.year_earlier, q) if p in table_periods
+                          and self.figures.has("active_total", p.previous_december)]
+        rows = []
+        for segment, indent, bold in SEGMENT_ROWS:
+            figure = ACTIVE_SEGMENTS[segment]
+            label = (self.text("segment_total_b") if segment == "non_pbi" else
+                     self.text("segment_total") if segment == "total" else
+                     self.figure_label(figure))
+            values = [self.figures.value(figure, p) for p in table_periods]
+            changes = []
+            for p in change_periods:
+                now, before = (self.figures.value(figure, p),
+                               self.figures.value(figure, p.previous_december))
+                changes.append(None if now is None or before is None else now - before)
+            rows.append({"label": label, "indent": indent, "bold": bold,
+                         "values": values, "changes": changes})
+        active_chart = None
+        chart_periods = [p for p in (q.previous_december, q) if p in table_periods]
+        if chart_periods:
+            frame = pd.DataFrame(
+                [{"segment": self.figure_label(ACTIVE_SEGMENTS[s]).split(" (")[0],
+                  "period": self._period_label(p),
+                  "value": self.figures.value(ACTIVE_SEGMENTS[s], p)}
+                 for s in CHART_SEGMENTS for p in chart_periods
+                 if self.figures.has(ACTIVE_SEGMENTS[s], p)]
+            )
+            if not frame.empty:
+                active_chart = self._chart(
+                    charts.active_participants_chart(frame, language=self.language,
+                                                     value_label=self.text("axis_persons")),
+                    self.caption("chart", "participation", "caption_active_chart"))
+        ick_rows = [
+            {"segment": self.text(f"ick_segments.{s}"),
+             "target": self.figure_value(f"ick_target_{s}"),
+             "realised": self.figure_value(f"ick_realised_{s}"),
+             "attainment": self.value("ick_attainment", segment=s)}
+            for s in ICK_SEGMENTS if self.value("ick_attainment", segment=s) is not None
+        ]
+        ick_chart = None
+        if ick_rows:
+            ick_chart = self._chart(
+                charts.ick_attainment_chart(
+                    pd.DataFrame([row for row in ick_rows if row["segment"]
+                                  != self.text("ick_segments.total")]),
+                    language=self.language, target_label=self.text("legend_target"),
+                    realised_label=self.text("legend_realised"),
+                    value_label=self.text("axis_persons")),
+                self.caption("chart", "participation", "caption_ick", year=q.year), "source_bpjs")
+        return self._render(
+            "participation.html.j2",
+            section=self.catalogue.sections["participation"],
+            table_periods=[self._period_label(p) for p in table_periods],
+            change_periods=[self._period_label(p) for p in change_periods],
+            segment_rows=rows,
+            active_chart=active_chart,
+            non_active_rows=[(self.text(f"non_active_reasons.{reason}"),
+                              self.indicators.get("non_active_participants", reason=reason))
+                             for reason in NON_ACTIVE_REASONS
+                             if self.indicators.get("non_active_participants", reason=reason)],
+            ick_rows=ick_rows,
+            ick_chart=ick_chart,
+            narrative_coverage=self._narrative("participation_coverage"),
+            narrative_active=self._narrative("participation_active"),
+            narrative_ick=self._narrative("participation_ick"),
+            conclusion=self._narrative("participation_conclusion"),
+            recommendations=self._recommendations("participation"),
+        )
+
+    def facilities(self) -> Fragment:
+        """Section II: contracted facilities, utilisation, referrals, claims expense."""
+        from jkn_analysis import charts
+
+        self._start_section("facilities")
+        q = self.quarter
+        december = q.previous_december
+        fktp_chart = None
+        fktp_points = [(p, self.figures.value("fktp_total", p)) for p in (december, q)
+                       if self.figures.has("fktp_total", p)]
+        if fktp_points:
+            target = self.figure_value("fktp_target")
+            fktp_chart = self._chart(
+                charts.facilities_chart(
+                    pd.DataFrame([{"period": self._period_label(p), "value": v}
+                                  for p, v in fktp_points]),
+                    language=self.language, target=target,
+                    target_label=(self.text("legend_target_fktp",
+                                            value=format_number(target, language=self.language))
+                                  if target is not None else None),
+                    value_label=self.text("axis_facilities")),
+                self.caption("chart", "facilities", "caption_fktp_chart"))
+        visit_rows = []
+        for service in SERVICES:
+            now = self.figures.value(f"visits_{service}", q)
+            before = self.figures.value(f"visits_{service}", q.year_earlier)
+            if now is None:
+                continue
+            visit_rows.append({"label": self.text(f"service_names.{service}"), "now": now,
+                               "before": before,
+                               "growth": self.value("visits_growth_yoy", service=service)})
+        visits_chart = None
+        if visit_rows:
+            frame = pd.DataFrame(
+                [{"service": self.text(f"services.{s}"), "period": self._period_label(p),
+                  "value": self.figures.value(f"visits_{s}", p)}
+                 for s in SERVICES for p in (q.year_earlier, q)
+                 if self.figures.has(f"visits_{s}", p)
+                 and self.figures.has(f"visits_{s}", q)]
+            )
+            visits_chart = self._chart(
+                charts.visits_chart(frame, language=self.language,
+                                    value_label=self.text("axis_visits")),
+                self.caption("chart", "facilities", "caption_visits_chart"))
+        claim_rows = [
+            {"label": self.text(f"service_names.{service}"),
+             "amount": self.figures.value(f"claims_expense_{service}", q),
+             "share": self.indicators.get("claims_expense_share", service=service)}
+            for service in CLAIM_SERVICES
+            if self.indicators.get("claims_expense_share", service=service) is not None
+        ]
+        claims_chart = None
+        if claim_rows:
+            claims_chart = self._chart(
+                charts.claims_share_chart(
+                    pd.DataFrame([{"service": self.text(f"services.{s}"),
+                                   "share": self.value("claims_expense_share", service=s),
+                                   "reported": self.indicators.get(
+                                       "claims_expense_share", service=s).method == "reported"}
+                                  for s in CLAIM_SERVICES
+                                  if self.indicators.get("claims_expense_share", service=s)]),
+                    language=self.language, value_label=self.text("axis_share")),
+                self.caption("chart", "facilities", "caption_claims_chart"))
+        top_cases = [(self.figure_label(code), self.figure_value(code)) for code in TOP_CASES
+                     if self.figure_value(code) is not None]
+        facility_rows = []
+        for key, figure, indicator_change in (
+            ("fktp", "fktp_total", "fktp_change_vs_december"),
+            ("fkrtl", "fkrtl_total", "fkrtl_change_vs_december"),
+        ):
+            if self.figure_value(figure) is None:
+                continue
+            facility_rows.append({
+                "label": self.text(f"facility_rows.{key}"),
+                "before": self.figures.value(figure, december),
+                "now": self.figure_value(figure),
+                "change": self.value(indicator_change),
+                "target": self.figure_value("fktp_target") if key == "fktp" else None,
+                "gap": self.value("fktp_gap_to_target") if key == "fktp" else None,
+            })
+        supporting = [(self.text(f"facility_rows.{code}"), self.figure_value(code))
+                      for code in ("main_clinics", "pharmacies", "opticians")
+                      if self.figure_value(code) is not None]
+        return self._render(
+            "facilities.html.j2",
+            section=self.catalogue.sections["facilities"],
+            december=self._period_label(december),
+            now_label=self._period_label(q),
+            before_label=self._period_label(q.year_earlier),
+            facility_rows=facility_rows,
+            supporting=supporting,
+            fktp_chart=fktp_chart,
+            visit_rows=visit_rows,
+            visits_chart=visits_chart,
+            claim_rows=claim_rows,
+            claims_chart=claims_chart,
+            top_cases=top_cases,
+            narrative_facilities=self._narrative("facilities_contracts"),
+            narrative_utilisation=self._narrative("facilities_utilisation"),
+            narrative_claims=self._narrative("facilities_claims"),
+            conclusion=self._narrative("facilities_conclusion"),
+            recommendations=self._recommendations("facilities"),
+        )
+
+    def finance(self) -> Fragment:
+        """Section III: premium income, claims, claim ratio, surplus, months covered, investment."""
+        from jkn_analysis import charts
+
+        self._start_section("finance")
+        history = [(p, s) for p, s in sorted(self.history.items())]
+        claim_points = [(p, s.get("claim_ratio")) for p, s in history if s.get("claim_ratio")]
+        claim_chart = None
+        if claim_points:
+            claim_chart = self._chart(
+                charts.claim_ratio_chart(
+                    pd.DataFrame([{"period": self._history_label(p), "value": i.value}
+                                  for p, i in claim_points]),
+                    language=self.language, value_label=self.text("axis_claim_ratio")),
+                self.caption("chart", "finance", "caption_claim_ratio_chart"), "source_public")
+        month_points = [(p, s.get("months_of_claims_covered")) for p, s in history
+                        if s.get("months_of_claims_covered")]
+        months_chart = None
+        if month_points:
+            months_chart = self._chart(
+                charts.months_covered_chart(
+                    pd.DataFrame([{"period": self._history_label(p), "value": i.value,
+                                   "reported": i.method == "reported"}
+                                  for p, i in month_points]),
+                    language=self.language, floor=CORRIDOR_FLOOR_MONTHS,
+                    ceiling=CORRIDOR_CEILING_MONTHS, corridor_label=self.text("corridor_label"),
+                    value_label=self.text("axis_months")),
+                self.caption("chart", "finance", "caption_months_chart"), "source_public")
+        investment_chart = None
+        shares = {k: self.value("djs_investment_share", instrument=k)
+                  for k in INVESTMENT_INSTRUMENTS}
+        if all(v is not None for v in shares.values()):
+            investment_chart = self._chart(
+                charts.investment_mix_chart(
+                    pd.DataFrame([{"instrument": self.text(f"instruments.{k}"),
+                                   "value": self.figure_value(figure), "share": shares[k]}
+                                  for k, figure in INVESTMENT_INSTRUMENTS.items()]),
+                    language=self.language),
+                self.caption("chart", "finance", "caption_investment_chart"))
+        corridor = self.value("months_covered_corridor")
+        return self._render(
+            "finance.html.j2",
+            section=self.catalogue.sections["finance"],
+            claim_chart=claim_chart,
+            months_chart=months_chart,
+            investment_chart=investment_chart,
+            corridor_text=self.text(f"corridor_{corridor}") if corridor else None,
+            instruments=[(self.text(f"instruments.{k}"), self.figure_value(f), k)
+                         for k, f in INVESTMENT_INSTRUMENTS.items() if self.figure_value(f)],
+            narrative_income=self._narrative("finance_income"),
+            narrative_sustainability=self._narrative("finance_sustainability"),
+            narrative_investment=self._narrative("finance_investment"),
+            conclusion=self._narrative("finance_conclusion"),
+            recommendations=self._recommendations("finance"),
+        )
+
+    def appendix(self, *, parameters: dict | None = None) -> Fragment:
+        """Data checks, values used as published, input figures with sources, and provenance."""
+        files = []
+        for period in self.figures.periods:
+            for path in period_files(self.data_dir / str(period)):
+                files.append((f"{period}/{path.name}", file_sha256(path)))
+        reported = [item for item in self.indicators if item.method == "reported"]
+        figures_table = self.figures.period_table(self.quarter).reset_index()
+        commit = git_commit(Path(__file__).resolve().parent)
+        return self._render(
+            "appendix.html.j2",
+            warnings=[issue.describe(self.language, self.catalogue) for issue in self.warnings],
+            reported=[(self._indicator_caption(item.code, item.dimensions),
+                       self.indicator_text(item.code, **item.dimensions)) for item in reported],
+            figures_rows=[
+                {"code": row.code, "label": self.figure_label(row.code),
+                 "value": format_value(row.value, self.catalogue.figure(row.code).unit,
+                                       2 if self.catalogue.figure(row.code).unit in
+                                       ("percent", "months") else 0,
+                                       language=self.language),
+                 "status": self.text(f"status_{row.status}"),
+                 "source": row.source or row.note, "note": row.note if row.source else ""}
+                for row in figures_table.itertuples(index=False)
+            ],
+            files=files,
+            parameters=parameters or {"quarter": str(self.quarter), "language": self.language},
+            version=__version__,
+            commit=commit or self.text("not_a_git_checkout"),
+            build_time=source_date().strftime("%Y-%m-%d %H:%M:%S UTC"),
+        )
+
+    def indicators_document(self) -> dict:
+        """The content of ``indicators.json``: every indicator of the period, sorted."""
+        return {
+            "report": "laporan-kinerja-jkn",
+            "period": str(self.quarter),
+            "generator": f"jkn-analysis {__version__}",
+            "indicators": self.indicators.as_json(),
+        }
+
+    def write_indicators(self, output_dir: str | Path) -> Path | None:
+        """Write ``indicators.json`` into ``output_dir``; an empty ``output_dir`` writes nothing.
+
+        The notebook's default leaves ``output_dir`` empty, so running it in JupyterLab never
+        touches a built report; ``jkn-report build`` passes its temporary build folder.
+        """
+        if not str(output_dir):
+            return None
+        path = Path(output_dir) / "indicators.json"
+        text = json.dumps(self.indicators_document(), ensure_ascii=False, indent=2,
+                          sort_keys=True)
+        path.write_text(text + "\n", encoding="utf-8")
+        return path
+
+    def all_sections(self) -> list[Fragment]:
+        """Every part of the report in order (what the notebook displays cell by cell)."""
+        return [self.cover(), self.contents(), self.executive_summary(), self.participation(),
+                self.facilities(), self.finance(), self.appendix()]

@@ -1,0 +1,199 @@
+"""Unit tests for jkn_analysis.catalogue: the shipped catalogue and the parser's checks."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from jkn_analysis.catalogue import (
+    FIGURE_KINDS,
+    LANGUAGES,
+    SECTIONS,
+    Catalogue,
+    CatalogueError,
+    _parse_catalogue,
+    load_catalogue,
+)
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+def _document() -> dict:
+    """A small but valid catalogue document."""
+    return {
+        "units": {
+            "persons": {"id": "jiwa", "en": "persons", "integer": True},
+            "percent": {"id": "persen", "en": "percent", "integer": False},
+        },
+        "sections": {"participation": {"number": "I", "id": "Kepesertaan", "en": "Participation"}},
+        "figures": [
+            {
+                "code": "total",
+                "label": {"id": "Total", "en": "Total"},
+                "unit": "persons",
+                "kind": "stock",
+                "section": "participation",
+                "parts": ["part_a", "part_b"],
+            },
+            {
+                "code": "part_a",
+                "label": {"id": "A", "en": "A"},
+                "unit": "persons",
+                "kind": "stock",
+                "section": "participation",
+            },
+            {
+                "code": "part_b",
+                "label": {"id": "B", "en": "B"},
+                "unit": "persons",
+                "kind": "stock",
+                "section": "participation",
+                "checks": ["may_be_negative"],
+            },
+            {
+                "code": "share_reported",
+                "label": {"id": "Porsi", "en": "Share"},
+                "unit": "percent",
+                "kind": "rate",
+                "section": "participation",
+                "reported_indicator": "share",
+                "dimensions": {"segment": "a"},
+            },
+        ],
+        "indicators": {
+            "share": {"unit": "percent", "decimals": 2, "label": {"id": "Porsi", "en": "Share"}}
+        },
+    }
+
+
+class TestLoadCatalogue:
+    def test_loads_and_is_cached(self, catalogue):
+        assert isinstance(catalogue, Catalogue)
+        assert load_catalogue() is catalogue
+        assert len(catalogue.figures) > 50
+        assert len(catalogue.indicators) > 30
+
+    def test_every_figure_has_both_labels(self, catalogue):
+        for figure in catalogue.figures.values():
+            assert set(figure.label) == set(LANGUAGES), figure.code
+            assert all(text.strip() for text in figure.label.values()), figure.code
+
+    def test_every_figure_code_is_its_key(self, catalogue):
+        for code, figure in catalogue.figures.items():
+            assert figure.code == code
+
+    def test_every_figure_has_known_unit_kind_and_section(self, catalogue):
+        for figure in catalogue.figures.values():
+            assert figure.unit in catalogue.units, figure.code
+            assert figure.kind in FIGURE_KINDS, figure.code
+            assert figure.section in SECTIONS, figure.code
+
+    def test_every_part_exists_and_shares_the_unit(self, catalogue):
+        for figure in catalogue.figures.values():
+            for part in figure.parts:
+                assert part in catalogue.figures, (figure.code, part)
+                assert catalogue.figures[part].unit == figure.unit, (figure.code, part)
+
+    def test_every_reported_indicator_is_known(self, catalogue):
+        reported = [f for f in catalogue.figures.values() if f.reported_indicator]
+        assert reported, "the catalogue should carry published indicator values"
+        for figure in reported:
+            assert figure.reported_indicator in catalogue.indicators, figure.code
+
+    def test_every_indicator_has_labels_unit_and_decimals(self, catalogue):
+        for code, indicator in catalogue.indicators.items():
+            assert indicator.code == code
+            assert set(indicator.label) == set(LANGUAGES), code
+            assert indicator.unit in catalogue.units, code
+            assert isinstance(indicator.decimals, int) and indicator.decimals >= 0, code
+
+    def test_units_have_labels_and_integer_flag(self, catalogue):
+        assert catalogue.units["persons"].integer is True
+        assert catalogue.units["rupiah"].integer is False
+        assert catalogue.units["percent"].label == {"id": "persen", "en": "percent"}
+
+    def test_sections_have_labels(self, catalogue):
+        assert set(catalogue.sections) == set(SECTIONS)
+        for section in catalogue.sections.values():
+            assert {"id", "en", "number"} <= set(section)
+
+    def test_known_figures(self, catalogue):
+        assert catalogue.figure("active_total").parts == (
+            "active_pbi",
+            "active_non_pbi",
+            "active_pbpu_pemda",
+        )
+        assert catalogue.figure("djs_net_assets").may_be_negative
+        assert not catalogue.figure("active_pbi").may_be_negative
+        assert catalogue.indicator("claim_ratio").decimals == 1
+
+    def test_unknown_codes_raise_key_error_naming_them(self, catalogue):
+        with pytest.raises(KeyError, match="no_such_figure"):
+            catalogue.figure("no_such_figure")
+        with pytest.raises(KeyError, match="no_such_indicator"):
+            catalogue.indicator("no_such_indicator")
+
+    @pytest.mark.parametrize(
+        ("code", "parent"),
+        [
+            ("active_pbi", "active_total"),
+            ("active_ppu_bumn", "active_ppu_non_pn"),
+            ("active_bp_pn", "active_bp"),
+            ("djs_investment_deposits", "djs_investment_total"),
+            ("active_total", None),
+            ("population", None),
+        ],
+    )
+    def test_parent_of(self, catalogue, code, parent):
+        assert catalogue.parent_of(code) == parent
+
+
+class TestParseCatalogue:
+    def test_small_document_parses(self):
+        catalogue = _parse_catalogue(_document())
+        assert list(catalogue.figures) == ["total", "part_a", "part_b", "share_reported"]
+        assert catalogue.figures["total"].parts == ("part_a", "part_b")
+        assert catalogue.figures["part_b"].may_be_negative
+        assert catalogue.figures["share_reported"].reported_indicator == "share"
+        assert catalogue.figures["share_reported"].dimensions == {"segment": "a"}
+        assert catalogue.indicators["share"].decimals == 2
+        assert catalogue.units["persons"].integer is True
+
+    def _broken(self, change) -> dict:
+        document = copy.deepcopy(_document())
+        change(document)
+        return document
+
+    @pytest.mark.parametrize(
+        ("change", "message"),
+        [
+            (
+                lambda d: d["figures"].append(copy.deepcopy(d["figures"][1])),
+                "'part_a' is defined twice",
+            ),
+            (lambda d: d["figures"][1].update(unit="litres"), "unknown unit 'litres'"),
+            (lambda d: d["figures"][1].update(kind="forecast"), "unknown kind 'forecast'"),
+            (lambda d: d["figures"][1].update(section="budget"), "unknown section 'budget'"),
+            (lambda d: d["figures"][1].update(label={"id": "A"}), "needs a label"),
+            (
+                lambda d: d["figures"][1].update(label={"id": "A", "en": "A", "fr": "A"}),
+                "needs a label",
+            ),
+            (lambda d: d["figures"][0].update(parts=["part_a", "part_c"]), "unknown part 'part_c'"),
+            (
+                lambda d: d["figures"][3].update(reported_indicator="nothing"),
+                "unknown indicator 'nothing'",
+            ),
+            (lambda d: d["indicators"]["share"].update(unit="litres"), "'share' has unknown unit"),
+        ],
+    )
+    def test_inconsistencies_raise(self, change, message):
+        with pytest.raises(CatalogueError, match=message):
+            _parse_catalogue(self._broken(change))
+
+    def test_catalogue_error_is_a_value_error(self):
+        assert issubclass(CatalogueError, ValueError)
