@@ -113,6 +113,9 @@ def _execute_notebook(quarter: Quarter, language: str, data_dir: Path, folder: P
         kernel_name="python3",
         progress_bar=False,
         log_output=False,
+        # The kernel's own log (TCP transport notice, shutdown messages) is noise for analysts;
+        # errors in cells still reach the build through papermill.
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
     )
     return path
 

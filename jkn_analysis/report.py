@@ -63,6 +63,7 @@ SEGMENT_ROWS = (
     ("pbpu_pemda", 0, False),
     ("total", 0, True),
 )
+COUNT_UNITS = ("persons", "facilities", "visits", "cases")
 # Segments drawn in the active-participant chart (the main blocks of the table).
 CHART_SEGMENTS = ("pbi", "ppu_pn", "ppu_non_pn", "pbpu", "bp", "pbpu_pemda")
 TOP_CASES = (
@@ -288,7 +289,9 @@ class QuarterlyReport:
                     "title": recommendation["title"][self.language],
                     "text": recommendation["text"][self.language],
                     "indicator_label": self._indicator_caption(code, indicator),
-                    "indicator_value": self.indicator_text(code, **indicator),
+                    "indicator_value": self.indicator_text(
+                        code, compact=self.catalogue.indicator(code).unit in COUNT_UNITS,
+                        **indicator),
                 }
             )
         return items
