@@ -75,6 +75,7 @@ REFERENCE_COLOUR = "#4D4D4D"
 TEXT_COLOUR = "#333333"
 SPINE_COLOUR = "#9E9E9E"
 GRID_COLOUR = "#E3E3E3"
+GRID_WIDTH = 0.6
 INSIDE_LABEL_COLOUR = "#FFFFFF"
 # Bars lighter than this (relative luminance, 0-1) get dark labels inside them.
 LIGHT_BAR_LUMINANCE = 0.5
@@ -124,7 +125,10 @@ def _report_font() -> str:
 
 def _report_rc() -> dict[str, object]:
     return {
-        "font.family": "sans-serif",
+        # The family by name, not the generic "sans-serif": a text keeps its family from when
+        # it was made, while a generic one would be resolved again whenever the figure is drawn,
+        # maybe outside this style.
+        "font.family": [_report_font()],
         "font.sans-serif": [_report_font()],
         "font.size": FONT_SIZE_POINTS,
         "axes.labelsize": FONT_SIZE_POINTS,
@@ -146,7 +150,7 @@ def _report_rc() -> dict[str, object]:
         # The grid is switched on per chart, on the value axis only.
         "axes.grid": False,
         "grid.color": GRID_COLOUR,
-        "grid.linewidth": 0.6,
+        "grid.linewidth": GRID_WIDTH,
         # Grid lines replace tick marks.
         "xtick.major.size": 0,
         "ytick.major.size": 0,
@@ -272,6 +276,11 @@ def _bar_end(bar: Rectangle, orient: str) -> tuple[float, float]:
 
 
 def _bar_value(bar: Rectangle, orient: str) -> float:
+    """The value a bar stands for, as a Python float.
+
+    Numbers reach `jkn_analysis.formatting` as Python floats: a NumPy scalar's ``repr``
+    (``np.float64(…)``) is not a number `round_half_up` can read.
+    """
     return float(bar.get_width() if orient == "h" else bar.get_height())
 
 
@@ -310,11 +319,12 @@ def _label_bars(
 def _label_inside_or_above(ax: Axes, bars: Sequence[Rectangle], texts: Sequence[str]) -> None:
     """Label vertical bars inside their tops, or above a bar too short to hold its label."""
     renderer = _measuring_renderer(ax.get_figure())
+    padding_pixels = renderer.points_to_pixels(LABEL_PADDING_POINTS)
     outside = []
     for bar, text in zip(bars, texts, strict=True):
         (label,) = _label_bars(ax, [bar], [text], orient="v", inside=True)
         bottom_pixels = ax.transData.transform((0, bar.get_y()))[1]
-        if label.get_window_extent(renderer).y0 < bottom_pixels + LABEL_PADDING_POINTS:
+        if label.get_window_extent(renderer).y0 < bottom_pixels + padding_pixels:
             label.remove()
             outside += _label_bars(ax, [bar], [text], orient="v")
     _make_room_for_labels(ax, outside, orient="v")
@@ -425,11 +435,20 @@ def _style_value_axis(
     value_label: str | None,
 ) -> None:
     """Ticks written by formatting.py, a light grid on the value axis only, zero as baseline."""
-    value_axis, category_axis = (ax.xaxis, ax.yaxis) if orient == "h" else (ax.yaxis, ax.xaxis)
+    value_axis = ax.xaxis if orient == "h" else ax.yaxis
     value_axis.set_major_locator(MaxNLocator(nbins=TICK_BINS, steps=list(TICK_STEPS)))
     value_axis.set_major_formatter(_ReportTickFormatter(write, scaled=scaled))
+    # Ticks are made anew whenever the figure is drawn, maybe outside `report_style`, so their
+    # look is fixed on the axes rather than left to the settings of the moment.
+    ax.tick_params(
+        axis="both",
+        labelsize=TICK_FONT_SIZE_POINTS,
+        labelfontfamily=_report_font(),
+        labelcolor=TEXT_COLOUR,
+        length=0,
+    )
     ax.grid(False)
-    ax.grid(True, axis="x" if orient == "h" else "y")
+    ax.grid(True, axis="x" if orient == "h" else "y", color=GRID_COLOUR, linewidth=GRID_WIDTH)
     ax.set_axisbelow(True)
     # Bars start at zero: a cut axis would exaggerate differences.
     if orient == "h":
@@ -440,7 +459,6 @@ def _style_value_axis(
         ax.set_ylim(bottom=0)
         ax.set_ylabel(value_label or "")
         ax.set_xlabel("")
-    category_axis.set_tick_params(length=0)
 
 
 def _legend(ax: Axes, handles: Sequence[Patch | object]) -> None:
@@ -720,7 +738,7 @@ def ick_attainment_chart(
         for position, row in enumerate(frame.itertuples(index=False)):
             labels.append(
                 ax.annotate(
-                    format_percent(row.attainment, 1, language=language),
+                    format_percent(float(row.attainment), 1, language=language),
                     xy=(position, max(row.target, row.realised)),
                     xytext=(0, attainment_offset),
                     textcoords="offset points",
@@ -762,8 +780,9 @@ def facilities_chart(
     target : float, optional
         Target count, drawn as a dashed horizontal line.
     target_label : str, optional
-        Legend label of the target line; the chart appends the target number itself, written
-        by `format_number` (``Target 2024 (23.664)``).
+        Legend label of the target line, used as given (the caller writes any number in it
+        with `format_number`, as in ``Target ICK 23.664``); without it the legend shows the
+        target number alone.
     value_label : str, optional
         Label of the value (y) axis.
 
@@ -802,14 +821,13 @@ def facilities_chart(
         _style_value_axis(ax, orient="v", write=_number_writer(language), value_label=value_label)
         handles = []
         if target is not None:
-            target_text = format_number(target, 0, language=language)
             line = ax.axhline(
                 target,
                 color=REFERENCE_COLOUR,
                 linestyle="--",
                 linewidth=1.0,
                 zorder=3,
-                label=f"{target_label} ({target_text})" if target_label else target_text,
+                label=target_label or format_number(float(target), 0, language=language),
             )
             handles.append(line)
             ax.set_ylim(top=max(ax.get_ylim()[1], target * REFERENCE_HEADROOM))
@@ -1130,7 +1148,7 @@ def investment_mix_chart(
         bars = _bars(ax)
         texts = [
             f"{format_rupiah(_bar_value(bar, 'h'), 2, language=language)} "
-            f"({format_percent(share, 1, language=language)})"
+            f"({format_percent(float(share), 1, language=language)})"
             for bar, share in zip(bars, frame["share"], strict=True)
         ]
         _style_value_axis(

@@ -12,6 +12,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.axes import Axes
@@ -69,8 +70,10 @@ def labels_inside_axes(ax: Axes) -> bool:
     renderer = figure.canvas.get_renderer()
     box = ax.get_window_extent(renderer)
     return all(
-        box.x0 - 0.5 <= extent.x0 and extent.x1 <= box.x1 + 0.5
-        and box.y0 - 0.5 <= extent.y0 and extent.y1 <= box.y1 + 0.5
+        box.x0 - 0.5 <= extent.x0
+        and extent.x1 <= box.x1 + 0.5
+        and box.y0 - 0.5 <= extent.y0
+        and extent.y1 <= box.y1 + 0.5
         for extent in (text.get_window_extent(renderer) for text in ax.texts)
     )
 
@@ -309,7 +312,7 @@ class TestIckAttainmentChart:
     def test_attainment_above_each_segment(self, ick):
         ax = self.draw(ick)
         assert {"96,7%", "92,9%", "93,4%"} <= set(texts(ax))
-        attainment = [text for text in ax.texts if text.get_text() == "96,7%"][0]
+        attainment = next(text for text in ax.texts if text.get_text() == "96,7%")
         assert attainment.xy == (0, 53_959_720)
 
     def test_bar_labels_in_short_compact_form(self, ick):
@@ -339,10 +342,18 @@ class TestFacilitiesChart:
         assert texts(ax) == ["23.626", "23.245"]
 
     def test_target_line_dashed_with_label(self, facilities):
-        ax = charts.facilities_chart(facilities, target=23_664, target_label="Target 2024")
+        ax = charts.facilities_chart(facilities, target=23_664, target_label="Target ICK 23.664")
         (line,) = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
         assert set(line.get_ydata()) == {23_664}
-        assert legend_labels(ax) == ["Target 2024 (23.664)"]
+        assert legend_labels(ax) == ["Target ICK 23.664"]
+
+    def test_target_without_label_shows_the_number(self, facilities):
+        ax = charts.facilities_chart(facilities, target=23_664)
+        assert legend_labels(ax) == ["23.664"]
+
+    def test_numpy_target(self, facilities):
+        ax = charts.facilities_chart(facilities, target=np.float64(23_664))
+        assert legend_labels(ax) == ["23.664"]
 
     def test_no_target_no_line(self, facilities):
         ax = charts.facilities_chart(facilities)
@@ -366,9 +377,9 @@ class TestFacilitiesChart:
     def test_short_bar_labelled_above(self):
         data = pd.DataFrame({"period": ["A", "B"], "value": [10_000, 50]})
         ax = charts.facilities_chart(data)
-        short = [text for text in ax.texts if text.get_text() == "50"][0]
+        short = next(text for text in ax.texts if text.get_text() == "50")
         assert short.get_va() == "bottom"
-        tall = [text for text in ax.texts if text.get_text() == "10.000"][0]
+        tall = next(text for text in ax.texts if text.get_text() == "10.000")
         assert tall.get_va() == "top"
 
 
@@ -469,8 +480,8 @@ class TestMonthsCoveredChart:
     def test_corridor_covers_floor_to_ceiling(self, months):
         ax = charts.months_covered_chart(months, corridor_label="Rentang sehat")
         (corridor,) = [patch for patch in ax.patches if patch not in bars(ax)]
-        ys = [y for _, y in corridor.get_xy()]
-        assert (min(ys), max(ys)) == (1.5, 6.0)
+        bottom = corridor.get_y()
+        assert (bottom, bottom + corridor.get_height()) == pytest.approx((1.5, 6.0))
         assert corridor.get_alpha() == pytest.approx(0.15)
         assert legend_labels(ax) == ["Rentang sehat"]
         assert ax.get_ylim()[1] > 6.0
@@ -539,6 +550,17 @@ class TestReportStyle:
             with warnings.catch_warnings():
                 warnings.simplefilter("error")
                 matplotlib.font_manager.findfont(matplotlib.font_manager.FontProperties())
+
+    def test_charts_keep_the_font_outside_the_style(self, active):
+        # Drawing happens later (notebook display, savefig), outside `report_style`.
+        ax = charts.active_participants_chart(active, value_label="Peserta")
+        ax.get_figure().canvas.draw()
+        font = charts._report_font()
+        assert ax.texts[0].get_fontfamily() == [font]
+        assert ax.xaxis.label.get_fontfamily() == [font]
+        assert ax.get_legend().get_texts()[0].get_fontfamily() == [font]
+        assert {tick.label1.get_fontfamily()[0] for tick in ax.xaxis.get_major_ticks()} == {font}
+        assert {tick.label1.get_fontfamily()[0] for tick in ax.yaxis.get_major_ticks()} == {font}
 
     def test_leaves_global_settings_alone(self):
         before = matplotlib.rcParams["font.size"]

@@ -43,8 +43,9 @@ def compute(periods: dict[str, dict[str, float]], period: Quarter = Q1) -> Indic
 
 class TestComputeIndicators:
     def test_ratio_indicator_with_inputs(self):
-        indicators = compute({"2024Q1": {"claims_expense_total": 43.32e12,
-                                         "premium_income": 38.6e12}})
+        indicators = compute(
+            {"2024Q1": {"claims_expense_total": 43.32e12, "premium_income": 38.6e12}}
+        )
         item = indicators.get("claim_ratio")
         assert item.value == pytest.approx(112.2279793)
         assert item.unit == "percent"
@@ -60,9 +61,7 @@ class TestComputeIndicators:
         assert indicators.value("claims_expense", service="total") == 43.32e12
 
     def test_comparison_with_previous_december_names_the_period(self):
-        indicators = compute(
-            {"2024Q1": {"fktp_total": 23_245}, "2023Q4": {"fktp_total": 23_626}}
-        )
+        indicators = compute({"2024Q1": {"fktp_total": 23_245}, "2023Q4": {"fktp_total": 23_626}})
         item = indicators.get("fktp_change_vs_december")
         assert item.value == -381.0
         assert item.inputs == ("fktp_total", "fktp_total@2023Q4")
@@ -110,10 +109,8 @@ class TestComputeIndicators:
         assert corridor.unit == "category"
 
     def test_negative_net_assets_are_below_the_corridor(self):
-        indicators = compute(
-            {"2024Q1": {"djs_net_assets": -5e12, "claims_expense_total": 30e12}}
-        )
-        assert indicators.value("months_of_claims_covered") == pytest.approx(-1.5)
+        indicators = compute({"2024Q1": {"djs_net_assets": -5e12, "claims_expense_total": 30e12}})
+        assert indicators.value("months_of_claims_covered") == pytest.approx(-0.5)
         assert indicators.value("months_covered_corridor") == "below"
 
     def test_months_covered_in_q1_uses_three_months(self):
@@ -132,8 +129,13 @@ class TestComputeIndicators:
 
     def test_computed_value_wins_over_reported(self):
         indicators = compute(
-            {"2024Q1": {"non_active_total": 47_360_000, "registered_participants": 269_500_000,
-                        "non_active_share_of_registered_reported": 18.8}}
+            {
+                "2024Q1": {
+                    "non_active_total": 47_360_000,
+                    "registered_participants": 269_500_000,
+                    "non_active_share_of_registered_reported": 18.8,
+                }
+            }
         )
         item = indicators.get("non_active_share_of_registered")
         assert item.method == "computed"
@@ -147,8 +149,12 @@ class TestComputeIndicators:
 
     def test_investment_shares(self):
         indicators = compute(
-            {"2024Q1": {"djs_investment_deposits": 44.29e12,
-                        "djs_investment_government_bonds": 34.8e12}}
+            {
+                "2024Q1": {
+                    "djs_investment_deposits": 44.29e12,
+                    "djs_investment_government_bonds": 34.8e12,
+                }
+            }
         )
         # the total is derived from its parts, so the shares add up to 100
         deposits = indicators.value("djs_investment_share", instrument="deposits")
@@ -157,8 +163,13 @@ class TestComputeIndicators:
 
     def test_registered_coverage_gap(self):
         indicators = compute(
-            {"2024Q1": {"registered_participants": 269_500_000, "population": 280_725_428,
-                        "registered_coverage_target": 98}}
+            {
+                "2024Q1": {
+                    "registered_participants": 269_500_000,
+                    "population": 280_725_428,
+                    "registered_coverage_target": 98,
+                }
+            }
         )
         assert indicators.value("registered_coverage_gap_to_target") == pytest.approx(1.9987215)
         item = indicators.get("registered_coverage_gap_to_target")
@@ -176,8 +187,12 @@ class TestIndicatorSet:
     def indicators(self) -> IndicatorSet:
         return compute(
             {
-                "2024Q1": {"claims_expense_total": 43.32e12, "premium_income": 38.6e12,
-                           "fktp_total": 23_245, "months_covered_reported": 3.98},
+                "2024Q1": {
+                    "claims_expense_total": 43.32e12,
+                    "premium_income": 38.6e12,
+                    "fktp_total": 23_245,
+                    "months_covered_reported": 3.98,
+                },
             }
         )
 
@@ -211,8 +226,13 @@ class TestIndicatorSet:
 class TestReportedVsComputed:
     def test_published_value_off_at_its_precision_is_flagged(self):
         figures = figure_set(
-            {"2024Q1": {"non_active_total": 47_360_000, "registered_participants": 269_500_000,
-                        "non_active_share_of_registered_reported": 18.8}}
+            {
+                "2024Q1": {
+                    "non_active_total": 47_360_000,
+                    "registered_participants": 269_500_000,
+                    "non_active_share_of_registered_reported": 18.8,
+                }
+            }
         )
         (issue,) = reported_vs_computed_issues(figures, compute_indicators(figures, Q1))
         assert issue.severity == "warning"
@@ -230,8 +250,13 @@ class TestReportedVsComputed:
     )
     def test_compared_at_the_published_precision(self, published, flagged):
         figures = figure_set(
-            {"2022Q4": {"djs_net_assets": 56.51e12, "claims_expense_total": 113.47e12,
-                        "months_covered_reported": published}}
+            {
+                "2022Q4": {
+                    "djs_net_assets": 56.51e12,
+                    "claims_expense_total": 113.47e12,
+                    "months_covered_reported": published,
+                }
+            }
         )
         issues = reported_vs_computed_issues(figures, compute_indicators(figures, Quarter(2022, 4)))
         assert bool(issues) is flagged
@@ -242,8 +267,13 @@ class TestReportedVsComputed:
 
     def test_surplus_agrees_when_exact(self):
         figures = figure_set(
-            {"2022Q4": {"djs_revenue_total": 148.1e12, "djs_expense_total": 130.4e12,
-                        "djs_surplus_reported": 17.7e12}}
+            {
+                "2022Q4": {
+                    "djs_revenue_total": 148.1e12,
+                    "djs_expense_total": 130.4e12,
+                    "djs_surplus_reported": 17.7e12,
+                }
+            }
         )
         indicators = compute_indicators(figures, Quarter(2022, 4))
         assert reported_vs_computed_issues(figures, indicators) == []
@@ -256,8 +286,13 @@ class TestReportedVsComputed:
     )
     def test_scaled_published_value_is_compared_at_its_written_precision(self):
         figures = figure_set(
-            {"2022Q4": {"djs_revenue_total": 148.14e12, "djs_expense_total": 130.4e12,
-                        "djs_surplus_reported": 17.7e12}}
+            {
+                "2022Q4": {
+                    "djs_revenue_total": 148.14e12,
+                    "djs_expense_total": 130.4e12,
+                    "djs_surplus_reported": 17.7e12,
+                }
+            }
         )
         # computed 17,74 T; published 17,7 T agrees at 0,1 T
         indicators = compute_indicators(figures, Quarter(2022, 4))
@@ -270,8 +305,13 @@ class TestReportedVsComputed:
     )
     def test_trailing_zeros_of_the_published_value_count(self):
         figures = figure_set(
-            {"2024Q1": {"non_active_total": 47_360_000, "registered_participants": 269_500_000,
-                        "non_active_share_of_registered_reported": 17.60}}
+            {
+                "2024Q1": {
+                    "non_active_total": 47_360_000,
+                    "registered_participants": 269_500_000,
+                    "non_active_share_of_registered_reported": 17.60,
+                }
+            }
         )
         # computed 17,57; published 17,60 differs at two decimals
         indicators = compute_indicators(figures, Q1)

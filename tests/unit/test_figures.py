@@ -67,8 +67,16 @@ class TestLookups:
 
     def test_periods_sorted(self):
         rows = [
-            {"period": period, "code": "fktp_total", "value": 1.0, "status": "observed",
-             "source": "", "note": "", "file": "", "row": 2}
+            {
+                "period": period,
+                "code": "fktp_total",
+                "value": 1.0,
+                "status": "observed",
+                "source": "",
+                "note": "",
+                "file": "",
+                "row": 2,
+            }
             for period in ("2024Q1", "2022Q4", "2023Q4")
         ]
         figures = FigureSet(pd.DataFrame(rows, columns=FIGURE_COLUMNS), load_catalogue())
@@ -94,8 +102,10 @@ class TestDerivedTotals:
             {"period": "2023Q4", "code": "non_active_arrears", "value": 5.0},
         ]
         table = pd.DataFrame(
-            [{**r, "status": "observed", "source": "", "note": "", "file": "", "row": 2}
-             for r in rows],
+            [
+                {**r, "status": "observed", "source": "", "note": "", "file": "", "row": 2}
+                for r in rows
+            ],
             columns=FIGURE_COLUMNS,
         )
         figures = FigureSet(table, load_catalogue())
@@ -133,15 +143,21 @@ class TestSoftChecks:
 
     def test_parts_summing_to_total_do_not_warn(self):
         figures = figure_set(
-            {"non_active_total": 47_360_000, "non_active_arrears": 16_010_000,
-             "non_active_mutation": 31_350_000}
+            {
+                "non_active_total": 47_360_000,
+                "non_active_arrears": 16_010_000,
+                "non_active_mutation": 31_350_000,
+            }
         )
         assert figures.soft_check_issues(Q1) == []
 
     def test_float_noise_is_tolerated(self):
         figures = figure_set(
-            {"djs_investment_total": 0.3, "djs_investment_deposits": 0.1,
-             "djs_investment_government_bonds": 0.2}
+            {
+                "djs_investment_total": 0.3,
+                "djs_investment_deposits": 0.1,
+                "djs_investment_government_bonds": 0.2,
+            }
         )
         assert figures.soft_check_issues(Q1) == []
 
@@ -150,13 +166,13 @@ class TestSoftChecks:
         assert figures.soft_check_issues(Q1) == []
 
     def test_derived_totals_are_not_checked_against_themselves(self):
-        figures = figure_set({"djs_investment_deposits": 1.0, "djs_investment_government_bonds": 2.0})
+        figures = figure_set(
+            {"djs_investment_deposits": 1.0, "djs_investment_government_bonds": 2.0}
+        )
         assert figures.soft_check_issues(Q1) == []
 
     def test_nested_parts_each_checked(self):
-        figures = figure_set(
-            {"active_bp": 100, "active_bp_pn": 60, "active_bp_private": 30}
-        )
+        figures = figure_set({"active_bp": 100, "active_bp_pn": 60, "active_bp_private": 30})
         issues = figures.soft_check_issues(Q1)
         assert [(i.problem, i.code, i.details["difference"]) for i in issues] == [
             ("parts_sum", "active_bp", -10.0)
@@ -164,8 +180,11 @@ class TestSoftChecks:
 
     def test_registered_minus_active_far_from_non_active_warns(self):
         figures = figure_set(
-            {"registered_participants": 1_000_000, "active_total": 800_000,
-             "non_active_total": 150_000}
+            {
+                "registered_participants": 1_000_000,
+                "active_total": 800_000,
+                "non_active_total": 150_000,
+            }
         )
         (issue,) = figures.soft_check_issues(Q1)
         assert issue.problem == "registered_vs_non_active"
@@ -176,12 +195,17 @@ class TestSoftChecks:
             "sedangkan peserta non aktif menurut alasan = 150.000 (selisih 50.000)"
         )
 
-    @pytest.mark.parametrize(("non_active", "warns"), [(199_000, False), (198_999, True),
-                                                        (201_000, False), (201_001, True)])
+    @pytest.mark.parametrize(
+        ("non_active", "warns"),
+        [(199_000, False), (198_999, True), (201_000, False), (201_001, True)],
+    )
     def test_registered_gap_tolerance_is_a_tenth_of_a_percent(self, non_active, warns):
         figures = figure_set(
-            {"registered_participants": 1_000_000, "active_total": 800_000,
-             "non_active_total": non_active}
+            {
+                "registered_participants": 1_000_000,
+                "active_total": 800_000,
+                "non_active_total": non_active,
+            }
         )
         assert bool(figures.soft_check_issues(Q1)) is warns
 

@@ -24,8 +24,13 @@ Q1 = Quarter(2024, 1)
 HEADER = ["period", "code", "value", "unit", "status", "source", "note"]
 
 
-def write_csv(data_dir: Path, period: str, rows: list[list], name: str = "figures.csv",
-              header: list[str] = HEADER) -> Path:
+def write_csv(
+    data_dir: Path,
+    period: str,
+    rows: list[list],
+    name: str = "figures.csv",
+    header: list[str] = HEADER,
+) -> Path:
     folder = data_dir / period
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
@@ -36,8 +41,9 @@ def write_csv(data_dir: Path, period: str, rows: list[list], name: str = "figure
     return path
 
 
-def write_xlsx(data_dir: Path, period: str, sheets: dict[str, list[list]],
-               name: str = "figures.xlsx") -> Path:
+def write_xlsx(
+    data_dir: Path, period: str, sheets: dict[str, list[list]], name: str = "figures.xlsx"
+) -> Path:
     folder = data_dir / period
     folder.mkdir(parents=True, exist_ok=True)
     workbook = openpyxl.Workbook()
@@ -147,7 +153,9 @@ class TestLoadFiguresValid:
 
     def test_missing_optional_columns(self, tmp_path):
         write_csv(
-            tmp_path, "2024Q1", [["2024Q1", "fktp_total", "23.245", "faskes"]],
+            tmp_path,
+            "2024Q1",
+            [["2024Q1", "fktp_total", "23.245", "faskes"]],
             header=HEADER[:4],
         )
         record = load_figures(tmp_path).record("fktp_total", Q1)
@@ -332,8 +340,7 @@ class TestHardErrors:
             (
                 13,
                 "2024Q1/figures.csv, row 13, population: value must be above zero, found 0",
-                "2024Q1/figures.csv, baris 13, population: nilai harus lebih dari nol, "
-                "ditemukan 0",
+                "2024Q1/figures.csv, baris 13, population: nilai harus lebih dari nol, ditemukan 0",
             ),
         ],
     )
@@ -475,6 +482,21 @@ class TestHardErrors:
         (issue,) = load_errors(tmp_path)
         assert (issue.problem, issue.row) == ("unknown_code", 4)
 
+    @pytest.mark.xfail(
+        strict=True,
+        reason="BUG: parse_table passes scaled=False for units whose values have fractions "
+        "(months, percent without a % sign), so '3.980' bulan is read as 3980 months "
+        "instead of being refused as ambiguous",
+    )
+    @pytest.mark.parametrize(
+        ("code", "value", "unit"),
+        [("months_covered_reported", "3.980", "bulan"), ("bopo_reported", "101.210", "persen")],
+    )
+    def test_ambiguous_value_in_a_fractional_unit(self, tmp_path, code, value, unit):
+        write_csv(tmp_path, "2024Q1", [row(code, value, unit, "reported")])
+        (issue,) = load_errors(tmp_path)
+        assert issue.problem == "bad_number"
+
 
 class TestXlsx:
     def test_real_numeric_cells_and_text_cells(self, tmp_path):
@@ -590,8 +612,15 @@ class TestPeriodDiscovery:
     def test_period_files_skip_lock_and_other_files(self, tmp_path):
         folder = tmp_path / "2024Q1"
         folder.mkdir()
-        for name in ["b.xlsx", "a.csv", "~$b.xlsx", ".~lock.a.csv#", ".hidden.csv", "notes.txt",
-                     "C.CSV"]:
+        for name in [
+            "b.xlsx",
+            "a.csv",
+            "~$b.xlsx",
+            ".~lock.a.csv#",
+            ".hidden.csv",
+            "notes.txt",
+            "C.CSV",
+        ]:
             (folder / name).write_text("")
         (folder / "dir.csv").mkdir()
         assert [path.name for path in period_files(folder)] == ["C.CSV", "a.csv", "b.xlsx"]
