@@ -14,7 +14,6 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from jkn_analysis import __version__
@@ -60,10 +59,10 @@ def export_html(notebook_path: Path, quarter: Quarter, language: str) -> str:
     import nbformat
     from nbconvert import HTMLExporter
 
-    from jkn_analysis.report import load_text
+    from jkn_analysis.report import TEMPLATE_DIR, load_text
 
     text = load_text()
-    templates = resources.files("jkn_analysis").joinpath("templates")
+    templates = TEMPLATE_DIR
     exporter = HTMLExporter(
         template_name="jkn_report",
         extra_template_basedirs=[str(templates / "nbconvert")],
@@ -72,7 +71,7 @@ def export_html(notebook_path: Path, quarter: Quarter, language: str) -> str:
         exclude_output_prompt=True,
     )
     notebook = nbformat.read(notebook_path, as_version=4)
-    css = templates.joinpath("report.css").read_text("utf-8")
+    css = (templates / "report.css").read_text("utf-8")
     body, _ = exporter.from_notebook_node(
         notebook,
         resources={

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Literal
 
 import yaml
@@ -17,6 +17,9 @@ Language = Literal["id", "en"]
 LANGUAGES: tuple[Language, ...] = ("id", "en")
 FIGURE_KINDS = ("stock", "flow", "target", "rate")
 SECTIONS = ("participation", "facilities", "finance")
+# Read through the file system rather than importlib.resources: some editable installs
+# register the package in a way importlib.resources cannot list.
+CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
 
 
 class CatalogueError(ValueError):
@@ -154,5 +157,5 @@ def load_catalogue() -> Catalogue:
     Catalogue
         Units, sections, figures and indicator definitions.
     """
-    text = resources.files("jkn_analysis").joinpath("catalogue/figures.yaml").read_text("utf-8")
+    text = (CATALOGUE_DIR / "figures.yaml").read_text("utf-8")
     return _parse_catalogue(yaml.safe_load(text))

@@ -41,17 +41,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser(
-        "build", help="build HTML and PDF reports into the output folder",
+        "build",
+        help="build HTML and PDF reports into the output folder",
         description="Build the report of each QUARTER (default: the latest period in --data).",
     )
-    build.add_argument("quarters", nargs="*", type=_quarter, metavar="QUARTER",
-                       help="period such as 2024Q1; several may be given")
-    build.add_argument("--lang", type=_languages, default=("id",),
-                       help="report language(s): id (default), en, or id,en")
-    build.add_argument("--data", type=Path, default=Path("data"),
-                       help="data folder, one sub-folder per period (default: data)")
-    build.add_argument("--out", type=Path, default=Path("reports"),
-                       help="output folder (default: reports)")
+    build.add_argument(
+        "quarters",
+        nargs="*",
+        type=_quarter,
+        metavar="QUARTER",
+        help="period such as 2024Q1; several may be given",
+    )
+    build.add_argument(
+        "--lang",
+        type=_languages,
+        default=("id",),
+        help="report language(s): id (default), en, or id,en",
+    )
+    build.add_argument(
+        "--data",
+        type=Path,
+        default=Path("data"),
+        help="data folder, one sub-folder per period (default: data)",
+    )
+    build.add_argument(
+        "--out", type=Path, default=Path("reports"), help="output folder (default: reports)"
+    )
     return parser
 
 
@@ -61,29 +76,38 @@ def _build(args: argparse.Namespace) -> int:
 
     periods = available_periods(args.data)
     if not periods:
-        print(f"error: no period folders with data files in {args.data.resolve()}",
-              file=sys.stderr)
+        print(f"error: no period folders with data files in {args.data.resolve()}", file=sys.stderr)
         return 2
     quarters = args.quarters or [periods[-1]]
     missing = [q for q in quarters if q not in periods]
     if missing:
-        print(f"error: no data for {', '.join(map(str, missing))} in {args.data.resolve()}; "
-              f"available: {', '.join(map(str, periods))}", file=sys.stderr)
+        print(
+            f"error: no data for {', '.join(map(str, missing))} in {args.data.resolve()}; "
+            f"available: {', '.join(map(str, periods))}",
+            file=sys.stderr,
+        )
         return 2
     failures = 0
     for quarter in quarters:
         started = time.perf_counter()
         try:
-            result = build_quarter(quarter, languages=args.lang, data_dir=args.data,
-                                   out_dir=args.out, progress=lambda m: print(m, flush=True))
+            result = build_quarter(
+                quarter,
+                languages=args.lang,
+                data_dir=args.data,
+                out_dir=args.out,
+                progress=lambda m: print(m, flush=True),
+            )
         except BuildError as error:
             failures += 1
             log = args.out / f"build-{quarter}.log"
             args.out.mkdir(parents=True, exist_ok=True)
             log.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
             print(f"FAILED {quarter} at step '{error.step}': {error.cause}", file=sys.stderr)
-            print(f"  the previous report of {quarter}, if any, is unchanged; "
-                  f"details in {log}", file=sys.stderr)
+            print(
+                f"  the previous report of {quarter}, if any, is unchanged; details in {log}",
+                file=sys.stderr,
+            )
             continue
         seconds = time.perf_counter() - started
         print(f"built {quarter} in {seconds:.1f} s -> {result.folder}")

@@ -6,9 +6,10 @@ of an indicator that cannot be computed, the published value is used and marked 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+
+import pandas as pd
 
 from jkn_analysis import indicators as ind
 from jkn_analysis.catalogue import Catalogue
@@ -81,9 +82,16 @@ class Indicator:
 class IndicatorSet:
     """Indicators of one period, looked up by code and breakdown."""
 
-    def __init__(self, period: Quarter, items: Iterable[Indicator], catalogue: Catalogue):
+    def __init__(
+        self,
+        period: Quarter,
+        items: Iterable[Indicator],
+        catalogue: Catalogue,
+        undefined: Iterable[DataIssue] = (),
+    ):
         self.period = period
         self.catalogue = catalogue
+        self.undefined = list(undefined)
         self._items = {item.key(): item for item in items}
 
     def __iter__(self):
@@ -113,6 +121,7 @@ class _Collector:
         self.figures = figures
         self.period = period
         self.items: list[Indicator] = []
+        self.undefined: list[DataIssue] = []
 
     def value(self, code: str, period: Quarter | None = None) -> float | None:
         return self.figures.value(code, period or self.period)
@@ -130,14 +139,28 @@ class _Collector:
         values = [self.value(figure, period) for figure, period in inputs.values()]
         if any(value is None for value in values):
             return
-        result = function(*values, *extra)
+        try:
+            result = function(*values, *extra)
+        except ind.UndefinedIndicatorError as error:
+            # A zero denominator leaves the indicator out; the data checks say why.
+            self.undefined.append(
+                DataIssue(
+                    "warning",
+                    "undefined_indicator",
+                    code=code,
+                    period=str(self.period),
+                    details={"indicator": code, "reason": str(error)},
+                )
+            )
+            return
         unit = self.figures.catalogue.indicator(code).unit
         names = tuple(
             figure if period in (None, self.period) else f"{figure}@{period}"
             for figure, period in inputs.values()
         )
-        self.items.append(Indicator(code, result, unit, str(self.period), dimensions,
-                                    "computed", names))
+        self.items.append(
+            Indicator(code, result, unit, str(self.period), dimensions, "computed", names)
+        )
 
     def figure(self, code: str, figure: str, **dimensions: str) -> None:
         """Carry a figure as an indicator (a level such as active participants)."""
@@ -155,8 +178,15 @@ class _Collector:
                 continue
             unit = self.figures.catalogue.indicator(figure.reported_indicator).unit
             self.items.append(
-                Indicator(figure.reported_indicator, value, unit, str(self.period),
-                          dict(figure.dimensions), "reported", (figure.code,))
+                Indicator(
+                    figure.reported_indicator,
+                    value,
+                    unit,
+                    str(self.period),
+                    dict(figure.dimensions),
+                    "reported",
+                    (figure.code,),
+                )
             )
 
 
@@ -175,25 +205,47 @@ def compute_indicators(figures: FigureSet, period: Quarter) -> IndicatorSet:
     now = None
 
     # I. Participation
-    c.add("registered_coverage", ind.registered_coverage,
-          {"registered": ("registered_participants", now), "population": ("population", now)})
+    c.add(
+        "registered_coverage",
+        ind.registered_coverage,
+        {"registered": ("registered_participants", now), "population": ("population", now)},
+    )
     c.figure("registered_participants", "registered_participants")
-    c.add("registered_change_vs_december", ind.change,
-          {"current": ("registered_participants", now),
-           "previous": ("registered_participants", december)})
-    c.add("registered_growth_vs_december", ind.growth,
-          {"current": ("registered_participants", now),
-           "previous": ("registered_participants", december)})
+    c.add(
+        "registered_change_vs_december",
+        ind.change,
+        {
+            "current": ("registered_participants", now),
+            "previous": ("registered_participants", december),
+        },
+    )
+    c.add(
+        "registered_growth_vs_december",
+        ind.growth,
+        {
+            "current": ("registered_participants", now),
+            "previous": ("registered_participants", december),
+        },
+    )
     if c.value("registered_participants") is not None and c.value("population") is not None:
-        c.add("registered_coverage_gap_to_target",
-              lambda target: ind.gap_to_target(
-                  ind.registered_coverage(c.value("registered_participants"),
-                                          c.value("population")), target),
-              {"target": ("registered_coverage_target", now)})
-    c.add("active_share_of_population", ind.active_share_of_population,
-          {"active": ("active_total", now), "population": ("population", now)})
-    c.add("active_share_of_registered", ind.active_share_of_registered,
-          {"active": ("active_total", now), "registered": ("registered_participants", now)})
+        c.add(
+            "registered_coverage_gap_to_target",
+            lambda target: ind.gap_to_target(
+                ind.registered_coverage(c.value("registered_participants"), c.value("population")),
+                target,
+            ),
+            {"target": ("registered_coverage_target", now)},
+        )
+    c.add(
+        "active_share_of_population",
+        ind.active_share_of_population,
+        {"active": ("active_total", now), "population": ("population", now)},
+    )
+    c.add(
+        "active_share_of_registered",
+        ind.active_share_of_registered,
+        {"active": ("active_total", now), "registered": ("registered_participants", now)},
+    )
     for segment, figure in ACTIVE_SEGMENTS.items():
         c.figure("active_participants", figure, segment=segment)
         for code, function, other in (
@@ -202,96 +254,182 @@ def compute_indicators(figures: FigureSet, period: Quarter) -> IndicatorSet:
             ("active_change_vs_year_earlier", ind.change, year_earlier),
             ("active_growth_vs_year_earlier", ind.growth, year_earlier),
         ):
-            c.add(code, function, {"current": (figure, now), "previous": (figure, other)},
-                  segment=segment)
+            c.add(
+                code,
+                function,
+                {"current": (figure, now), "previous": (figure, other)},
+                segment=segment,
+            )
     for reason, figure in NON_ACTIVE_REASONS.items():
         c.figure("non_active_participants", figure, reason=reason)
-    c.add("non_active_share_of_registered", ind.non_active_share_of_registered,
-          {"non_active": ("non_active_total", now),
-           "registered": ("registered_participants", now)})
-    c.add("non_active_change_vs_december", ind.change,
-          {"current": ("non_active_total", now), "previous": ("non_active_total", december)})
+    c.add(
+        "non_active_share_of_registered",
+        ind.non_active_share_of_registered,
+        {"non_active": ("non_active_total", now), "registered": ("registered_participants", now)},
+    )
+    c.add(
+        "non_active_change_vs_december",
+        ind.change,
+        {"current": ("non_active_total", now), "previous": ("non_active_total", december)},
+    )
     for segment in ICK_SEGMENTS:
-        c.add("ick_attainment", ind.ick_attainment,
-              {"realised": (f"ick_realised_{segment}", now),
-               "target": (f"ick_target_{segment}", now)}, segment=segment)
+        c.add(
+            "ick_attainment",
+            ind.ick_attainment,
+            {
+                "realised": (f"ick_realised_{segment}", now),
+                "target": (f"ick_target_{segment}", now),
+            },
+            segment=segment,
+        )
 
     # II. Facilities and utilisation
     c.figure("fktp_count", "fktp_total")
-    c.add("fktp_change_vs_december", ind.change,
-          {"current": ("fktp_total", now), "previous": ("fktp_total", december)})
-    c.add("fktp_gap_to_target", ind.gap_to_target,
-          {"actual": ("fktp_total", now), "target": ("fktp_target", now)})
+    c.add(
+        "fktp_change_vs_december",
+        ind.change,
+        {"current": ("fktp_total", now), "previous": ("fktp_total", december)},
+    )
+    c.add(
+        "fktp_gap_to_target",
+        ind.gap_to_target,
+        {"actual": ("fktp_total", now), "target": ("fktp_target", now)},
+    )
     for kind in ("doctor_practice", "primary_clinic"):
-        c.add(f"fktp_{kind}_change_vs_december", ind.change,
-              {"current": (f"fktp_{kind}", now), "previous": (f"fktp_{kind}", december)})
+        c.add(
+            f"fktp_{kind}_change_vs_december",
+            ind.change,
+            {"current": (f"fktp_{kind}", now), "previous": (f"fktp_{kind}", december)},
+        )
     c.figure("fkrtl_count", "fkrtl_total")
-    c.add("fkrtl_change_vs_december", ind.change,
-          {"current": ("fkrtl_total", now), "previous": ("fkrtl_total", december)})
+    c.add(
+        "fkrtl_change_vs_december",
+        ind.change,
+        {"current": ("fkrtl_total", now), "previous": ("fkrtl_total", december)},
+    )
     for service in SERVICES:
         c.figure("visits", f"visits_{service}", service=service)
-        c.add("visits_growth_yoy", ind.growth,
-              {"current": (f"visits_{service}", now),
-               "previous": (f"visits_{service}", year_earlier)}, service=service)
+        c.add(
+            "visits_growth_yoy",
+            ind.growth,
+            {
+                "current": (f"visits_{service}", now),
+                "previous": (f"visits_{service}", year_earlier),
+            },
+            service=service,
+        )
     c.figure("referrals", "referrals")
-    c.add("referral_growth_yoy", ind.growth,
-          {"current": ("referrals", now), "previous": ("referrals", year_earlier)})
-    c.add("referral_rate", ind.referral_rate,
-          {"referrals": ("referrals", now), "fktp_visits": ("visits_rjtp", now)})
+    c.add(
+        "referral_growth_yoy",
+        ind.growth,
+        {"current": ("referrals", now), "previous": ("referrals", year_earlier)},
+    )
+    c.add(
+        "referral_rate",
+        ind.referral_rate,
+        {"referrals": ("referrals", now), "fktp_visits": ("visits_rjtp", now)},
+    )
     c.figure("claims_expense", "claims_expense_total", service="total")
     for service in CLAIM_SERVICES:
         figure = f"claims_expense_{service}"
         c.figure("claims_expense", figure, service=service)
-        c.add("claims_expense_share", ind.share_of_total,
-              {"part": (figure, now), "total": ("claims_expense_total", now)}, service=service)
-        c.add("claims_expense_growth_yoy", ind.growth,
-              {"current": (figure, now), "previous": (figure, year_earlier)}, service=service)
-    c.add("claims_expense_growth_yoy", ind.growth,
-          {"current": ("claims_expense_total", now),
-           "previous": ("claims_expense_total", year_earlier)}, service="total")
+        c.add(
+            "claims_expense_share",
+            ind.share_of_total,
+            {"part": (figure, now), "total": ("claims_expense_total", now)},
+            service=service,
+        )
+        c.add(
+            "claims_expense_growth_yoy",
+            ind.growth,
+            {"current": (figure, now), "previous": (figure, year_earlier)},
+            service=service,
+        )
+    c.add(
+        "claims_expense_growth_yoy",
+        ind.growth,
+        {
+            "current": ("claims_expense_total", now),
+            "previous": ("claims_expense_total", year_earlier),
+        },
+        service="total",
+    )
 
     # III. Finance
     c.figure("premium_income", "premium_income")
-    c.add("premium_income_vs_annual_target", ind.premium_income_vs_annual_target,
-          {"income": ("premium_income", now), "target": ("premium_income_target", now)})
-    c.add("premium_income_vs_pro_rata_target", ind.premium_income_vs_pro_rata_target,
-          {"income": ("premium_income", now), "target": ("premium_income_target", now)},
-          extra=(period.months_elapsed,))
-    c.add("claim_ratio", ind.claim_ratio,
-          {"claims": ("claims_expense_total", now), "premium": ("premium_income", now)})
-    c.add("djs_surplus", ind.djs_surplus,
-          {"revenue": ("djs_revenue_total", now), "expenses": ("djs_expense_total", now)})
+    c.add(
+        "premium_income_vs_annual_target",
+        ind.premium_income_vs_annual_target,
+        {"income": ("premium_income", now), "target": ("premium_income_target", now)},
+    )
+    c.add(
+        "premium_income_vs_pro_rata_target",
+        ind.premium_income_vs_pro_rata_target,
+        {"income": ("premium_income", now), "target": ("premium_income_target", now)},
+        extra=(period.months_elapsed,),
+    )
+    c.add(
+        "claim_ratio",
+        ind.claim_ratio,
+        {"claims": ("claims_expense_total", now), "premium": ("premium_income", now)},
+    )
+    c.add(
+        "djs_surplus",
+        ind.djs_surplus,
+        {"revenue": ("djs_revenue_total", now), "expenses": ("djs_expense_total", now)},
+    )
     c.figure("djs_net_assets", "djs_net_assets")
-    c.add("months_of_claims_covered", ind.months_of_claims_covered,
-          {"net_assets": ("djs_net_assets", now), "claims": ("claims_expense_total", now)},
-          extra=(period.months_elapsed,))
+    c.add(
+        "months_of_claims_covered",
+        ind.months_of_claims_covered,
+        {"net_assets": ("djs_net_assets", now), "claims": ("claims_expense_total", now)},
+        extra=(period.months_elapsed,),
+    )
     c.figure("djs_investment_portfolio", "djs_investment_total")
     for instrument, figure in INVESTMENT_INSTRUMENTS.items():
-        c.add("djs_investment_share", ind.share_of_total,
-              {"part": (figure, now), "total": ("djs_investment_total", now)},
-              instrument=instrument)
+        c.add(
+            "djs_investment_share",
+            ind.share_of_total,
+            {"part": (figure, now), "total": ("djs_investment_total", now)},
+            instrument=instrument,
+        )
     for owner in ("djs", "bpjs"):
         c.figure(f"{owner}_investment_yield", f"{owner}_investment_yield")
-        c.add(f"{owner}_investment_yield_gap_to_target", ind.gap_to_target,
-              {"actual": (f"{owner}_investment_yield", now),
-               "target": (f"{owner}_investment_yield_target", now)})
+        c.add(
+            f"{owner}_investment_yield_gap_to_target",
+            ind.gap_to_target,
+            {
+                "actual": (f"{owner}_investment_yield", now),
+                "target": (f"{owner}_investment_yield_target", now),
+            },
+        )
 
     c.reported()
     months = next((i for i in c.items if i.code == "months_of_claims_covered"), None)
     if months is not None:
-        c.items.append(Indicator("months_covered_corridor", ind.corridor_position(months.value),
-                                 "category", str(period), {}, months.method,
-                                 ("months_of_claims_covered",)))
-    return IndicatorSet(period, c.items, figures.catalogue)
+        c.items.append(
+            Indicator(
+                "months_covered_corridor",
+                ind.corridor_position(months.value),
+                "category",
+                str(period),
+                {},
+                months.method,
+                ("months_of_claims_covered",),
+            )
+        )
+    return IndicatorSet(period, c.items, figures.catalogue, c.undefined)
 
 
 def reported_vs_computed_issues(figures: FigureSet, indicators: IndicatorSet) -> list[DataIssue]:
-    """Warnings where a published indicator value differs from the one computed from inputs.
+    """Warnings where a published indicator value differs from the one computed from inputs,
+    and for indicators left out because their denominator was zero.
 
-    The published value is compared at its own precision (the digits it was given with), so
-    5,98 against a computed 5,976 agrees while 18,8 against 17,57 does not.
+    The published value is compared at the precision it was written with in the data file
+    (``17,7`` triliun has one decimal in triliun; ``17,70`` has two), so 5,98 against a
+    computed 5,976 agrees while 18,8 against 17,57 does not.
     """
-    issues = []
+    issues = list(indicators.undefined)
     period = indicators.period
     for figure in figures.catalogue.figures.values():
         if not figure.reported_indicator:
@@ -300,17 +438,19 @@ def reported_vs_computed_issues(figures: FigureSet, indicators: IndicatorSet) ->
         item = indicators.get(figure.reported_indicator, **figure.dimensions)
         if published is None or item is None or item.method != "computed":
             continue
-        decimals = _decimals_of(figures.record(figure.code, period), published)
-        computed = float(round_half_up(item.value, decimals))
-        if not math.isclose(computed, published, rel_tol=1e-9, abs_tol=1e-9):
+        record = figures.record(figure.code, period)
+        scale, decimals = record["scale"], record["decimals"]
+        if decimals is None or pd.isna(decimals):
+            continue
+        computed = round_half_up(item.value / scale, int(decimals))
+        if computed != round_half_up(published / scale, int(decimals)):
             issues.append(
-                DataIssue("warning", "reported_vs_computed", code=figure.code, period=str(period),
-                          details={"found": published, "expected": computed})
+                DataIssue(
+                    "warning",
+                    "reported_vs_computed",
+                    code=figure.code,
+                    period=str(period),
+                    details={"found": published / scale, "expected": float(computed)},
+                )
             )
     return issues
-
-
-def _decimals_of(record: dict, value: float) -> int:
-    """Decimals the published value was given with (trailing zeros of 1,50 count)."""
-    text = f"{value:.10f}".rstrip("0")
-    return len(text.split(".")[1]) if "." in text else 0

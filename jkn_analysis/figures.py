@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from jkn_analysis.catalogue import Catalogue
+from jkn_analysis.numbers import written_decimals
 from jkn_analysis.periods import Quarter
 from jkn_analysis.validation import DataIssue
 
@@ -29,7 +30,17 @@ class FigureSet:
 
     def __init__(self, table: pd.DataFrame, catalogue: Catalogue):
         self.catalogue = catalogue
-        self.table = self._with_derived_totals(table.copy()).set_index(["period", "code"])
+        table = table.copy()
+        # Figures built in code rather than read from a file: unscaled, at the precision
+        # their shortest form writes them.
+        scale = table["scale"] if "scale" in table.columns else pd.Series(index=table.index)
+        table["scale"] = scale.fillna(1).astype(int)
+        decimals = table["decimals"] if "decimals" in table.columns else scale * float("nan")
+        table["decimals"] = [
+            written_decimals(value) if pd.isna(given) else int(given)
+            for value, given in zip(table["value"], decimals, strict=True)
+        ]
+        self.table = self._with_derived_totals(table).set_index(["period", "code"])
         self.table = self.table.sort_index()
 
     def _with_derived_totals(self, table: pd.DataFrame) -> pd.DataFrame:
@@ -40,8 +51,9 @@ class FigureSet:
             present = set(zip(table["period"], table["code"], strict=True)) | {
                 (r["period"], r["code"]) for r in derived_rows
             }
-            values = dict(zip(zip(table["period"], table["code"], strict=True), table["value"],
-                              strict=True))
+            values = dict(
+                zip(zip(table["period"], table["code"], strict=True), table["value"], strict=True)
+            )
             values |= {(r["period"], r["code"]): r["value"] for r in derived_rows}
             new_rows = []
             for period in sorted(set(table["period"])):
@@ -59,6 +71,8 @@ class FigureSet:
                                 "note": "sum of " + " + ".join(figure.parts),
                                 "file": "",
                                 "row": None,
+                                "scale": 1,
+                                "decimals": None,
                             }
                         )
             if not new_rows:
@@ -147,4 +161,3 @@ class FigureSet:
                     )
                 )
         return issues
-

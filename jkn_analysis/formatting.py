@@ -23,8 +23,9 @@ def _pattern(decimals: int) -> str:
 def format_number(value: float, decimals: int = 0, *, language: str = "id") -> str:
     """``214501609`` → ``214.501.609`` (id) or ``214,501,609`` (en); fixed ``decimals``."""
     rounded = round_half_up(value, decimals)
-    return format_decimal(rounded, format=_pattern(decimals), locale=language,
-                          decimal_quantization=True)
+    return format_decimal(
+        rounded, format=_pattern(decimals), locale=language, decimal_quantization=True
+    )
 
 
 def format_percent(value: float, decimals: int = 2, *, language: str = "id") -> str:
@@ -38,8 +39,9 @@ def format_points(value: float, decimals: int = 2, *, language: str = "id") -> s
     return f"{format_number(value, decimals, language=language)} {word}"
 
 
-def format_signed(value: float, decimals: int = 0, *, language: str = "id",
-                  percent: bool = False) -> str:
+def format_signed(
+    value: float, decimals: int = 0, *, language: str = "id", percent: bool = False
+) -> str:
     """A change with its sign: ``+959.421``, ``-28.148``, ``+0,45%``."""
     rounded = round_half_up(value, decimals)
     sign = "+" if rounded > 0 else (MINUS if rounded < 0 else "")
@@ -62,8 +64,9 @@ def _scale_exponent(value: float) -> int:
     return 0
 
 
-def format_compact(value: float, decimals: int = 1, *, language: str = "id",
-                   style: str = "long") -> str:
+def format_compact(
+    value: float, decimals: int = 1, *, language: str = "id", style: str = "long"
+) -> str:
     """Large numbers with a scale word: ``269,5 juta``, ``959,4 ribu``, ``43,32 T``.
 
     Parameters
@@ -81,15 +84,18 @@ def format_compact(value: float, decimals: int = 1, *, language: str = "id",
         return format_number(value, 0, language=language)
     scaled = round_half_up(float(Decimal(repr(float(value))) / Decimal(10) ** exponent), decimals)
     if abs(scaled) >= 1000 and exponent < 12:  # 999,96 ribu rounds up to the next scale word
-        return format_compact(float(scaled) * 10**exponent, decimals, language=language,
-                              style=style)
-    number = format_decimal(scaled, format=_pattern(decimals), locale=language,
-                            decimal_quantization=True)
+        return format_compact(
+            float(scaled) * 10**exponent, decimals, language=language, style=style
+        )
+    number = format_decimal(
+        scaled, format=_pattern(decimals), locale=language, decimal_quantization=True
+    )
     return f"{number} {_scale_word(exponent, language, style)}"
 
 
-def format_rupiah(value: float, decimals: int = 2, *, language: str = "id",
-                  style: str = "short") -> str:
+def format_rupiah(
+    value: float, decimals: int = 2, *, language: str = "id", style: str = "short"
+) -> str:
     """Money: ``Rp43,32 T`` (short) or ``Rp43,32 triliun`` (long); ``IDR 43.32 trillion`` in en."""
     negative = round_half_up(value, 0) < 0
     body = format_compact(abs(value), decimals, language=language, style=style)
@@ -97,8 +103,15 @@ def format_rupiah(value: float, decimals: int = 2, *, language: str = "id",
     return f"{MINUS}{text}" if negative else text
 
 
-def format_value(value: float | str, unit: str, decimals: int, *, language: str = "id",
-                 compact: bool = False, style: str = "short") -> str:
+def format_value(
+    value: float | str,
+    unit: str,
+    decimals: int,
+    *,
+    language: str = "id",
+    compact: bool = False,
+    style: str = "short",
+) -> str:
     """Format an indicator value by its catalogue unit (the one entry point for templates).
 
     Counts (persons, facilities, visits, cases) are written in full unless ``compact``;
@@ -116,6 +129,5 @@ def format_value(value: float | str, unit: str, decimals: int, *, language: str 
         word = "bulan" if language == "id" else "months"
         return f"{format_number(value, decimals, language=language)} {word}"
     if compact:
-        return format_compact(value, 1 if abs(value) < 1e9 else 2, language=language,
-                              style="long")
+        return format_compact(value, 1 if abs(value) < 1e9 else 2, language=language, style="long")
     return format_number(value, decimals, language=language)

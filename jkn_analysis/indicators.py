@@ -23,7 +23,7 @@ class UndefinedIndicatorError(ZeroDivisionError):
 
 
 def _percent(numerator: float, denominator: float, *, denominator_name: str) -> float:
-    if denominator <= 0:
+    if not denominator > 0:  # also refuses NaN
         raise UndefinedIndicatorError(
             f"{denominator_name} is {denominator!r}; the indicator needs a positive denominator"
         )
@@ -185,7 +185,9 @@ def djs_surplus(revenue: float, expenses: float) -> float:
     return revenue - expenses
 
 
-def months_of_claims_covered(net_assets: float, claims_expense: float, months_elapsed: int) -> float:
+def months_of_claims_covered(
+    net_assets: float, claims_expense: float, months_elapsed: int
+) -> float:
     """Months of claims covered by the DJS net assets (ketahanan dana).
 
     Formula: net assets / (claims expense year to date / months elapsed). Unit: months.
@@ -202,7 +204,7 @@ def months_of_claims_covered(net_assets: float, claims_expense: float, months_el
     """
     if not 1 <= months_elapsed <= 12:
         raise ValueError(f"months elapsed must lie between 1 and 12, got {months_elapsed}")
-    if claims_expense <= 0:
+    if not claims_expense > 0:
         raise UndefinedIndicatorError(
             f"claims expense is {claims_expense!r}; months covered need positive claims"
         )
@@ -221,6 +223,8 @@ def corridor_position(
     """
     if floor > ceiling:
         raise ValueError(f"corridor floor {floor} lies above its ceiling {ceiling}")
+    if months != months:  # NaN compares unequal to itself
+        raise ValueError("months covered is NaN; the corridor position is undefined")
     if months < floor:
         return "below"
     if months > ceiling:

@@ -26,7 +26,18 @@ from jkn_analysis.validation import (
 )
 
 DATA_SUFFIXES = (".csv", ".xlsx")
-FIGURE_COLUMNS = ["period", "code", "value", "status", "source", "note", "file", "row"]
+FIGURE_COLUMNS = [
+    "period",
+    "code",
+    "value",
+    "status",
+    "source",
+    "note",
+    "file",
+    "row",
+    "scale",
+    "decimals",
+]
 
 
 @dataclass(frozen=True)
@@ -80,7 +91,11 @@ def read_tables(path: Path, display_name: str) -> list[RawTable]:
     try:
         if path.suffix.lower() == ".csv":
             table = pd.read_csv(
-                path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=True
+                path,
+                dtype=str,
+                keep_default_na=False,
+                encoding="utf-8-sig",
+                skip_blank_lines=False,  # keep blank lines so that row numbers match the file
             )
             return [RawTable(display_name, "", _with_row_numbers(table, first_row=2))]
         sheets = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
@@ -126,8 +141,9 @@ def parse_table(
     missing = [column for column in REQUIRED_COLUMNS if column not in table.columns]
     if missing:
         return [], [
-            DataIssue("error", "missing_column", raw.file, 1, details={"column": column},
-                      sheet=raw.sheet)
+            DataIssue(
+                "error", "missing_column", raw.file, 1, details={"column": column}, sheet=raw.sheet
+            )
             for column in missing
         ]
     for column in OPTIONAL_COLUMNS:
@@ -137,6 +153,7 @@ def parse_table(
     for column in ("period", "code", "unit", "status", "source", "note"):
         table[column] = table[column].str.strip()
     table = table[(table["code"] != "") | (table["value"].astype(str).str.strip() != "")]
+    table = table.reset_index(drop=True)  # the schema reports positions; keep them aligned
     table["status"] = table["status"].str.lower()
     issues += schema_issues(table, catalogue, file=raw.file, sheet=raw.sheet)
     records = []
@@ -147,8 +164,16 @@ def parse_table(
 
         def issue(problem: str, _row=row, **details: str) -> None:
             issues.append(
-                DataIssue("error", problem, raw.file, _row.row, _row.code, str(quarter),
-                          details, raw.sheet)
+                DataIssue(
+                    "error",
+                    problem,
+                    raw.file,
+                    _row.row,
+                    _row.code,
+                    str(quarter),
+                    details,
+                    raw.sheet,
+                )
             )
 
         if row.period != str(quarter):
@@ -160,9 +185,8 @@ def parse_table(
             continue
         unit = catalogue.units[figure.unit]
         try:
-            parsed = parse_number(
-                row.value, integer_unit=unit.integer and scale == 1, scaled=scale != 1
-            )
+            whole_units = unit.integer and scale == 1
+            parsed = parse_number(row.value, integer_unit=whole_units, scaled=not whole_units)
         except NumberFormatError as error:
             issue("bad_number", reason=str(error))
             continue
@@ -176,8 +200,10 @@ def parse_table(
         if value <= 0 and "positive" in figure.checks:
             issue("not_positive", found=str(row.value))
             continue
-        if figure.unit == "percent" and "unbounded_percent" not in figure.checks and not (
-            0 <= abs(value) <= 100
+        if (
+            figure.unit == "percent"
+            and "unbounded_percent" not in figure.checks
+            and not (0 <= abs(value) <= 100)
         ):
             issue("percent_range", found=str(row.value))
             continue
@@ -194,6 +220,8 @@ def parse_table(
                 "note": row.note,
                 "file": raw.file + (f" [{raw.sheet}]" if raw.sheet else ""),
                 "row": int(row.row),
+                "scale": scale,
+                "decimals": parsed.decimals,
             }
         )
     return records, issues
@@ -231,8 +259,13 @@ def load_period(
             first = seen[record["code"]]
             issues.append(
                 DataIssue(
-                    "error", "duplicate", record["file"], record["row"], record["code"],
-                    str(quarter), {"code": record["code"], "other": f"{first['file']} row {first['row']}"},
+                    "error",
+                    "duplicate",
+                    record["file"],
+                    record["row"],
+                    record["code"],
+                    str(quarter),
+                    {"code": record["code"], "other": f"{first['file']} row {first['row']}"},
                 )
             )
         else:

@@ -55,10 +55,13 @@ class NumberFormatError(ValueError):
 
 @dataclass(frozen=True)
 class ParsedValue:
-    """A number read from a cell, and whether it carried a percent sign."""
+    """A number read from a cell: its value, whether it carried a percent sign, and the
+    number of decimals it was written with (``17,70`` has 2), which is its published precision.
+    """
 
     value: float
     percent_sign: bool = False
+    decimals: int = 0
 
 
 def round_half_up(value: float, decimals: int = 0) -> Decimal:
@@ -84,12 +87,25 @@ def round_half_up(value: float, decimals: int = 0) -> Decimal:
     ValueError
         If ``value`` is not finite.
     """
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"cannot round {value!r}: not a finite number")
-    quantum = Decimal(1).scaleb(-decimals)
-    return Decimal(repr(value) if isinstance(value, float) else str(value)).quantize(
-        quantum, rounding=ROUND_HALF_UP
-    )
+    if isinstance(value, Decimal):
+        exact = value
+    elif isinstance(value, int) and not isinstance(value, bool):
+        exact = Decimal(value)
+    else:  # float, NumPy scalars and anything else float() accepts
+        number = float(value)
+        if not math.isfinite(number):
+            raise ValueError(f"cannot round {value!r}: not a finite number")
+        exact = Decimal(repr(number))
+    return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def written_decimals(value: float) -> int:
+    """Decimals of a number as its shortest form writes it: 17.7 → 1, 17.0 → 0, 5.976 → 3."""
+    text = repr(float(value))
+    if "e" in text or "." not in text:
+        return 0
+    digits = text.split(".")[1]
+    return 0 if digits == "0" else len(digits)
 
 
 def parse_scale(unit_cell: str | None) -> tuple[int, str]:
@@ -118,8 +134,8 @@ def parse_number(cell: object, *, integer_unit: bool = False, scaled: bool = Fal
         The figure counts whole things (persons, facilities): a reading with a fraction is
         impossible, which settles ``"1.234"`` as one thousand two hundred and thirty-four.
     scaled : bool, default False
-        The unit cell carries a scale word (``triliun``): fractions are then expected, so
-        ``"1.234"`` is ambiguous and refused.
+        Fractions are expected (a scale word such as ``triliun`` in the unit cell, or a unit
+        such as months or percent), so ``"1.234"`` is ambiguous and refused.
 
     Returns
     -------
@@ -135,7 +151,7 @@ def parse_number(cell: object, *, integer_unit: bool = False, scaled: bool = Fal
     if isinstance(cell, int | float):
         if not math.isfinite(float(cell)):
             raise NumberFormatError(f"{cell!r} is not a finite number", str(cell))
-        return ParsedValue(float(cell))
+        return ParsedValue(float(cell), decimals=written_decimals(float(cell)))
     text = "" if cell is None else str(cell)
     found = text
     text = text.strip().replace("\u00a0", "").replace(" ", "")
@@ -163,10 +179,11 @@ def parse_number(cell: object, *, integer_unit: bool = False, scaled: bool = Fal
 
     if _PLAIN_INTEGER.match(text):
         return ParsedValue(as_float(text), percent_sign)
-    if _GROUPED_DECIMAL.match(text):
-        return ParsedValue(as_float(text.replace(".", "").replace(",", ".")), percent_sign)
-    if _COMMA_DECIMAL.match(text):
-        return ParsedValue(as_float(text.replace(",", ".")), percent_sign)
+    if _GROUPED_DECIMAL.match(text) or _COMMA_DECIMAL.match(text):
+        decimals = len(text.split(",")[1])
+        return ParsedValue(
+            as_float(text.replace(".", "").replace(",", ".")), percent_sign, decimals
+        )
     if _GROUPED_INTEGER.match(text):
         thousands = as_float(text.replace(".", ""))
         if text.count(".") == 1 and not integer_unit and (scaled or percent_sign):
@@ -185,5 +202,5 @@ def parse_number(cell: object, *, integer_unit: bool = False, scaled: bool = Fal
             raise NumberFormatError(
                 f"{found!r} has a fraction, but this figure counts whole units", found
             )
-        return ParsedValue(as_float(text), percent_sign)
+        return ParsedValue(as_float(text), percent_sign, len(text.split(".")[1]))
     raise NumberFormatError(f"{found!r} is not a number", found)

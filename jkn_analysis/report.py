@@ -15,16 +15,15 @@ import os
 import subprocess
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 import yaml
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from jkn_analysis import __version__
-from jkn_analysis.catalogue import LANGUAGES, load_catalogue
+from jkn_analysis.catalogue import CATALOGUE_DIR, LANGUAGES, load_catalogue
 from jkn_analysis.compute import (
     ACTIVE_SEGMENTS,
     CLAIM_SERVICES,
@@ -63,6 +62,7 @@ SEGMENT_ROWS = (
     ("pbpu_pemda", 0, False),
     ("total", 0, True),
 )
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 COUNT_UNITS = ("persons", "facilities", "visits", "cases")
 # Segments drawn in the active-participant chart (the main blocks of the table).
 CHART_SEGMENTS = ("pbi", "ppu_pn", "ppu_non_pn", "pbpu", "bp", "pbpu_pemda")
@@ -92,21 +92,20 @@ class Fragment:
 @cache
 def load_text() -> dict:
     """Report wording (headings, captions) from ``catalogue/text.yaml``."""
-    path = resources.files("jkn_analysis").joinpath("catalogue/text.yaml")
-    return yaml.safe_load(path.read_text("utf-8"))
+    return yaml.safe_load((CATALOGUE_DIR / "text.yaml").read_text("utf-8"))
 
 
 @cache
 def load_recommendations() -> list[dict]:
     """The model report's recommendations from ``catalogue/recommendations.yaml``."""
-    path = resources.files("jkn_analysis").joinpath("catalogue/recommendations.yaml")
-    return yaml.safe_load(path.read_text("utf-8"))["recommendations"]
+    text = (CATALOGUE_DIR / "recommendations.yaml").read_text("utf-8")
+    return yaml.safe_load(text)["recommendations"]
 
 
 @cache
 def _environment() -> Environment:
     return Environment(
-        loader=PackageLoader("jkn_analysis", "templates/report"),
+        loader=FileSystemLoader(TEMPLATE_DIR / "report"),
         autoescape=select_autoescape(["html", "j2"], default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -128,7 +127,10 @@ def git_commit(directory: Path) -> str | None:
     try:
         result = subprocess.run(
             ["git", "-C", str(directory), "rev-parse", "HEAD"],
-            capture_output=True, text=True, timeout=10, check=False,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return None
@@ -188,8 +190,16 @@ class QuarterlyReport:
             entry = entry[part]
         return entry[self.language].format(**values) if values else entry[self.language]
 
-    def indicator_text(self, code: str, *, compact: bool = False, style: str = "short",
-                       signed: bool = False, decimals: int | None = None, **dimensions) -> str:
+    def indicator_text(
+        self,
+        code: str,
+        *,
+        compact: bool = False,
+        style: str = "short",
+        signed: bool = False,
+        decimals: int | None = None,
+        **dimensions,
+    ) -> str:
         """An indicator formatted by its catalogue unit; ``*`` marks a published value."""
         item = self.indicators.get(code, **dimensions)
         if item is None:
@@ -197,11 +207,18 @@ class QuarterlyReport:
         definition = self.catalogue.indicator(code)
         places = definition.decimals if decimals is None else decimals
         if signed and isinstance(item.value, float):
-            text = format_signed(item.value, places, language=self.language,
-                                 percent=definition.unit == "percent")
+            text = format_signed(
+                item.value, places, language=self.language, percent=definition.unit == "percent"
+            )
         else:
-            text = format_value(item.value, definition.unit, places, language=self.language,
-                                compact=compact, style=style)
+            text = format_value(
+                item.value,
+                definition.unit,
+                places,
+                language=self.language,
+                compact=compact,
+                style=style,
+            )
         return text + ("*" if item.method == "reported" else "")
 
     def value(self, code: str, **dimensions) -> float | str | None:
@@ -253,10 +270,10 @@ class QuarterlyReport:
             "num": lambda v, d=0: format_number(v, d, language=language),
             "pct": lambda v, d=2: format_percent(v, d, language=language),
             "compact": lambda v, d=1: format_compact(v, d, language=language),
-            "rp": lambda v, d=2, style="short": format_rupiah(v, d, language=language,
-                                                              style=style),
+            "rp": lambda v, d=2, style="short": format_rupiah(v, d, language=language, style=style),
             "signed": lambda v, d=0, percent=False: format_signed(
-                v, d, language=language, percent=percent),
+                v, d, language=language, percent=percent
+            ),
             **context,
         }
         html = _environment().get_template(template).render(**template_context)
@@ -271,8 +288,11 @@ class QuarterlyReport:
 
         svg = chart_to_svg(ax)
         encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-        return Markup(self._render("chart.html.j2", caption=caption, image=encoded,
-                                   source=self.text(source_key)).html)
+        return Markup(
+            self._render(
+                "chart.html.j2", caption=caption, image=encoded, source=self.text(source_key)
+            ).html
+        )
 
     def _recommendations(self, section: str) -> list[dict]:
         items = []
@@ -290,8 +310,10 @@ class QuarterlyReport:
                     "text": recommendation["text"][self.language],
                     "indicator_label": self._indicator_caption(code, indicator),
                     "indicator_value": self.indicator_text(
-                        code, compact=self.catalogue.indicator(code).unit in COUNT_UNITS,
-                        **indicator),
+                        code,
+                        compact=self.catalogue.indicator(code).unit in COUNT_UNITS,
+                        **indicator,
+                    ),
                 }
             )
         return items
@@ -299,8 +321,11 @@ class QuarterlyReport:
     def _indicator_caption(self, code: str, dimensions: dict) -> str:
         label = self.indicator_label(code)
         for key, value in dimensions.items():
-            group = {"segment": "ick_segments", "service": "services",
-                     "reason": "non_active_reasons"}.get(key)
+            group = {
+                "segment": "ick_segments",
+                "service": "services",
+                "reason": "non_active_reasons",
+            }.get(key)
             if group:
                 label += f" ({self.text(f'{group}.{value}').strip()})"
         return label
@@ -329,20 +354,26 @@ class QuarterlyReport:
     def executive_summary(self) -> Fragment:
         """Headline indicators as cards, with one sentence each."""
         cards = [
-            ("registered_coverage", {}), ("active_share_of_population", {}),
-            ("active_share_of_registered", {}), ("active_participants", {"segment": "total"}),
-            ("ick_attainment", {"segment": "total"}), ("fktp_count", {}),
-            ("claim_ratio", {}), ("premium_income_vs_annual_target", {}),
+            ("registered_coverage", {}),
+            ("active_share_of_population", {}),
+            ("active_share_of_registered", {}),
+            ("active_participants", {"segment": "total"}),
+            ("ick_attainment", {"segment": "total"}),
+            ("fktp_count", {}),
+            ("claim_ratio", {}),
+            ("premium_income_vs_annual_target", {}),
             ("months_of_claims_covered", {}),
         ]
         items = [
-            {"label": self._indicator_caption(code, {}) if not dims else
-             self.indicator_label(code),
-             "value": self.indicator_text(code, compact=code == "active_participants", **dims)}
+            {
+                "label": self._indicator_caption(code, {})
+                if not dims
+                else self.indicator_label(code),
+                "value": self.indicator_text(code, compact=code == "active_participants", **dims),
+            }
             for code, dims in cards
         ]
-        return self._render("summary.html.j2", cards=items,
-                            narrative=self._narrative("summary"))
+        return self._render("summary.html.j2", cards=items, narrative=self._narrative("summary"))
 
     def participation(self) -> Fragment:
         """Section I: coverage, active participants by segment, non-active, ICK."""
@@ -350,57 +381,93 @@ class QuarterlyReport:
 
         self._start_section("participation")
         q = self.quarter
-        table_periods = sorted({q.year_earlier.previous_december, q.year_earlier,
-                                q.previous_december, q})
+        table_periods = sorted(
+            {q.year_earlier.previous_december, q.year_earlier, q.previous_december, q}
+        )
         table_periods = [p for p in table_periods if self.figures.has("active_total", p)]
-        change_periods = [p for p in (q.year_earlier, q) if p in table_periods
-                          and self.figures.has("active_total", p.previous_december)]
+        change_periods = [
+            p
+            for p in (q.year_earlier, q)
+            if p in table_periods and self.figures.has("active_total", p.previous_december)
+        ]
         rows = []
         for segment, indent, bold in SEGMENT_ROWS:
             figure = ACTIVE_SEGMENTS[segment]
-            label = (self.text("segment_total_b") if segment == "non_pbi" else
-                     self.text("segment_total") if segment == "total" else
-                     self.figure_label(figure))
+            label = (
+                self.text("segment_total_b")
+                if segment == "non_pbi"
+                else self.text("segment_total")
+                if segment == "total"
+                else self.figure_label(figure)
+            )
             values = [self.figures.value(figure, p) for p in table_periods]
             changes = []
             for p in change_periods:
-                now, before = (self.figures.value(figure, p),
-                               self.figures.value(figure, p.previous_december))
+                now, before = (
+                    self.figures.value(figure, p),
+                    self.figures.value(figure, p.previous_december),
+                )
                 changes.append(None if now is None or before is None else now - before)
-            rows.append({"label": label, "indent": indent, "bold": bold,
-                         "values": values, "changes": changes})
+            rows.append(
+                {
+                    "label": label,
+                    "indent": indent,
+                    "bold": bold,
+                    "values": values,
+                    "changes": changes,
+                }
+            )
         active_chart = None
         chart_periods = [p for p in (q.previous_december, q) if p in table_periods]
         if chart_periods:
             frame = pd.DataFrame(
-                [{"segment": self.figure_label(ACTIVE_SEGMENTS[s]).split(" (")[0],
-                  "period": self._period_label(p),
-                  "value": self.figures.value(ACTIVE_SEGMENTS[s], p)}
-                 for s in CHART_SEGMENTS for p in chart_periods
-                 if self.figures.has(ACTIVE_SEGMENTS[s], p)]
+                [
+                    {
+                        "segment": self.figure_label(ACTIVE_SEGMENTS[s]).split(" (")[0],
+                        "period": self._period_label(p),
+                        "value": self.figures.value(ACTIVE_SEGMENTS[s], p),
+                    }
+                    for s in CHART_SEGMENTS
+                    for p in chart_periods
+                    if self.figures.has(ACTIVE_SEGMENTS[s], p)
+                ]
             )
             if not frame.empty:
                 active_chart = self._chart(
-                    charts.active_participants_chart(frame, language=self.language,
-                                                     value_label=self.text("axis_persons")),
-                    self.caption("chart", "participation", "caption_active_chart"))
+                    charts.active_participants_chart(
+                        frame, language=self.language, value_label=self.text("axis_persons")
+                    ),
+                    self.caption("chart", "participation", "caption_active_chart"),
+                )
         ick_rows = [
-            {"segment": self.text(f"ick_segments.{s}"),
-             "target": self.figure_value(f"ick_target_{s}"),
-             "realised": self.figure_value(f"ick_realised_{s}"),
-             "attainment": self.value("ick_attainment", segment=s)}
-            for s in ICK_SEGMENTS if self.value("ick_attainment", segment=s) is not None
+            {
+                "segment": self.text(f"ick_segments.{s}"),
+                "target": self.figure_value(f"ick_target_{s}"),
+                "realised": self.figure_value(f"ick_realised_{s}"),
+                "attainment": self.value("ick_attainment", segment=s),
+            }
+            for s in ICK_SEGMENTS
+            if self.value("ick_attainment", segment=s) is not None
         ]
         ick_chart = None
         if ick_rows:
             ick_chart = self._chart(
                 charts.ick_attainment_chart(
-                    pd.DataFrame([row for row in ick_rows if row["segment"]
-                                  != self.text("ick_segments.total")]),
-                    language=self.language, target_label=self.text("legend_target"),
+                    pd.DataFrame(
+                        [
+                            row
+                            for row in ick_rows
+                            if row["segment"] != self.text("ick_segments.total")
+                        ]
+                    ),
+                    language=self.language,
+                    target_label=self.text("legend_target"),
                     realised_label=self.text("legend_realised"),
-                    value_label=self.text("axis_persons")),
-                self.caption("chart", "participation", "caption_ick", year=q.year), "source_bpjs")
+                    value_label=self.text("axis_persons"),
+                ),
+                self.caption("chart", "participation", "caption_ick", year=q.year),
+                "source_bpjs",
+            )
         return self._render(
             "participation.html.j2",
             section=self.catalogue.sections["participation"],
@@ -408,10 +475,14 @@ class QuarterlyReport:
             change_periods=[self._period_label(p) for p in change_periods],
             segment_rows=rows,
             active_chart=active_chart,
-            non_active_rows=[(self.text(f"non_active_reasons.{reason}"),
-                              self.indicators.get("non_active_participants", reason=reason))
-                             for reason in NON_ACTIVE_REASONS
-                             if self.indicators.get("non_active_participants", reason=reason)],
+            non_active_rows=[
+                (
+                    self.text(f"non_active_reasons.{reason}"),
+                    self.indicators.get("non_active_participants", reason=reason),
+                )
+                for reason in NON_ACTIVE_REASONS
+                if self.indicators.get("non_active_participants", reason=reason)
+            ],
             ick_rows=ick_rows,
             ick_chart=ick_chart,
             narrative_coverage=self._narrative("participation_coverage"),
@@ -429,46 +500,72 @@ class QuarterlyReport:
         q = self.quarter
         december = q.previous_december
         fktp_chart = None
-        fktp_points = [(p, self.figures.value("fktp_total", p)) for p in (december, q)
-                       if self.figures.has("fktp_total", p)]
+        fktp_points = [
+            (p, self.figures.value("fktp_total", p))
+            for p in (december, q)
+            if self.figures.has("fktp_total", p)
+        ]
         if fktp_points:
             target = self.figure_value("fktp_target")
             fktp_chart = self._chart(
                 charts.facilities_chart(
-                    pd.DataFrame([{"period": self._period_label(p), "value": v}
-                                  for p, v in fktp_points]),
-                    language=self.language, target=target,
-                    target_label=(self.text("legend_target_fktp",
-                                            value=format_number(target, language=self.language))
-                                  if target is not None else None),
-                    value_label=self.text("axis_facilities")),
-                self.caption("chart", "facilities", "caption_fktp_chart"))
+                    pd.DataFrame(
+                        [{"period": self._period_label(p), "value": v} for p, v in fktp_points]
+                    ),
+                    language=self.language,
+                    target=target,
+                    target_label=(
+                        self.text(
+                            "legend_target_fktp",
+                            value=format_number(target, language=self.language),
+                        )
+                        if target is not None
+                        else None
+                    ),
+                    value_label=self.text("axis_facilities"),
+                ),
+                self.caption("chart", "facilities", "caption_fktp_chart"),
+            )
         visit_rows = []
         for service in SERVICES:
             now = self.figures.value(f"visits_{service}", q)
             before = self.figures.value(f"visits_{service}", q.year_earlier)
             if now is None:
                 continue
-            visit_rows.append({"label": self.text(f"service_names.{service}"), "now": now,
-                               "before": before,
-                               "growth": self.value("visits_growth_yoy", service=service)})
+            visit_rows.append(
+                {
+                    "label": self.text(f"service_names.{service}"),
+                    "now": now,
+                    "before": before,
+                    "growth": self.value("visits_growth_yoy", service=service),
+                }
+            )
         visits_chart = None
         if visit_rows:
             frame = pd.DataFrame(
-                [{"service": self.text(f"services.{s}"), "period": self._period_label(p),
-                  "value": self.figures.value(f"visits_{s}", p)}
-                 for s in SERVICES for p in (q.year_earlier, q)
-                 if self.figures.has(f"visits_{s}", p)
-                 and self.figures.has(f"visits_{s}", q)]
+                [
+                    {
+                        "service": self.text(f"services.{s}"),
+                        "period": self._period_label(p),
+                        "value": self.figures.value(f"visits_{s}", p),
+                    }
+                    for s in SERVICES
+                    for p in (q.year_earlier, q)
+                    if self.figures.has(f"visits_{s}", p) and self.figures.has(f"visits_{s}", q)
+                ]
             )
             visits_chart = self._chart(
-                charts.visits_chart(frame, language=self.language,
-                                    value_label=self.text("axis_visits")),
-                self.caption("chart", "facilities", "caption_visits_chart"))
+                charts.visits_chart(
+                    frame, language=self.language, value_label=self.text("axis_visits")
+                ),
+                self.caption("chart", "facilities", "caption_visits_chart"),
+            )
         claim_rows = [
-            {"label": self.text(f"service_names.{service}"),
-             "amount": self.figures.value(f"claims_expense_{service}", q),
-             "share": self.indicators.get("claims_expense_share", service=service)}
+            {
+                "label": self.text(f"service_names.{service}"),
+                "amount": self.figures.value(f"claims_expense_{service}", q),
+                "share": self.indicators.get("claims_expense_share", service=service),
+            }
             for service in CLAIM_SERVICES
             if self.indicators.get("claims_expense_share", service=service) is not None
         ]
@@ -476,16 +573,30 @@ class QuarterlyReport:
         if claim_rows:
             claims_chart = self._chart(
                 charts.claims_share_chart(
-                    pd.DataFrame([{"service": self.text(f"services.{s}"),
-                                   "share": self.value("claims_expense_share", service=s),
-                                   "reported": self.indicators.get(
-                                       "claims_expense_share", service=s).method == "reported"}
-                                  for s in CLAIM_SERVICES
-                                  if self.indicators.get("claims_expense_share", service=s)]),
-                    language=self.language, value_label=self.text("axis_share")),
-                self.caption("chart", "facilities", "caption_claims_chart"))
-        top_cases = [(self.figure_label(code), self.figure_value(code)) for code in TOP_CASES
-                     if self.figure_value(code) is not None]
+                    pd.DataFrame(
+                        [
+                            {
+                                "service": self.text(f"services.{s}"),
+                                "share": self.value("claims_expense_share", service=s),
+                                "reported": self.indicators.get(
+                                    "claims_expense_share", service=s
+                                ).method
+                                == "reported",
+                            }
+                            for s in CLAIM_SERVICES
+                            if self.indicators.get("claims_expense_share", service=s)
+                        ]
+                    ),
+                    language=self.language,
+                    value_label=self.text("axis_share"),
+                ),
+                self.caption("chart", "facilities", "caption_claims_chart"),
+            )
+        top_cases = [
+            (self.figure_label(code), self.figure_value(code))
+            for code in TOP_CASES
+            if self.figure_value(code) is not None
+        ]
         facility_rows = []
         for key, figure, indicator_change in (
             ("fktp", "fktp_total", "fktp_change_vs_december"),
@@ -493,17 +604,21 @@ class QuarterlyReport:
         ):
             if self.figure_value(figure) is None:
                 continue
-            facility_rows.append({
-                "label": self.text(f"facility_rows.{key}"),
-                "before": self.figures.value(figure, december),
-                "now": self.figure_value(figure),
-                "change": self.value(indicator_change),
-                "target": self.figure_value("fktp_target") if key == "fktp" else None,
-                "gap": self.value("fktp_gap_to_target") if key == "fktp" else None,
-            })
-        supporting = [(self.text(f"facility_rows.{code}"), self.figure_value(code))
-                      for code in ("main_clinics", "pharmacies", "opticians")
-                      if self.figure_value(code) is not None]
+            facility_rows.append(
+                {
+                    "label": self.text(f"facility_rows.{key}"),
+                    "before": self.figures.value(figure, december),
+                    "now": self.figure_value(figure),
+                    "change": self.value(indicator_change),
+                    "target": self.figure_value("fktp_target") if key == "fktp" else None,
+                    "gap": self.value("fktp_gap_to_target") if key == "fktp" else None,
+                }
+            )
+        supporting = [
+            (self.text(f"facility_rows.{code}"), self.figure_value(code))
+            for code in ("main_clinics", "pharmacies", "opticians")
+            if self.figure_value(code) is not None
+        ]
         return self._render(
             "facilities.html.j2",
             section=self.catalogue.sections["facilities"],
@@ -536,34 +651,67 @@ class QuarterlyReport:
         if claim_points:
             claim_chart = self._chart(
                 charts.claim_ratio_chart(
-                    pd.DataFrame([{"period": self._history_label(p), "value": i.value}
-                                  for p, i in claim_points]),
-                    language=self.language, value_label=self.text("axis_claim_ratio")),
-                self.caption("chart", "finance", "caption_claim_ratio_chart"), "source_public")
-        month_points = [(p, s.get("months_of_claims_covered")) for p, s in history
-                        if s.get("months_of_claims_covered")]
+                    pd.DataFrame(
+                        [
+                            {"period": self._history_label(p), "value": i.value}
+                            for p, i in claim_points
+                        ]
+                    ),
+                    language=self.language,
+                    value_label=self.text("axis_claim_ratio"),
+                ),
+                self.caption("chart", "finance", "caption_claim_ratio_chart"),
+                "source_public",
+            )
+        month_points = [
+            (p, s.get("months_of_claims_covered"))
+            for p, s in history
+            if s.get("months_of_claims_covered")
+        ]
         months_chart = None
         if month_points:
             months_chart = self._chart(
                 charts.months_covered_chart(
-                    pd.DataFrame([{"period": self._history_label(p), "value": i.value,
-                                   "reported": i.method == "reported"}
-                                  for p, i in month_points]),
-                    language=self.language, floor=CORRIDOR_FLOOR_MONTHS,
-                    ceiling=CORRIDOR_CEILING_MONTHS, corridor_label=self.text("corridor_label"),
-                    value_label=self.text("axis_months")),
-                self.caption("chart", "finance", "caption_months_chart"), "source_public")
+                    pd.DataFrame(
+                        [
+                            {
+                                "period": self._history_label(p),
+                                "value": i.value,
+                                "reported": i.method == "reported",
+                            }
+                            for p, i in month_points
+                        ]
+                    ),
+                    language=self.language,
+                    floor=CORRIDOR_FLOOR_MONTHS,
+                    ceiling=CORRIDOR_CEILING_MONTHS,
+                    corridor_label=self.text("corridor_label"),
+                    value_label=self.text("axis_months"),
+                ),
+                self.caption("chart", "finance", "caption_months_chart"),
+                "source_public",
+            )
         investment_chart = None
-        shares = {k: self.value("djs_investment_share", instrument=k)
-                  for k in INVESTMENT_INSTRUMENTS}
+        shares = {
+            k: self.value("djs_investment_share", instrument=k) for k in INVESTMENT_INSTRUMENTS
+        }
         if all(v is not None for v in shares.values()):
             investment_chart = self._chart(
                 charts.investment_mix_chart(
-                    pd.DataFrame([{"instrument": self.text(f"instruments.{k}"),
-                                   "value": self.figure_value(figure), "share": shares[k]}
-                                  for k, figure in INVESTMENT_INSTRUMENTS.items()]),
-                    language=self.language),
-                self.caption("chart", "finance", "caption_investment_chart"))
+                    pd.DataFrame(
+                        [
+                            {
+                                "instrument": self.text(f"instruments.{k}"),
+                                "value": self.figure_value(figure),
+                                "share": shares[k],
+                            }
+                            for k, figure in INVESTMENT_INSTRUMENTS.items()
+                        ]
+                    ),
+                    language=self.language,
+                ),
+                self.caption("chart", "finance", "caption_investment_chart"),
+            )
         corridor = self.value("months_covered_corridor")
         return self._render(
             "finance.html.j2",
@@ -572,8 +720,11 @@ class QuarterlyReport:
             months_chart=months_chart,
             investment_chart=investment_chart,
             corridor_text=self.text(f"corridor_{corridor}") if corridor else None,
-            instruments=[(self.text(f"instruments.{k}"), self.figure_value(f), k)
-                         for k, f in INVESTMENT_INSTRUMENTS.items() if self.figure_value(f)],
+            instruments=[
+                (self.text(f"instruments.{k}"), self.figure_value(f), k)
+                for k, f in INVESTMENT_INSTRUMENTS.items()
+                if self.figure_value(f)
+            ],
             narrative_income=self._narrative("finance_income"),
             narrative_sustainability=self._narrative("finance_sustainability"),
             narrative_investment=self._narrative("finance_investment"),
@@ -593,16 +744,27 @@ class QuarterlyReport:
         return self._render(
             "appendix.html.j2",
             warnings=[issue.describe(self.language, self.catalogue) for issue in self.warnings],
-            reported=[(self._indicator_caption(item.code, item.dimensions),
-                       self.indicator_text(item.code, **item.dimensions)) for item in reported],
+            reported=[
+                (
+                    self._indicator_caption(item.code, item.dimensions),
+                    self.indicator_text(item.code, **item.dimensions),
+                )
+                for item in reported
+            ],
             figures_rows=[
-                {"code": row.code, "label": self.figure_label(row.code),
-                 "value": format_value(row.value, self.catalogue.figure(row.code).unit,
-                                       2 if self.catalogue.figure(row.code).unit in
-                                       ("percent", "months") else 0,
-                                       language=self.language),
-                 "status": self.text(f"status_{row.status}"),
-                 "source": row.source or row.note, "note": row.note if row.source else ""}
+                {
+                    "code": row.code,
+                    "label": self.figure_label(row.code),
+                    "value": format_value(
+                        row.value,
+                        self.catalogue.figure(row.code).unit,
+                        2 if self.catalogue.figure(row.code).unit in ("percent", "months") else 0,
+                        language=self.language,
+                    ),
+                    "status": self.text(f"status_{row.status}"),
+                    "source": row.source or row.note,
+                    "note": row.note if row.source else "",
+                }
                 for row in figures_table.itertuples(index=False)
             ],
             files=files,
@@ -630,12 +792,18 @@ class QuarterlyReport:
         if not str(output_dir):
             return None
         path = Path(output_dir) / "indicators.json"
-        text = json.dumps(self.indicators_document(), ensure_ascii=False, indent=2,
-                          sort_keys=True)
+        text = json.dumps(self.indicators_document(), ensure_ascii=False, indent=2, sort_keys=True)
         path.write_text(text + "\n", encoding="utf-8")
         return path
 
     def all_sections(self) -> list[Fragment]:
         """Every part of the report in order (what the notebook displays cell by cell)."""
-        return [self.cover(), self.contents(), self.executive_summary(), self.participation(),
-                self.facilities(), self.finance(), self.appendix()]
+        return [
+            self.cover(),
+            self.contents(),
+            self.executive_summary(),
+            self.participation(),
+            self.facilities(),
+            self.finance(),
+            self.appendix(),
+        ]

@@ -85,6 +85,10 @@ MESSAGES: dict[str, dict[str, str]] = {
             "by reason = {found} (a gap of {difference})"
         ),
     },
+    "undefined_indicator": {
+        "id": "indikator {indicator} tidak dapat dihitung: {reason}",
+        "en": "indicator {indicator} cannot be computed: {reason}",
+    },
     "reported_vs_computed": {
         "id": "nilai dipublikasikan {found} berbeda dengan hasil hitung {expected}",
         "en": "published value {found} differs from the computed {expected}",
@@ -143,11 +147,19 @@ class DataIssue:
         if self.period and not self.file:
             where.append(self.period)
         details = {
-            key: format_decimal(value, locale=language) if isinstance(value, int | float) else value
+            key: _exact(value, language) if isinstance(value, int | float) else value
             for key, value in self.details.items()
         }
         text = MESSAGES[self.problem][language].format(**details)
         return f"{', '.join(where)}: {text}" if where else text
+
+
+def _exact(value: float, language: str) -> str:
+    """A number in a message, in the message language, with every digit it has (no rounding)."""
+    digits = repr(float(value)).split(".")[1] if "." in repr(float(value)) else ""
+    decimals = 0 if digits in ("", "0") or "e" in digits else min(len(digits), 6)
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=language, decimal_quantization=False)
 
 
 class DataValidationError(ValueError):
@@ -198,7 +210,12 @@ def schema_issues(
             if column == "code":
                 issues.append(
                     DataIssue(
-                        "error", "unknown_code", file, row, found, details={"code": found},
+                        "error",
+                        "unknown_code",
+                        file,
+                        row,
+                        found,
+                        details={"code": found},
                         sheet=sheet,
                     )
                 )
@@ -206,14 +223,23 @@ def schema_issues(
                 code = str(table["code"].iloc[int(index)]) if row is not None else ""
                 issues.append(
                     DataIssue(
-                        "error", "bad_status", file, row, code, details={"found": found},
+                        "error",
+                        "bad_status",
+                        file,
+                        row,
+                        code,
+                        details={"found": found},
                         sheet=sheet,
                     )
                 )
             else:  # pragma: no cover - columns are checked for presence before the schema
                 issues.append(
                     DataIssue(
-                        "error", "unreadable", file, row, details={"reason": str(failure.check)},
+                        "error",
+                        "unreadable",
+                        file,
+                        row,
+                        details={"reason": str(failure.check)},
                         sheet=sheet,
                     )
                 )

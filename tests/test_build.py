@@ -160,31 +160,55 @@ class TestHtml:
             "Lampiran",
         ):
             assert title in text
-        for figure in ("76,41%", "79,59%", "214.501.609", "+959.421", "112,2%", "Rp43,32 T",
-                       "94,8%", "23.245", "3,98 bulan*", "269,5 juta"):
+        for figure in (
+            "76,41%",
+            "79,59%",
+            "214.501.609",
+            "+959.421",
+            "112,2%",
+            "Rp43,32 T",
+            "94,8%",
+            "23.245",
+            "3,98 bulan*",
+            "269,5 juta",
+        ):
             assert figure in text, figure
 
     def test_english_edition(self, built):
         text = " ".join(_parse(_paths(built, "en")["html"]).text)
-        for expected in ("JKN Programme Performance Report", "Quarter 1, 2024",
-                         "I. Participation", "76.41%", "214,501,609", "IDR 43.32 T"):
+        for expected in (
+            "JKN Programme Performance Report",
+            "Quarter 1, 2024",
+            "I. Participation",
+            "76.41%",
+            "214,501,609",
+            "IDR 43.32 T",
+        ):
             assert expected in text, expected
 
     def test_contents_links_resolve(self, built):
         parsed = _parse(_paths(built, "id")["html"])
         ids = {attrs["id"] for _, attrs in parsed.tags if "id" in attrs}
-        links = [attrs["href"][1:] for tag, attrs in parsed.tags
-                 if tag == "a" and attrs.get("href", "").startswith("#")]
+        links = [
+            attrs["href"][1:]
+            for tag, attrs in parsed.tags
+            if tag == "a" and attrs.get("href", "").startswith("#")
+        ]
         assert links and set(links) <= ids
 
     def test_every_recommendation_of_the_model_report_is_shown(self, built):
         parsed = _parse(_paths(built, "id")["html"])
         shown = {attrs["id"] for _, attrs in parsed.tags if attrs.get("id", "").startswith("rec-")}
         assert shown == {
-            "rec-compliance_enforcement", "rec-ppu_small_business_option",
-            "rec-migrant_worker_data_update", "rec-fktp_gatekeeper", "rec-fraud_prevention",
-            "rec-specialist_supply_and_kris", "rec-premium_revenue_and_investment",
-            "rec-actuarial_projection", "rec-operational_efficiency",
+            "rec-compliance_enforcement",
+            "rec-ppu_small_business_option",
+            "rec-migrant_worker_data_update",
+            "rec-fktp_gatekeeper",
+            "rec-fraud_prevention",
+            "rec-specialist_supply_and_kris",
+            "rec-premium_revenue_and_investment",
+            "rec-actuarial_projection",
+            "rec-operational_efficiency",
             "rec-quality_and_cost_control",
         }
 
@@ -216,8 +240,12 @@ class TestPdf:
                     titles.append(item.title)
 
         walk(reader.outline)
-        for title in ("I. Kepesertaan", "II. Kerjasama Faskes dan Utilisasi",
-                      "III. Kesehatan Keuangan DJS", "Lampiran"):
+        for title in (
+            "I. Kepesertaan",
+            "II. Kerjasama Faskes dan Utilisasi",
+            "III. Kesehatan Keuangan DJS",
+            "Lampiran",
+        ):
             assert title in titles
 
     def test_headline_figures_in_text(self, reader):
@@ -257,8 +285,9 @@ class TestFailedBuildKeepsPreviousReport:
         data = tmp_path / "data"
         shutil.copytree(DATA, data)
         csv = data / "2024Q1" / "figures.csv"
-        csv.write_text(csv.read_text(encoding="utf-8").replace("280.725.428", "banyak"),
-                       encoding="utf-8")
+        csv.write_text(
+            csv.read_text(encoding="utf-8").replace("280.725.428", "banyak"), encoding="utf-8"
+        )
         before = self._snapshot(previous / "2024Q1")
         with pytest.raises(BuildError) as caught:
             build_quarter(QUARTER, data_dir=data, out_dir=previous)
@@ -270,9 +299,16 @@ class TestFailedBuildKeepsPreviousReport:
     def test_failing_notebook_leaves_report_untouched(self, previous, tmp_path, monkeypatch):
         broken = tmp_path / "broken.ipynb"
         notebook = json.loads(build_module.NOTEBOOK.read_text(encoding="utf-8"))
-        notebook["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [],
-                                  "execution_count": None, "id": "boom",
-                                  "source": "raise RuntimeError('planted failure')"})
+        notebook["cells"].append(
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+                "id": "boom",
+                "source": "raise RuntimeError('planted failure')",
+            }
+        )
         broken.write_text(json.dumps(notebook), encoding="utf-8")
         monkeypatch.setattr(build_module, "NOTEBOOK", broken)
         before = self._snapshot(previous / "2024Q1")
@@ -299,8 +335,9 @@ class TestCommandLine:
         data = tmp_path / "data"
         shutil.copytree(DATA / "2024Q1", data / "2024Q1")
         csv = data / "2024Q1" / "figures.csv"
-        csv.write_text(csv.read_text(encoding="utf-8") + "2024Q1,unknown_figure,1,jiwa,,,\n",
-                       encoding="utf-8")
+        csv.write_text(
+            csv.read_text(encoding="utf-8") + "2024Q1,unknown_figure,1,jiwa,,,\n", encoding="utf-8"
+        )
         assert main(["build", "--data", str(data), "--out", str(tmp_path / "out")]) == 1
         error = capsys.readouterr().err
         assert error.startswith("FAILED 2024Q1 at step 'data checks'")

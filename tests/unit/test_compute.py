@@ -13,7 +13,7 @@ from jkn_analysis.compute import (
     reported_vs_computed_issues,
 )
 from jkn_analysis.figures import FigureSet
-from jkn_analysis.loading import FIGURE_COLUMNS
+from jkn_analysis.loading import FIGURE_COLUMNS, load_figures
 from jkn_analysis.periods import Quarter
 
 Q1 = Quarter(2024, 1)
@@ -278,40 +278,37 @@ class TestReportedVsComputed:
         indicators = compute_indicators(figures, Quarter(2022, 4))
         assert reported_vs_computed_issues(figures, indicators) == []
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="BUG: _decimals_of counts decimals of the value in rupiah, not as written "
-        "('17,7 triliun' has one decimal in triliun), so a scaled published value is "
-        "compared to the rupiah",
-    )
-    def test_scaled_published_value_is_compared_at_its_written_precision(self):
-        figures = figure_set(
-            {
-                "2022Q4": {
-                    "djs_revenue_total": 148.14e12,
-                    "djs_expense_total": 130.4e12,
-                    "djs_surplus_reported": 17.7e12,
-                }
-            }
+    @staticmethod
+    def _load(tmp_path, period: str, rows: list[str]) -> FigureSet:
+        folder = tmp_path / period
+        folder.mkdir()
+        lines = ["period,code,value,unit", *(f"{period},{row}" for row in rows)]
+        (folder / "figures.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return load_figures(tmp_path)
+
+    def test_scaled_published_value_is_compared_at_its_written_precision(self, tmp_path):
+        figures = self._load(
+            tmp_path,
+            "2022Q4",
+            [
+                'djs_revenue_total,"148,14",triliun rupiah',
+                'djs_expense_total,"130,4",triliun',
+                'djs_surplus_reported,"17,7",triliun rupiah',
+            ],
         )
         # computed 17,74 T; published 17,7 T agrees at 0,1 T
         indicators = compute_indicators(figures, Quarter(2022, 4))
         assert reported_vs_computed_issues(figures, indicators) == []
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="BUG: the docstring says trailing zeros of 1,50 count, but the published "
-        "value reaches _decimals_of as a float, so '17,60' is compared at one decimal",
-    )
-    def test_trailing_zeros_of_the_published_value_count(self):
-        figures = figure_set(
-            {
-                "2024Q1": {
-                    "non_active_total": 47_360_000,
-                    "registered_participants": 269_500_000,
-                    "non_active_share_of_registered_reported": 17.60,
-                }
-            }
+    def test_trailing_zeros_of_the_published_value_count(self, tmp_path):
+        figures = self._load(
+            tmp_path,
+            "2024Q1",
+            [
+                "non_active_total,47.360.000,jiwa",
+                "registered_participants,269.500.000,jiwa",
+                'non_active_share_of_registered_reported,"17,60",persen',
+            ],
         )
         # computed 17,57; published 17,60 differs at two decimals
         indicators = compute_indicators(figures, Q1)

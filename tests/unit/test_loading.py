@@ -451,11 +451,6 @@ class TestHardErrors:
         assert (issue.file, issue.row) == ("2024Q1/b.csv", 2)
         assert issue.details["other"] == "2024Q1/a.csv row 2"
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="BUG: read_tables reads CSV with skip_blank_lines=True but numbers rows as if "
-        "none were skipped, so rows after an empty line are reported one row too early",
-    )
     def test_row_numbers_after_an_empty_line(self, tmp_path):
         path = tmp_path / "2024Q1" / "figures.csv"
         path.parent.mkdir()
@@ -467,12 +462,6 @@ class TestHardErrors:
         (issue,) = load_errors(tmp_path)
         assert issue.row == 4
 
-    @pytest.mark.xfail(
-        strict=True,
-        raises=IndexError,
-        reason="BUG: validation.schema_issues looks rows up with .iloc[index label] after "
-        "parse_table dropped blank rows without resetting the index",
-    )
     def test_unknown_code_after_a_blank_row(self, tmp_path):
         write_csv(
             tmp_path,
@@ -482,12 +471,6 @@ class TestHardErrors:
         (issue,) = load_errors(tmp_path)
         assert (issue.problem, issue.row) == ("unknown_code", 4)
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="BUG: parse_table passes scaled=False for units whose values have fractions "
-        "(months, percent without a % sign), so '3.980' bulan is read as 3980 months "
-        "instead of being refused as ambiguous",
-    )
     @pytest.mark.parametrize(
         ("code", "value", "unit"),
         [("months_covered_reported", "3.980", "bulan"), ("bopo_reported", "101.210", "persen")],
