@@ -206,7 +206,9 @@ class QuarterlyReport:
             return self.text("not_available")
         definition = self.catalogue.indicator(code)
         places = definition.decimals if decimals is None else decimals
-        if signed and isinstance(item.value, float):
+        if definition.unit == "category":  # the corridor position: below, within, above
+            text = self.text(f"corridor_{item.value}")
+        elif signed and isinstance(item.value, float):
             text = format_signed(
                 item.value, places, language=self.language, percent=definition.unit == "percent"
             )
