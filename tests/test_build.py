@@ -82,11 +82,17 @@ class TestBuildOutputs:
         assert [p.name for p in built.parent.iterdir() if p.name.startswith(".")] == []
 
 
-class TestIndicatorsJson:
-    @pytest.fixture(scope="class")
-    def document(self, built):
-        return json.loads((built / "indicators.json").read_text(encoding="utf-8"))
+@pytest.fixture(scope="module")
+def document(built):
+    return json.loads((built / "indicators.json").read_text(encoding="utf-8"))
 
+
+@pytest.fixture(scope="module")
+def reader(built):
+    return PdfReader(_paths(built, "id")["pdf"])
+
+
+class TestIndicatorsJson:
     def _find(self, document, code, **dimensions):
         matches = [
             item
@@ -214,10 +220,6 @@ class TestHtml:
 
 
 class TestPdf:
-    @pytest.fixture(scope="class")
-    def reader(self, built):
-        return PdfReader(_paths(built, "id")["pdf"])
-
     def test_a4_pages_numbered(self, reader):
         count = len(reader.pages)
         assert count >= 8
