@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
-from functools import cache
+from functools import cache, partial
 from io import StringIO
 
 import matplotlib as mpl
@@ -26,6 +26,7 @@ from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure, SubFigure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Annotation
 from matplotlib.ticker import Formatter, MaxNLocator
@@ -184,30 +185,33 @@ def report_style() -> AbstractContextManager[None]:
 
 
 # --- Checks --------------------------------------------------------------------------------------
-def _check_data(
+def _checked_frame(
     data: pd.DataFrame,
     chart: str,
-    columns: Sequence[str],
     *,
-    numeric: Sequence[str] = (),
+    labels: Sequence[str],
+    numeric: Sequence[str],
     flags: Sequence[str] = (),
-    unique: Sequence[str] = (),
-) -> None:
-    """Refuse data a chart cannot draw truthfully, naming what is wrong.
+) -> pd.DataFrame:
+    """Refuse data a chart cannot draw truthfully, naming what is wrong, else return it to draw.
 
     Parameters
     ----------
     data : pandas.DataFrame
     chart : str
         Name of the chart function, for the message.
-    columns : sequence of str
-        Required columns.
+    labels : sequence of str
+        Required columns of display labels, whose combination must not repeat (a repeated bar
+        would be averaged silently).
     numeric : sequence of str
-        Columns that must hold finite numbers.
+        Required columns that must hold finite numbers.
     flags : sequence of str
-        Columns that must hold booleans.
-    unique : sequence of str
-        Columns whose combination must not repeat (a repeated bar would be averaged silently).
+        Required columns that must hold booleans.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``data`` with the label columns as strings.
 
     Raises
     ------
@@ -218,7 +222,7 @@ def _check_data(
     """
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"{chart}: data must be a pandas DataFrame, not {type(data).__name__}")
-    missing = [column for column in columns if column not in data.columns]
+    missing = [column for column in [*labels, *numeric, *flags] if column not in data.columns]
     if missing:
         names = ", ".join(repr(column) for column in missing)
         raise ValueError(f"{chart}: data is missing the column(s) {names}")
@@ -231,9 +235,10 @@ def _check_data(
     for column in flags:
         if not data[column].isin([True, False]).all():
             raise ValueError(f"{chart}: column {column!r} must hold True or False")
-    if unique and data.duplicated(subset=list(unique)).any():
-        names = ", ".join(repr(column) for column in unique)
+    if data.duplicated(subset=list(labels)).any():
+        names = ", ".join(repr(column) for column in labels)
         raise ValueError(f"{chart}: data has more than one row for the same {names}")
+    return data.assign(**{column: data[column].astype(str) for column in labels})
 
 
 # --- Building blocks -----------------------------------------------------------------------------
@@ -247,7 +252,7 @@ def _axes_for(ax: Axes | None) -> Axes:
 
 def _labels_in_order(values: pd.Series) -> list[str]:
     """Distinct display labels in the order the rows come in (the caller's order)."""
-    return list(pd.unique(values.astype(str)))
+    return list(pd.unique(values))
 
 
 def _period_palette(periods: Sequence[str]) -> dict[str, str]:
@@ -293,27 +298,32 @@ def _label_bars(
     inside: bool = False,
 ) -> list[Annotation]:
     """Write a label at the value end of each bar, outside it or just inside it."""
-    annotations = []
-    for bar, label in zip(bars, labels, strict=True):
-        direction = -1 if inside else 1
-        if orient == "h":
-            offset = (direction * LABEL_PADDING_POINTS, 0)
-            alignment = {"ha": "right" if inside else "left", "va": "center"}
-        else:
-            offset = (0, direction * LABEL_PADDING_POINTS)
-            alignment = {"ha": "center", "va": "top" if inside else "bottom"}
-        annotations.append(
-            ax.annotate(
-                label,
-                xy=_bar_end(bar, orient),
-                xytext=offset,
-                textcoords="offset points",
-                fontsize=LABEL_FONT_SIZE_POINTS,
-                color=_inside_label_colour(bar) if inside else TEXT_COLOUR,
-                **alignment,
-            )
+    padding = -LABEL_PADDING_POINTS if inside else LABEL_PADDING_POINTS
+    if orient == "h":
+        offset = (padding, 0)
+        alignment = {"ha": "right" if inside else "left", "va": "center"}
+    else:
+        offset = (0, padding)
+        alignment = {"ha": "center", "va": "top" if inside else "bottom"}
+    return [
+        ax.annotate(
+            label,
+            xy=_bar_end(bar, orient),
+            xytext=offset,
+            textcoords="offset points",
+            fontsize=LABEL_FONT_SIZE_POINTS,
+            color=_inside_label_colour(bar) if inside else TEXT_COLOUR,
+            **alignment,
         )
-    return annotations
+        for bar, label in zip(bars, labels, strict=True)
+    ]
+
+
+def _label_outside(
+    ax: Axes, bars: Sequence[Rectangle], texts: Sequence[str], *, orient: str
+) -> None:
+    """Label each bar beyond its value end, extending the value axis so the labels fit."""
+    _make_room_for_labels(ax, _label_bars(ax, bars, texts, orient=orient), orient=orient)
 
 
 def _label_inside_or_above(ax: Axes, bars: Sequence[Rectangle], texts: Sequence[str]) -> None:
@@ -355,23 +365,17 @@ def _make_room_for_labels(ax: Axes, labels: Sequence[Annotation], *, orient: str
     if not labels:
         return
     renderer = _measuring_renderer(ax.get_figure())
-    axes_box = ax.get_window_extent(renderer)
-    if orient == "h":
-        lower, upper = ax.get_xlim()
-        length = axes_box.width
-    else:
-        lower, upper = ax.get_ylim()
-        length = axes_box.height
+    along = 0 if orient == "h" else 1  # index of the value coordinate in (x, y) pairs
+    length = ax.get_window_extent(renderer).size[along]
+    lower, upper = ax.get_xlim() if orient == "h" else ax.get_ylim()
     usable = length * (1 - LABEL_ROOM_SLACK)
     needed = upper
     for label in labels:
-        anchor = label.xy[0] if orient == "h" else label.xy[1]
-        anchor_pixels = ax.transData.transform(label.xy)
-        box = label.get_window_extent(renderer)
-        beyond = box.x1 - anchor_pixels[0] if orient == "h" else box.y1 - anchor_pixels[1]
+        anchor_pixels = ax.transData.transform(label.xy)[along]
+        beyond = label.get_window_extent(renderer).p1[along] - anchor_pixels
         if beyond >= usable:  # a label longer than the axes cannot be helped by the limit
             continue
-        needed = max(needed, lower + (anchor - lower) * length / (usable - beyond))
+        needed = max(needed, lower + (label.xy[along] - lower) * length / (usable - beyond))
     if orient == "h":
         ax.set_xlim(lower, needed)
     else:
@@ -484,27 +488,114 @@ def _mark_reported(bar: Rectangle) -> None:
     bar.set_hatch(REPORTED_HATCH)
 
 
-def _with_marker(label: str, reported: bool) -> str:
-    return f"{label}{REPORTED_MARKER}" if reported else label
+def _make_headroom(ax: Axes, level: float) -> None:
+    """Raise the top of the vertical value axis, if need be, to leave room above ``level``."""
+    ax.set_ylim(top=max(ax.get_ylim()[1], level * REFERENCE_HEADROOM))
 
 
-def _compact_writer(language: str, style: str = "long") -> ValueWriter:
-    return lambda value, decimals: format_compact(value, decimals, language=language, style=style)
+def _reference_line(ax: Axes, level: float, label: str) -> Line2D:
+    """A dashed horizontal line at ``level`` over the bars, with headroom above it."""
+    line = ax.axhline(
+        level, color=REFERENCE_COLOUR, linestyle="--", linewidth=1.0, zorder=3, label=label
+    )
+    _make_headroom(ax, level)
+    return line
 
 
-def _number_writer(language: str) -> ValueWriter:
-    return lambda value, decimals: format_number(value, decimals, language=language)
+def _single_series_bars(
+    ax: Axes,
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    value: str,
+    orient: str,
+    write: ValueWriter,
+    decimals: int,
+    value_label: str | None,
+    scaled: bool = False,
+    colours: Iterable[str] | None = None,
+    reported: Iterable[bool] | None = None,
+) -> tuple[list[Rectangle], list[str]]:
+    """One bar per row of ``frame``, in row order, on a value axis whose ticks ``write`` writes.
+
+    The bars are `CURRENT_COLOUR` unless ``colours`` gives each its own. Bars flagged in
+    ``reported`` are drawn as published figures and their labels carry `REPORTED_MARKER`.
+
+    Returns the bars and their labels (each value written by ``write`` with ``decimals``)
+    without writing the labels: the caller writes them after any reference line, so that a
+    label is drawn over the line rather than crossed by it.
+    """
+    x, y = (value, category) if orient == "h" else (category, value)
+    sns.barplot(
+        data=frame,
+        x=x,
+        y=y,
+        order=list(frame[category]),
+        color=CURRENT_COLOUR,
+        orient=orient,
+        errorbar=None,
+        saturation=1,
+        width=SINGLE_BAR_WIDTH,
+        ax=ax,
+    )
+    bars = _bars(ax)
+    if colours is not None:
+        for bar, colour in zip(bars, colours, strict=True):
+            bar.set_facecolor(colour)
+    texts = [write(_bar_value(bar, orient), decimals) for bar in bars]
+    if reported is not None:
+        for index, (bar, published) in enumerate(zip(bars, reported, strict=True)):
+            if published:
+                _mark_reported(bar)
+                texts[index] += REPORTED_MARKER
+    _style_value_axis(ax, orient=orient, write=write, scaled=scaled, value_label=value_label)
+    return bars, texts
 
 
-def _percent_writer(language: str) -> ValueWriter:
-    return lambda value, decimals: format_percent(value, decimals, language=language)
+def _grouped_bars(
+    ax: Axes,
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    group: str,
+    palette: dict[str, str],
+    orient: str,
+    write: ValueWriter,
+    value_label: str | None,
+) -> list[Annotation]:
+    """Bars of column ``value`` per category, side by side per group, labelled beyond their ends.
+
+    Categories come in row order, groups in the order and colours of ``palette``, which the
+    legend shows. ``write`` writes a scaled number (``juta``, ``jt``) on the ticks and, with one
+    decimal, on the bars. Returns the labels, for the caller to make room for together with any
+    of its own.
+    """
+    x, y = ("value", category) if orient == "h" else (category, "value")
+    sns.barplot(
+        data=frame,
+        x=x,
+        y=y,
+        hue=group,
+        order=_labels_in_order(frame[category]),
+        hue_order=list(palette),
+        palette=palette,
+        orient=orient,
+        errorbar=None,
+        saturation=1,
+        width=GROUPED_BAR_WIDTH,
+        legend=False,
+        ax=ax,
+    )
+    _style_value_axis(ax, orient=orient, write=write, scaled=True, value_label=value_label)
+    bars = _bars(ax)
+    labels = _label_bars(
+        ax, bars, [write(_bar_value(bar, orient), 1) for bar in bars], orient=orient
+    )
+    _legend(ax, [Patch(facecolor=colour, label=label) for label, colour in palette.items()])
+    return labels
 
 
-def _rupiah_writer(language: str) -> ValueWriter:
-    return lambda value, decimals: format_rupiah(value, decimals, language=language)
-
-
-def _grouped_horizontal_bars(
+def _period_comparison_chart(
     data: pd.DataFrame,
     *,
     category: str,
@@ -514,43 +605,19 @@ def _grouped_horizontal_bars(
     value_label: str | None,
 ) -> Axes:
     """Horizontal bars per category, one per period, with compact labels at the bar ends."""
-    _check_data(
-        data, chart, [category, "period", "value"], numeric=["value"], unique=[category, "period"]
-    )
-    frame = data.assign(
-        **{category: data[category].astype(str), "period": data["period"].astype(str)}
-    )
-    categories = _labels_in_order(frame[category])
-    periods = _labels_in_order(frame["period"])
-    palette = _period_palette(periods)
+    frame = _checked_frame(data, chart, labels=[category, "period"], numeric=["value"])
     with report_style():
         ax = _axes_for(ax)
-        sns.barplot(
-            data=frame,
-            x="value",
-            y=category,
-            hue="period",
-            order=categories,
-            hue_order=periods,
-            palette=palette,
-            orient="h",
-            errorbar=None,
-            saturation=1,
-            width=GROUPED_BAR_WIDTH,
-            legend=False,
-            ax=ax,
-        )
-        _style_value_axis(
-            ax, orient="h", write=_compact_writer(language), scaled=True, value_label=value_label
-        )
-        bars = _bars(ax)
-        labels = _label_bars(
+        labels = _grouped_bars(
             ax,
-            bars,
-            [format_compact(_bar_value(bar, "h"), 1, language=language) for bar in bars],
+            frame,
+            category=category,
+            group="period",
+            palette=_period_palette(_labels_in_order(frame["period"])),
             orient="h",
+            write=partial(format_compact, language=language),
+            value_label=value_label,
         )
-        _legend(ax, [Patch(facecolor=palette[period], label=period) for period in periods])
         _make_room_for_labels(ax, labels, orient="h")
     return ax
 
@@ -589,7 +656,7 @@ def active_participants_chart(
     ValueError
         If ``data`` is empty, lacks a column, or repeats a segment and period.
     """
-    return _grouped_horizontal_bars(
+    return _period_comparison_chart(
         data,
         category="segment",
         chart="active_participants_chart",
@@ -634,7 +701,7 @@ def visits_chart(
     ValueError
         If ``data`` is empty, lacks a column, or repeats a service and period.
     """
-    return _grouped_horizontal_bars(
+    return _period_comparison_chart(
         data,
         category="service",
         chart="visits_chart",
@@ -685,53 +752,27 @@ def ick_attainment_chart(
         equal (the bars could then not be told apart).
     """
     chart = "ick_attainment_chart"
-    columns = ["segment", "target", "realised", "attainment"]
-    _check_data(
-        data, chart, columns, numeric=["target", "realised", "attainment"], unique=["segment"]
+    frame = _checked_frame(
+        data, chart, labels=["segment"], numeric=["target", "realised", "attainment"]
     )
     if target_label == realised_label:
         raise ValueError(f"{chart}: target_label and realised_label must differ")
-    frame = data.assign(segment=data["segment"].astype(str))
-    segments = list(frame["segment"])
     long = frame.melt(
         id_vars="segment", value_vars=["target", "realised"], var_name="measure", value_name="value"
     )
     long["measure"] = long["measure"].map({"target": target_label, "realised": realised_label})
-    palette = {target_label: COMPARISON_COLOUR, realised_label: CURRENT_COLOUR}
     with report_style():
         ax = _axes_for(ax)
-        sns.barplot(
-            data=long,
-            x="segment",
-            y="value",
-            hue="measure",
-            order=segments,
-            hue_order=[target_label, realised_label],
-            palette=palette,
-            orient="v",
-            errorbar=None,
-            saturation=1,
-            width=GROUPED_BAR_WIDTH,
-            legend=False,
-            ax=ax,
-        )
-        # Short scale words (jt, M) so that the labels of neighbouring bars do not collide.
-        _style_value_axis(
+        labels = _grouped_bars(
             ax,
+            long,
+            category="segment",
+            group="measure",
+            palette={target_label: COMPARISON_COLOUR, realised_label: CURRENT_COLOUR},
             orient="v",
-            write=_compact_writer(language, "short"),
-            scaled=True,
+            # Short scale words (jt, M) so that the labels of neighbouring bars do not collide.
+            write=partial(format_compact, language=language, style="short"),
             value_label=value_label,
-        )
-        bars = _bars(ax)
-        labels = _label_bars(
-            ax,
-            bars,
-            [
-                format_compact(_bar_value(bar, "v"), 1, language=language, style="short")
-                for bar in bars
-            ],
-            orient="v",
         )
         # The attainment sits above the bar labels of its pair: one label line plus a gap up.
         attainment_offset = LABEL_PADDING_POINTS + LABEL_FONT_SIZE_POINTS * 1.6
@@ -749,7 +790,6 @@ def ick_attainment_chart(
                     color=TEXT_COLOUR,
                 )
             )
-        _legend(ax, [Patch(facecolor=colour, label=label) for label, colour in palette.items()])
         _make_room_for_labels(ax, labels, orient="v")
     return ax
 
@@ -796,46 +836,24 @@ def facilities_chart(
     ValueError
         If ``data`` is empty, lacks a column, or repeats a period.
     """
-    chart = "facilities_chart"
-    _check_data(data, chart, ["period", "value"], numeric=["value"], unique=["period"])
-    frame = data.assign(period=data["period"].astype(str))
-    periods = list(frame["period"])
-    palette = _period_palette(periods)
+    frame = _checked_frame(data, "facilities_chart", labels=["period"], numeric=["value"])
+    write = partial(format_number, language=language)
     with report_style():
         ax = _axes_for(ax)
-        sns.barplot(
-            data=frame,
-            x="period",
-            y="value",
-            order=periods,
-            color=CURRENT_COLOUR,
+        bars, texts = _single_series_bars(
+            ax,
+            frame,
+            category="period",
+            value="value",
             orient="v",
-            errorbar=None,
-            saturation=1,
-            width=SINGLE_BAR_WIDTH,
-            ax=ax,
+            write=write,
+            decimals=0,
+            value_label=value_label,
+            colours=_period_palette(list(frame["period"])).values(),
         )
-        bars = _bars(ax)
-        for bar, period in zip(bars, periods, strict=True):
-            bar.set_facecolor(palette[period])
-        _style_value_axis(ax, orient="v", write=_number_writer(language), value_label=value_label)
-        handles = []
         if target is not None:
-            line = ax.axhline(
-                target,
-                color=REFERENCE_COLOUR,
-                linestyle="--",
-                linewidth=1.0,
-                zorder=3,
-                label=target_label or format_number(float(target), 0, language=language),
-            )
-            handles.append(line)
-            ax.set_ylim(top=max(ax.get_ylim()[1], target * REFERENCE_HEADROOM))
-        _label_inside_or_above(
-            ax, bars, [format_number(_bar_value(bar, "v"), 0, language=language) for bar in bars]
-        )
-        if handles:
-            _legend(ax, handles)
+            _legend(ax, [_reference_line(ax, target, target_label or write(float(target), 0))])
+        _label_inside_or_above(ax, bars, texts)
     return ax
 
 
@@ -875,42 +893,23 @@ def claims_share_chart(
     ValueError
         If ``data`` is empty, lacks a column, repeats a service or ``reported`` is not boolean.
     """
-    chart = "claims_share_chart"
-    _check_data(
-        data,
-        chart,
-        ["service", "share", "reported"],
-        numeric=["share"],
-        flags=["reported"],
-        unique=["service"],
-    )
-    frame = data.assign(service=data["service"].astype(str)).sort_values(
-        "share", ascending=False, kind="mergesort"
-    )
+    frame = _checked_frame(
+        data, "claims_share_chart", labels=["service"], numeric=["share"], flags=["reported"]
+    ).sort_values("share", ascending=False, kind="mergesort")
     with report_style():
         ax = _axes_for(ax)
-        sns.barplot(
-            data=frame,
-            x="share",
-            y="service",
-            order=list(frame["service"]),
-            color=CURRENT_COLOUR,
+        bars, texts = _single_series_bars(
+            ax,
+            frame,
+            category="service",
+            value="share",
             orient="h",
-            errorbar=None,
-            saturation=1,
-            width=SINGLE_BAR_WIDTH,
-            ax=ax,
+            write=partial(format_percent, language=language),
+            decimals=1,
+            value_label=value_label,
+            reported=frame["reported"],
         )
-        bars = _bars(ax)
-        texts = []
-        for bar, reported in zip(bars, frame["reported"], strict=True):
-            if reported:
-                _mark_reported(bar)
-            text = format_percent(_bar_value(bar, "h"), 1, language=language)
-            texts.append(_with_marker(text, bool(reported)))
-        _style_value_axis(ax, orient="h", write=_percent_writer(language), value_label=value_label)
-        labels = _label_bars(ax, bars, texts, orient="h")
-        _make_room_for_labels(ax, labels, orient="h")
+        _label_outside(ax, bars, texts, orient="h")
     return ax
 
 
@@ -953,46 +952,26 @@ def claim_ratio_chart(
     ValueError
         If ``data`` is empty, lacks a column, or repeats a period.
     """
-    chart = "claim_ratio_chart"
-    _check_data(data, chart, ["period", "value"], numeric=["value"], unique=["period"])
-    frame = data.assign(period=data["period"].astype(str))
+    frame = _checked_frame(data, "claim_ratio_chart", labels=["period"], numeric=["value"])
     with report_style():
         ax = _axes_for(ax)
-        sns.barplot(
-            data=frame,
-            x="period",
-            y="value",
-            order=list(frame["period"]),
-            color=CURRENT_COLOUR,
-            orient="v",
-            errorbar=None,
-            saturation=1,
-            width=SINGLE_BAR_WIDTH,
-            ax=ax,
-        )
-        bars = _bars(ax)
-        for bar in bars:
-            if _bar_value(bar, "v") > threshold:
-                bar.set_facecolor(ALERT_COLOUR)
-        _style_value_axis(ax, orient="v", write=_percent_writer(language), value_label=value_label)
-        line = ax.axhline(
-            threshold,
-            color=REFERENCE_COLOUR,
-            linestyle="--",
-            linewidth=1.0,
-            zorder=3,
-            label=threshold_label or "_threshold",
-        )
-        ax.set_ylim(top=max(ax.get_ylim()[1], threshold * REFERENCE_HEADROOM))
-        labels = _label_bars(
+        bars, texts = _single_series_bars(
             ax,
-            bars,
-            [format_percent(_bar_value(bar, "v"), 1, language=language) for bar in bars],
+            frame,
+            category="period",
+            value="value",
             orient="v",
+            write=partial(format_percent, language=language),
+            decimals=1,
+            value_label=value_label,
+            colours=[
+                ALERT_COLOUR if value > threshold else CURRENT_COLOUR for value in frame["value"]
+            ],
         )
+        line = _reference_line(ax, threshold, threshold_label or "_threshold")
         if threshold_label:
             _legend(ax, [line])
-        _make_room_for_labels(ax, labels, orient="v")
+        _label_outside(ax, bars, texts, orient="v")
     return ax
 
 
@@ -1039,39 +1018,22 @@ def months_covered_chart(
         ``floor`` is above ``ceiling``.
     """
     chart = "months_covered_chart"
-    _check_data(
-        data,
-        chart,
-        ["period", "value", "reported"],
-        numeric=["value"],
-        flags=["reported"],
-        unique=["period"],
-    )
+    frame = _checked_frame(data, chart, labels=["period"], numeric=["value"], flags=["reported"])
     if floor > ceiling:
         raise ValueError(f"{chart}: floor ({floor}) is above ceiling ({ceiling})")
-    frame = data.assign(period=data["period"].astype(str))
     with report_style():
         ax = _axes_for(ax)
-        sns.barplot(
-            data=frame,
-            x="period",
-            y="value",
-            order=list(frame["period"]),
-            color=CURRENT_COLOUR,
+        bars, texts = _single_series_bars(
+            ax,
+            frame,
+            category="period",
+            value="value",
             orient="v",
-            errorbar=None,
-            saturation=1,
-            width=SINGLE_BAR_WIDTH,
-            ax=ax,
+            write=partial(format_number, language=language),
+            decimals=2,
+            value_label=value_label,
+            reported=frame["reported"],
         )
-        bars = _bars(ax)
-        texts = []
-        for bar, reported in zip(bars, frame["reported"], strict=True):
-            if reported:
-                _mark_reported(bar)
-            text = format_number(_bar_value(bar, "v"), 2, language=language)
-            texts.append(_with_marker(text, bool(reported)))
-        _style_value_axis(ax, orient="v", write=_number_writer(language), value_label=value_label)
         # Behind the bars and the grid, so the corridor tints the background only.
         corridor = ax.axhspan(
             floor,
@@ -1082,11 +1044,10 @@ def months_covered_chart(
             zorder=0,
             label=corridor_label or "_corridor",
         )
-        ax.set_ylim(0, max(ax.get_ylim()[1], ceiling * REFERENCE_HEADROOM))
-        labels = _label_bars(ax, bars, texts, orient="v")
+        _make_headroom(ax, ceiling)
         if corridor_label:
             _legend(ax, [corridor])
-        _make_room_for_labels(ax, labels, orient="v")
+        _label_outside(ax, bars, texts, orient="v")
     return ax
 
 
@@ -1122,40 +1083,25 @@ def investment_mix_chart(
     ValueError
         If ``data`` is empty, lacks a column, or repeats an instrument.
     """
-    chart = "investment_mix_chart"
-    _check_data(
-        data,
-        chart,
-        ["instrument", "value", "share"],
-        numeric=["value", "share"],
-        unique=["instrument"],
+    frame = _checked_frame(
+        data, "investment_mix_chart", labels=["instrument"], numeric=["value", "share"]
     )
-    frame = data.assign(instrument=data["instrument"].astype(str))
     with report_style():
         ax = _axes_for(ax)
-        sns.barplot(
-            data=frame,
-            x="value",
-            y="instrument",
-            order=list(frame["instrument"]),
-            color=CURRENT_COLOUR,
+        bars, amounts = _single_series_bars(
+            ax,
+            frame,
+            category="instrument",
+            value="value",
             orient="h",
-            errorbar=None,
-            saturation=1,
-            width=SINGLE_BAR_WIDTH,
-            ax=ax,
+            write=partial(format_rupiah, language=language),
+            decimals=2,
+            scaled=True,
+            value_label=value_label,
         )
-        bars = _bars(ax)
-        texts = [
-            f"{format_rupiah(_bar_value(bar, 'h'), 2, language=language)} "
-            f"({format_percent(float(share), 1, language=language)})"
-            for bar, share in zip(bars, frame["share"], strict=True)
-        ]
-        _style_value_axis(
-            ax, orient="h", write=_rupiah_writer(language), scaled=True, value_label=value_label
-        )
-        labels = _label_bars(ax, bars, texts, orient="h")
-        _make_room_for_labels(ax, labels, orient="h")
+        shares = [format_percent(float(share), 1, language=language) for share in frame["share"]]
+        texts = [f"{amount} ({share})" for amount, share in zip(amounts, shares, strict=True)]
+        _label_outside(ax, bars, texts, orient="h")
     return ax
 
 
