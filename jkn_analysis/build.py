@@ -9,6 +9,7 @@ only when every step succeeded, so a failed build never touches the previous rep
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -18,12 +19,14 @@ from pathlib import Path
 
 from jkn_analysis import __version__
 from jkn_analysis.catalogue import LANGUAGES
+from jkn_analysis.compute import period_warnings
 from jkn_analysis.loading import load_figures
 from jkn_analysis.periods import Quarter
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "quarterly_report.ipynb"
 REPORT_STEM = "laporan-kinerja-jkn"
+BUILD_RECORD = "build.json"
 
 
 class BuildError(RuntimeError):
@@ -150,6 +153,7 @@ def build_quarter(
     data_dir: Path = Path("data"),
     out_dir: Path = Path("reports"),
     progress: Callable[[str], None] = lambda message: None,
+    fingerprint: dict | None = None,
 ) -> BuildResult:
     """Build the report of one period in the given languages.
 
@@ -163,6 +167,9 @@ def build_quarter(
         Where the data are read and where ``<quarter>/`` is written.
     progress : callable
         Receives one line per step, for the command line to show.
+    fingerprint : dict, optional
+        What the report depends on (`jkn_analysis.batch.fingerprint`), kept in ``build.json``
+        so that an unchanged period is not rebuilt.
 
     Raises
     ------
@@ -177,7 +184,10 @@ def build_quarter(
     step = "data checks"
     progress(f"{quarter}: checking data")
     try:
-        load_figures(data_dir, up_to=quarter)
+        figures = load_figures(data_dir, up_to=quarter)
+        warnings = [
+            issue.describe("id", figures.catalogue) for issue in period_warnings(figures, quarter)
+        ]
     except Exception as error:
         raise BuildError(step, str(error)) from error
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -201,6 +211,18 @@ def build_quarter(
         if not (workspace / "indicators.json").exists():
             raise BuildError(step, "the notebook did not write indicators.json")
         written.append(workspace / "indicators.json")
+        from jkn_analysis.report import source_date
+
+        record = {
+            "fingerprint": fingerprint or {"quarter": str(quarter), "languages": list(languages)},
+            "built_at": source_date().strftime("%Y-%m-%d %H:%M:%S UTC"),
+            "warnings": warnings,
+            "files": sorted(path.name for path in written),
+        }
+        (workspace / BUILD_RECORD).write_text(
+            json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+            encoding="utf-8",
+        )
         step = "moving the report into place"
         target = out_dir / str(quarter)
         _replace_folder(workspace, target)

@@ -1132,3 +1132,148 @@ def chart_to_svg(chart: Axes | Figure | SubFigure) -> str:
         plt.close(figure)
     svg = buffer.getvalue()
     return svg[svg.index("<svg") :]
+
+
+# Colours of the series in a trend chart, in order: the report's teal first.
+SERIES_COLOURS = ("#1F5F7A", "#D55E00", "#009E73", "#7F7F7F")
+
+
+def trend_chart(
+    data: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    language: str = "id",
+    unit: str = "percent",
+    value_label: str | None = None,
+) -> Axes:
+    """Headline indicators over every period available: one line with markers per series.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Columns ``period`` (display label such as ``TW I 2024``; rows oldest first),
+        ``series`` (display label of the indicator) and ``value``. A series may skip periods;
+        its points are then joined across the gap.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; new axes the width of an A4 text block when omitted.
+    language : {"id", "en"}
+        Language of the numbers.
+    unit : {"percent", "rupiah", "number"}
+        How values and ticks are written: ``76,41%``, ``Rp43,32 T`` or ``269,5 juta``.
+    value_label : str, optional
+        Label of the value (y) axis.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        If ``data`` is empty, lacks a column, repeats a period and series, or ``unit`` is
+        unknown.
+    """
+    writers = {
+        "percent": partial(format_percent, language=language),
+        "rupiah": partial(format_rupiah, language=language),
+        "number": partial(format_compact, language=language),
+    }
+    if unit not in writers:
+        raise ValueError(f"trend_chart: unit must be one of {sorted(writers)}, not {unit!r}")
+    write = writers[unit]
+    frame = _checked_frame(data, "trend_chart", labels=["period", "series"], numeric=["value"])
+    periods = _labels_in_order(frame["period"])
+    positions = {period: index for index, period in enumerate(periods)}
+    with report_style():
+        ax = _axes_for(ax)
+        handles = []
+        for colour, series in zip(SERIES_COLOURS, _labels_in_order(frame["series"]), strict=False):
+            points = frame[frame["series"] == series]
+            x = [positions[period] for period in points["period"]]
+            (line,) = ax.plot(
+                x,
+                points["value"].astype(float),
+                marker="o",
+                markersize=4,
+                linewidth=1.6,
+                color=colour,
+                label=series,
+            )
+            handles.append(line)
+            # Labels of alternate series go below their points, so close lines stay legible.
+            below = len(handles) % 2 == 0
+            for x_position, value in zip(x, points["value"].astype(float), strict=True):
+                ax.annotate(
+                    write(value, 2 if unit != "number" else 1),
+                    (x_position, value),
+                    xytext=(0, -(LABEL_PADDING_POINTS + 3) if below else LABEL_PADDING_POINTS + 2),
+                    textcoords="offset points",
+                    ha="center",
+                    va="top" if below else "bottom",
+                    fontsize=LABEL_FONT_SIZE_POINTS,
+                    color=colour,
+                )
+        ax.set_xticks(range(len(periods)), periods)
+        ax.set_xlim(-0.5, len(periods) - 0.5)
+        _style_value_axis(
+            ax, orient="v", write=write, scaled=unit != "percent", value_label=value_label
+        )
+        _make_headroom(ax, float(frame["value"].astype(float).max()) * 1.05)
+        _legend(ax, handles)
+    return ax
+
+
+def flow_comparison_chart(
+    data: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    language: str = "id",
+    value_label: str | None = None,
+) -> Axes:
+    """Year-to-date money flows side by side per period, such as premium income and claims.
+
+    Flows accumulate from January, so a first-quarter value is not comparable with a full
+    year's: bars (not a line) keep each period on its own.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Columns ``period`` (display label, rows oldest first), ``series`` (display label of the
+        flow) and ``value`` (rupiah).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; new axes the width of an A4 text block when omitted.
+    language : {"id", "en"}
+        Language of the numbers: ``Rp43,3 T`` or ``IDR 43.3 T``.
+    value_label : str, optional
+        Label of the value (y) axis.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        If ``data`` is empty, lacks a column, or repeats a period and series.
+    """
+    frame = _checked_frame(
+        data, "flow_comparison_chart", labels=["period", "series"], numeric=["value"]
+    )
+    series = _labels_in_order(frame["series"])
+    palette = dict(zip(series, SERIES_COLOURS, strict=False))
+    with report_style():
+        ax = _axes_for(ax)
+        labels = _grouped_bars(
+            ax,
+            frame,
+            category="period",
+            group="series",
+            palette=palette,
+            orient="v",
+            write=partial(format_rupiah, language=language),
+            value_label=value_label,
+        )
+        _make_room_for_labels(ax, labels, orient="v")
+    return ax

@@ -1,8 +1,11 @@
-"""``jkn-report``: build the JKN quarterly report from the command line.
+"""``jkn-report``: the analyst's command line.
 
-    jkn-report build [QUARTER ...] [--lang id,en] [--data DIR] [--out DIR]
+    jkn-report new-quarter QUARTER [--data DIR] [--lang id|en]
+    jkn-report validate QUARTER [--data DIR] [--lang id|en] [--max-stock-change PERCENT]
+    jkn-report build [QUARTER ... | --all] [--lang id,en] [--data DIR] [--out DIR] [--force]
 
-With no quarter, the latest period in the data folder is built.
+``build`` with no quarter builds the latest period in the data folder, and rebuilds a period
+only when its data, the data of earlier periods, the code or the parameters changed.
 """
 
 from __future__ import annotations
@@ -27,6 +30,12 @@ def _languages(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(languages))
 
 
+def _language(text: str) -> str:
+    if text not in LANGUAGES:
+        raise argparse.ArgumentTypeError(f"unknown language {text!r}; use id or en")
+    return text
+
+
 def _quarter(text: str) -> Quarter:
     try:
         return Quarter.parse(text)
@@ -34,12 +43,56 @@ def _quarter(text: str) -> Quarter:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def _add_data_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=Path("data"),
+        help="data folder, one sub-folder per period (default: data)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface (also used by the tests)."""
     parser = argparse.ArgumentParser(
-        prog="jkn-report", description="Build DJSN's quarterly JKN performance report."
+        prog="jkn-report", description="DJSN's quarterly JKN performance report."
     )
     commands = parser.add_subparsers(dest="command", required=True)
+
+    new = commands.add_parser(
+        "new-quarter",
+        help="write the data-entry files (XLSX and CSV) for a new period",
+        description="Write data/<QUARTER>/figures.xlsx and figures.csv to fill in; "
+        "existing data is never overwritten.",
+    )
+    new.add_argument("quarter", type=_quarter, metavar="QUARTER", help="period such as 2024Q2")
+    _add_data_option(new)
+    new.add_argument(
+        "--lang",
+        type=_language,
+        default="id",
+        help="language of labels and notes: id (default) or en",
+    )
+
+    validate = commands.add_parser(
+        "validate",
+        help="check a period's data files and list every problem",
+        description="Exit status 0 when the period can be built, 1 otherwise.",
+    )
+    validate.add_argument("quarter", type=_quarter, metavar="QUARTER")
+    _add_data_option(validate)
+    validate.add_argument(
+        "--lang", type=_language, default="id", help="language of the messages: id (default) or en"
+    )
+    validate.add_argument(
+        "--max-stock-change",
+        type=float,
+        default=None,
+        metavar="PERCENT",
+        help="warn when a stock moves more than this from the previous "
+        "quarter (default from the catalogue settings)",
+    )
+
     build = commands.add_parser(
         "build",
         help="build HTML and PDF reports into the output folder",
@@ -52,33 +105,60 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="QUARTER",
         help="period such as 2024Q1; several may be given",
     )
+    build.add_argument("--all", action="store_true", help="build every period in --data")
+    build.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     build.add_argument(
         "--lang",
         type=_languages,
         default=("id",),
         help="report language(s): id (default), en, or id,en",
     )
-    build.add_argument(
-        "--data",
-        type=Path,
-        default=Path("data"),
-        help="data folder, one sub-folder per period (default: data)",
-    )
+    _add_data_option(build)
     build.add_argument(
         "--out", type=Path, default=Path("reports"), help="output folder (default: reports)"
     )
     return parser
 
 
+def _new_quarter(args: argparse.Namespace) -> int:
+    from jkn_analysis.template import write_data_entry_files
+
+    try:
+        paths = write_data_entry_files(args.quarter, args.data, language=args.lang)
+    except FileExistsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    for path in paths:
+        print(f"wrote {path}")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from jkn_analysis.validation import format_validation, validate_period
+
+    if not (args.data / str(args.quarter)).is_dir():
+        print(f"error: no folder {args.data / str(args.quarter)}", file=sys.stderr)
+        return 2
+    result = validate_period(
+        args.data, args.quarter, max_stock_change_percent=args.max_stock_change
+    )
+    print(format_validation(result, args.lang))
+    return 0 if result.ok else 1
+
+
 def _build(args: argparse.Namespace) -> int:
-    from jkn_analysis.build import BuildError, build_quarter
+    from jkn_analysis.batch import plan, write_index
+    from jkn_analysis.build import NOTEBOOK, BuildError, build_quarter
     from jkn_analysis.loading import available_periods
 
     periods = available_periods(args.data)
     if not periods:
         print(f"error: no period folders with data files in {args.data.resolve()}", file=sys.stderr)
         return 2
-    quarters = args.quarters or [periods[-1]]
+    if args.all and args.quarters:
+        print("error: give quarters or --all, not both", file=sys.stderr)
+        return 2
+    quarters = periods if args.all else (args.quarters or [periods[-1]])
     missing = [q for q in quarters if q not in periods]
     if missing:
         print(
@@ -87,41 +167,59 @@ def _build(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    failures = 0
-    for quarter in quarters:
+    planned = plan(
+        quarters,
+        data_dir=args.data,
+        out_dir=args.out,
+        languages=args.lang,
+        notebook=NOTEBOOK,
+        force=args.force,
+    )
+    failures = built = 0
+    for number, item in enumerate(planned, start=1):
+        prefix = f"[{number}/{len(planned)}] {item.quarter}"
+        if item.reason is None:
+            print(f"{prefix}: up to date, skipped", flush=True)
+            continue
+        print(f"{prefix}: building ({item.reason})", flush=True)
         started = time.perf_counter()
         try:
             result = build_quarter(
-                quarter,
+                item.quarter,
                 languages=args.lang,
                 data_dir=args.data,
                 out_dir=args.out,
-                progress=lambda m: print(m, flush=True),
+                fingerprint=item.fingerprint,
+                progress=lambda m, p=prefix: print(f"{p}:   {m.split(': ', 1)[1]}", flush=True),
             )
         except BuildError as error:
             failures += 1
-            log = args.out / f"build-{quarter}.log"
             args.out.mkdir(parents=True, exist_ok=True)
+            log = args.out / f"build-{item.quarter}.log"
             log.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
-            print(f"FAILED {quarter} at step '{error.step}': {error.cause}", file=sys.stderr)
+            print(f"FAILED {item.quarter} at step '{error.step}': {error.cause}", file=sys.stderr)
             print(
-                f"  the previous report of {quarter}, if any, is unchanged; details in {log}",
+                f"  the previous report of {item.quarter}, if any, is unchanged; details in {log}",
                 file=sys.stderr,
             )
             continue
-        seconds = time.perf_counter() - started
-        print(f"built {quarter} in {seconds:.1f} s -> {result.folder}")
-        for path in result.files:
-            print(f"  {path}")
+        built += 1
+        print(
+            f"{prefix}: built in {time.perf_counter() - started:.1f} s -> {result.folder}",
+            flush=True,
+        )
+    if args.out.is_dir():
+        index = write_index(args.out, language=args.lang[0])
+        print(f"index: {index}")
+    print(f"{built} built, {len(planned) - built - failures} up to date, {failures} failed")
     return 1 if failures else 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``jkn-report`` console command."""
     args = build_parser().parse_args(argv)
-    if args.command == "build":
-        return _build(args)
-    return 2  # pragma: no cover - argparse rejects unknown commands
+    handlers = {"new-quarter": _new_quarter, "validate": _validate, "build": _build}
+    return handlers[args.command](args)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -454,3 +454,10 @@ def reported_vs_computed_issues(figures: FigureSet, indicators: IndicatorSet) ->
                 )
             )
     return issues
+
+
+def period_warnings(figures: FigureSet, period: Quarter) -> list[DataIssue]:
+    """Every soft-check warning of a period: data checks and published-versus-computed."""
+    return figures.soft_check_issues(period) + reported_vs_computed_issues(
+        figures, compute_indicators(figures, period)
+    )

@@ -33,7 +33,7 @@ from jkn_analysis.compute import (
     SERVICES,
     IndicatorSet,
     compute_indicators,
-    reported_vs_computed_issues,
+    period_warnings,
 )
 from jkn_analysis.formatting import (
     format_compact,
@@ -177,9 +177,7 @@ class QuarterlyReport:
             period: compute_indicators(self.figures, period) for period in self.figures.periods
         }
         self.indicators = self.history[self.quarter]
-        self.warnings = self.figures.soft_check_issues(self.quarter) + reported_vs_computed_issues(
-            self.figures, self.indicators
-        )
+        self.warnings = period_warnings(self.figures, self.quarter)
         self._counters: dict[str, dict[str, int]] = {"table": {}, "chart": {}}
 
     # ----------------------------------------------------------------- helpers for templates
@@ -336,9 +334,17 @@ class QuarterlyReport:
         return period.month_label(self.language)
 
     def _history_label(self, period: Quarter) -> str:
-        if period.quarter == 4:
-            return self.text("full_year", year=period.year)
         return period.label(self.language)
+
+    def _history_frame(self, series: dict[str, tuple[str, dict]]) -> pd.DataFrame:
+        """Values of indicators over every period up to the report's: period, series, value."""
+        rows = [
+            {"period": self._history_label(period), "series": label, "value": value}
+            for period, indicators in sorted(self.history.items())
+            for label, (code, dimensions) in series.items()
+            if (value := indicators.value(code, **dimensions)) is not None
+        ]
+        return pd.DataFrame(rows, columns=["period", "series", "value"])
 
     # ----------------------------------------------------------------------------- sections
     def cover(self) -> Fragment:
@@ -470,8 +476,31 @@ class QuarterlyReport:
                 self.caption("chart", "participation", "caption_ick", year=q.year),
                 "source_bpjs",
             )
+        trend = self._history_frame(
+            {
+                self.indicator_label(code): (code, {})
+                for code in (
+                    "registered_coverage",
+                    "active_share_of_registered",
+                    "active_share_of_population",
+                )
+            }
+        )
+        trend_chart = None
+        if not trend.empty:
+            trend_chart = self._chart(
+                charts.trend_chart(
+                    trend,
+                    language=self.language,
+                    unit="percent",
+                    value_label=self.text("axis_percent"),
+                ),
+                self.caption("chart", "participation", "caption_active_trend"),
+                "source_dukcapil_bpjs",
+            )
         return self._render(
             "participation.html.j2",
+            trend_chart=trend_chart,
             section=self.catalogue.sections["participation"],
             table_periods=[self._period_label(p) for p in table_periods],
             change_periods=[self._period_label(p) for p in change_periods],
@@ -665,6 +694,21 @@ class QuarterlyReport:
                 self.caption("chart", "finance", "caption_claim_ratio_chart"),
                 "source_public",
             )
+        flows = self._history_frame(
+            {
+                self.indicator_label("premium_income"): ("premium_income", {}),
+                self.indicator_label("claims_expense"): ("claims_expense", {"service": "total"}),
+            }
+        )
+        flows_chart = None
+        if not flows.empty:
+            flows_chart = self._chart(
+                charts.flow_comparison_chart(
+                    flows, language=self.language, value_label=self.text("axis_rupiah")
+                ),
+                self.caption("chart", "finance", "caption_income_claims_chart"),
+                "source_public",
+            )
         month_points = [
             (p, s.get("months_of_claims_covered"))
             for p, s in history
@@ -719,6 +763,7 @@ class QuarterlyReport:
             "finance.html.j2",
             section=self.catalogue.sections["finance"],
             claim_chart=claim_chart,
+            flows_chart=flows_chart,
             months_chart=months_chart,
             investment_chart=investment_chart,
             corridor_text=self.text(f"corridor_{corridor}") if corridor else None,

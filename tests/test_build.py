@@ -73,6 +73,7 @@ class TestBuildOutputs:
         names = sorted(path.name for path in built.iterdir())
         assert names == sorted(
             [
+                "build.json",
                 "indicators.json",
                 *[p.name for language in ("id", "en") for p in _paths(built, language).values()],
             ]
