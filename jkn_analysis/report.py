@@ -788,8 +788,17 @@ class QuarterlyReport:
         reported = [item for item in self.indicators if item.method == "reported"]
         figures_table = self.figures.period_table(self.quarter).reset_index()
         commit = git_commit(Path(__file__).resolve().parent)
+        missing = {
+            self.catalogue.sections[section][self.language]: [
+                figure.label[self.language]
+                for figure in self.catalogue.figures.values()
+                if figure.section == section and not self.figures.has(figure.code, self.quarter)
+            ]
+            for section in self.catalogue.sections
+        }
         return self._render(
             "appendix.html.j2",
+            missing={section: labels for section, labels in missing.items() if labels},
             warnings=[issue.describe(self.language, self.catalogue) for issue in self.warnings],
             reported=[
                 (
