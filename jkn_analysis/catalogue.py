@@ -17,6 +17,13 @@ Language = Literal["id", "en"]
 LANGUAGES: tuple[Language, ...] = ("id", "en")
 FIGURE_KINDS = ("stock", "flow", "target", "rate")
 SECTIONS = ("participation", "facilities", "finance")
+# Settings of the data checks that ``figures.yaml`` may give under ``settings:``, with the
+# value used when it does not.
+DEFAULT_SETTINGS: dict[str, float] = {
+    # A stock (participants, facilities, rupiah) moving more than this percentage from the
+    # quarter before is listed as a warning.
+    "stock_change_warning_percent": 15.0,
+}
 # Read through the file system rather than importlib.resources: some editable installs
 # register the package in a way importlib.resources cannot list.
 CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
@@ -73,6 +80,16 @@ class Catalogue:
     sections: dict[str, dict[str, str]]
     figures: dict[str, Figure]
     indicators: dict[str, IndicatorDefinition]
+    settings: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
+
+    def setting(self, name: str) -> float:
+        """A data-check setting from the catalogue's ``settings:`` block, or its default."""
+        if name in self.settings:
+            return self.settings[name]
+        try:
+            return DEFAULT_SETTINGS[name]
+        except KeyError:
+            raise KeyError(f"unknown setting {name!r}") from None
 
     def figure(self, code: str) -> Figure:
         """Return the figure with this code, or raise ``KeyError`` naming it."""
@@ -145,7 +162,20 @@ def _parse_catalogue(document: dict) -> Catalogue:
             raise CatalogueError(
                 f"figure {figure.code!r} reports unknown indicator {figure.reported_indicator!r}"
             )
-    return Catalogue(units=units, sections=sections, figures=figures, indicators=indicators)
+    settings = dict(DEFAULT_SETTINGS)
+    for name, value in (document.get("settings") or {}).items():
+        if name not in DEFAULT_SETTINGS:
+            raise CatalogueError(f"unknown setting {name!r}; known: {sorted(DEFAULT_SETTINGS)}")
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise CatalogueError(f"setting {name!r} must be a number of at least 0, got {value!r}")
+        settings[name] = float(value)
+    return Catalogue(
+        units=units,
+        sections=sections,
+        figures=figures,
+        indicators=indicators,
+        settings=settings,
+    )
 
 
 @cache

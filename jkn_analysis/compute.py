@@ -202,6 +202,7 @@ def compute_indicators(figures: FigureSet, period: Quarter) -> IndicatorSet:
     """
     c = _Collector(figures, period)
     december, year_earlier = period.previous_december, period.year_earlier
+    previous_quarter = period.previous_quarter
     now = None
 
     # I. Participation
@@ -248,12 +249,18 @@ def compute_indicators(figures: FigureSet, period: Quarter) -> IndicatorSet:
     )
     for segment, figure in ACTIVE_SEGMENTS.items():
         c.figure("active_participants", figure, segment=segment)
-        for code, function, other in (
+        comparisons = [
             ("active_change_vs_december", ind.change, december),
             ("active_growth_vs_december", ind.growth, december),
             ("active_change_vs_year_earlier", ind.change, year_earlier),
             ("active_growth_vs_year_earlier", ind.growth, year_earlier),
-        ):
+        ]
+        if previous_quarter != december:  # for Q1 the previous quarter is December itself
+            comparisons += [
+                ("active_change_vs_previous_quarter", ind.change, previous_quarter),
+                ("active_growth_vs_previous_quarter", ind.growth, previous_quarter),
+            ]
+        for code, function, other in comparisons:
             c.add(
                 code,
                 function,
@@ -301,6 +308,16 @@ def compute_indicators(figures: FigureSet, period: Quarter) -> IndicatorSet:
             ind.change,
             {"current": (f"fktp_{kind}", now), "previous": (f"fktp_{kind}", december)},
         )
+    if previous_quarter != december:
+        for facility in ("fktp", "fkrtl"):
+            c.add(
+                f"{facility}_change_vs_previous_quarter",
+                ind.change,
+                {
+                    "current": (f"{facility}_total", now),
+                    "previous": (f"{facility}_total", previous_quarter),
+                },
+            )
     c.figure("fkrtl_count", "fkrtl_total")
     c.add(
         "fkrtl_change_vs_december",

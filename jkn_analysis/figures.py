@@ -7,13 +7,20 @@ import math
 import pandas as pd
 
 from jkn_analysis.catalogue import Catalogue
-from jkn_analysis.numbers import written_decimals
+from jkn_analysis.numbers import round_half_up, written_decimals
 from jkn_analysis.periods import Quarter
-from jkn_analysis.validation import DataIssue
+from jkn_analysis.validation import DataIssue, Place
 
 # Parts published rounded (0,01 T; 0,1 juta) may miss their total by this much, relative to
 # the total, before the data checks call it a gap.
 PARTS_RELATIVE_TOLERANCE = 1e-9
+# Units of the stocks whose quarter-on-quarter change is checked.
+STOCK_CHANGE_UNITS = ("persons", "facilities", "rupiah")
+# Prefix of the ICK realisations checked for values copied from elsewhere.
+ICK_REALISED_PREFIX = "ick_realised_"
+# An ICK realisation counts active participants: it may equal an active-participant figure of
+# its own period, but not a value of another period or another kind of figure.
+SAME_PERIOD_EQUAL_OK = ("active_",)
 
 
 class FigureSet:
@@ -40,6 +47,8 @@ class FigureSet:
             written_decimals(value) if pd.isna(given) else int(given)
             for value, given in zip(table["value"], decimals, strict=True)
         ]
+        sheets = table["sheet"] if "sheet" in table.columns else [""] * len(table)
+        table["sheet"] = [sheet if isinstance(sheet, str) else "" for sheet in sheets]
         self.table = self._with_derived_totals(table).set_index(["period", "code"])
         self.table = self.table.sort_index()
 
@@ -73,6 +82,7 @@ class FigureSet:
                                 "row": None,
                                 "scale": 1,
                                 "decimals": None,
+                                "sheet": "",
                             }
                         )
             if not new_rows:
@@ -111,9 +121,70 @@ class FigureSet:
             return self.table.iloc[0:0].droplevel("period")
         return self.table.xs(str(period), level="period")
 
-    def soft_check_issues(self, period: Quarter | str) -> list[DataIssue]:
-        """Warnings for one period: parts that miss their total, and the non-active gap."""
+    def is_derived_sum(self, code: str, period: Quarter | str) -> bool:
+        """Whether the figure was derived here as the sum of its parts (not read from a file)."""
+        record = self.record(code, period)
+        return bool(
+            record
+            and record["status"] == "derived"
+            and str(record["note"]).startswith("sum of")
+            and not (isinstance(record["file"], str) and record["file"])
+        )
+
+    def place(self, code: str, period: Quarter | str, *, named: bool = True) -> Place:
+        """Where a figure's value comes from (file, sheet, row), for messages; ``named`` adds
+        the code and period."""
+        record = self.record(code, period) or {}
+        sheet, file, row = record.get("sheet"), record.get("file"), record.get("row")
+        sheet = sheet if isinstance(sheet, str) else ""
+        file = file.removesuffix(f" [{sheet}]") if isinstance(file, str) else ""
+        return Place(
+            file,
+            sheet,
+            None if row is None or pd.isna(row) else int(row),
+            code if named else "",
+            str(period),
+        )
+
+    def _located(self, problem: str, code: str, period: str, details: dict) -> DataIssue:
+        """A warning placed at the figure's file and row (or at its period when derived)."""
+        place = self.place(code, period)
+        return DataIssue(
+            "warning",
+            problem,
+            place.file,
+            place.row,
+            code,
+            period,
+            details,
+            place.sheet,
+        )
+
+    def soft_check_issues(
+        self, period: Quarter | str, *, max_stock_change_percent: float | None = None
+    ) -> list[DataIssue]:
+        """Warnings for one period (soft checks: the report is built, and lists them).
+
+        - parts that miss their total;
+        - registered minus active participants far from non-active participants by reason;
+        - a year-to-date flow smaller than in an earlier quarter of the same year;
+        - a stock (persons, facilities, rupiah) moving more than ``max_stock_change_percent``
+          (default: the catalogue setting ``stock_change_warning_percent``) from the quarter
+          immediately before, when that quarter is loaded;
+        - an ICK realisation exactly equal to the value of a figure of another period (up to
+          this one), or of another figure of its period other than active participants (a
+          likely copy from elsewhere in the source report).
+        """
         period = str(period)
+        return (
+            self._parts_issues(period)
+            + self._registered_gap_issues(period)
+            + self._flow_decrease_issues(period)
+            + self._stock_change_issues(period, max_stock_change_percent)
+            + self._ick_copy_issues(period)
+        )
+
+    def _parts_issues(self, period: str) -> list[DataIssue]:
         issues = []
         for figure in self.catalogue.figures.values():
             if not figure.parts or not self.has(figure.code, period):
@@ -141,6 +212,10 @@ class FigureSet:
                         },
                     )
                 )
+        return issues
+
+    def _registered_gap_issues(self, period: str) -> list[DataIssue]:
+        issues = []
         registered = self.value("registered_participants", period)
         active = self.value("active_total", period)
         non_active = self.value("non_active_total", period)
@@ -158,6 +233,109 @@ class FigureSet:
                             "found": non_active,
                             "difference": gap,
                         },
+                    )
+                )
+        return issues
+
+    def _flow_decrease_issues(self, period: str) -> list[DataIssue]:
+        quarter = Quarter.parse(period)
+        issues = []
+        for figure in self.catalogue.figures.values():
+            if figure.kind != "flow" or figure.may_be_negative:
+                continue
+            value = self.value(figure.code, period)
+            if value is None or self.is_derived_sum(figure.code, period):
+                continue
+            earlier = [
+                Quarter(quarter.year, q)
+                for q in range(quarter.quarter - 1, 0, -1)
+                if self.has(figure.code, Quarter(quarter.year, q))
+            ]
+            if not earlier:
+                continue
+            previous = self.value(figure.code, earlier[0])
+            if value < previous and not math.isclose(value, previous, rel_tol=1e-12):
+                issues.append(
+                    self._located(
+                        "flow_decrease",
+                        figure.code,
+                        period,
+                        {
+                            "found": value,
+                            "expected": previous,
+                            "other": self.place(figure.code, earlier[0], named=False),
+                        },
+                    )
+                )
+        return issues
+
+    def _stock_change_issues(self, period: str, threshold: float | None) -> list[DataIssue]:
+        if threshold is None:
+            threshold = self.catalogue.setting("stock_change_warning_percent")
+        quarter = Quarter.parse(period)
+        previous_quarter = (
+            Quarter(quarter.year - 1, 4)
+            if quarter.quarter == 1
+            else Quarter(quarter.year, quarter.quarter - 1)
+        )
+        issues = []
+        for figure in self.catalogue.figures.values():
+            if (
+                figure.kind != "stock"
+                or figure.unit not in STOCK_CHANGE_UNITS
+                or figure.reported_indicator
+            ):
+                continue
+            value = self.value(figure.code, period)
+            previous = self.value(figure.code, previous_quarter)
+            if value is None or previous in (None, 0) or self.is_derived_sum(figure.code, period):
+                continue
+            change = (value - previous) / abs(previous) * 100
+            if abs(change) > threshold:
+                issues.append(
+                    self._located(
+                        "stock_change",
+                        figure.code,
+                        period,
+                        {
+                            "found": value,
+                            "expected": previous,
+                            "change": float(round_half_up(change, 1)),
+                            "threshold": float(threshold),
+                            "other": self.place(figure.code, previous_quarter, named=False),
+                        },
+                    )
+                )
+        return issues
+
+    def _ick_copy_issues(self, period: str) -> list[DataIssue]:
+        quarter = Quarter.parse(period)
+        candidates = [
+            (key, float(value))
+            for key, value in self.table["value"].items()
+            if Quarter.parse(key[0]) <= quarter and not self.is_derived_sum(key[1], key[0])
+        ]
+        issues = []
+        for figure in self.catalogue.figures.values():
+            if not figure.code.startswith(ICK_REALISED_PREFIX):
+                continue
+            value = self.value(figure.code, period)
+            if not value or self.is_derived_sum(figure.code, period):
+                continue
+            unit = figure.unit
+            for (other_period, other_code), other_value in candidates:
+                if other_value != value or self.catalogue.figures[other_code].unit != unit:
+                    continue
+                if other_period == period and (
+                    other_code == figure.code or other_code.startswith(SAME_PERIOD_EQUAL_OK)
+                ):
+                    continue
+                issues.append(
+                    self._located(
+                        "ick_copy",
+                        figure.code,
+                        period,
+                        {"found": value, "other": self.place(other_code, other_period)},
                     )
                 )
         return issues

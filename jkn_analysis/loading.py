@@ -1,16 +1,31 @@
 """Load a period's figures from ``data/<QUARTER>/`` (CSV and XLSX, one figure per row).
 
 Load, check, and either return every figure or raise with every problem at once: a report is
-never built from data that failed a hard check.
+never built from data that failed a hard check. `validate_period` runs the same checks without
+raising and adds the soft checks, for ``jkn-report validate``.
+
+Rules of reading
+----------------
+- CSV: UTF-8 (with or without BOM), comma- or semicolon-separated (Indonesian Excel writes
+  ``;``), header in row 1.
+- XLSX: every worksheet is read; its header is the first row, within the first
+  `HEADER_SEARCH_ROWS`, holding at least two of the required columns. A sheet without such a
+  row (instructions, lists) is not a data sheet and is skipped, but a workbook must have at
+  least one data sheet. A workbook made by the data-entry template (a sheet named `MARKER_SHEET`,
+  or a sheet named after a report section) must hold one sheet per report section.
+- A row whose value cell is empty is an unfilled row: skipped, the figure is simply missing.
+- Row numbers are spreadsheet row numbers (the header is row 1 in a CSV file).
 """
 
 from __future__ import annotations
 
-import zipfile
+import csv
+import io
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 
 from jkn_analysis.catalogue import Catalogue, Figure, load_catalogue
@@ -20,8 +35,11 @@ from jkn_analysis.periods import PeriodError, Quarter
 from jkn_analysis.validation import (
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
+    STATUSES,
     DataIssue,
     DataValidationError,
+    Place,
+    ValidationResult,
     schema_issues,
 )
 
@@ -37,16 +55,45 @@ FIGURE_COLUMNS = [
     "row",
     "scale",
     "decimals",
+    "sheet",
 ]
+TEXT_COLUMNS = ("period", "code", "unit", "status", "source", "note")
+# The hidden sheet by which the data-entry template marks its workbooks.
+MARKER_SHEET = "_jkn"
+# Rows searched for the header of a worksheet (a template may put a title above it).
+HEADER_SEARCH_ROWS = 20
+# Excel sheet names are at most 31 characters long.
+SHEET_NAME_LENGTH = 31
+# An encrypted (password-protected) XLSX is an OLE compound file, not a zip archive; so is a
+# legacy .xls workbook, which holds a "Workbook" (or "Book") stream and no "EncryptionInfo".
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_OLE_ENCRYPTION = "EncryptionInfo".encode("utf-16-le")
+_OLE_LEGACY_WORKBOOK = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
 
 
 @dataclass(frozen=True)
 class RawTable:
-    """The text of one CSV file or one XLSX sheet, with spreadsheet row numbers."""
+    """The cells of one CSV file or one XLSX sheet, with spreadsheet row numbers.
+
+    ``table`` has lower-case column names, a ``row`` column, and for XLSX a
+    ``xlsx_percent_format`` column telling whether the value cell is shown as a percentage.
+    ``header_row`` is the spreadsheet row of the header.
+    """
 
     file: str
     sheet: str
     table: pd.DataFrame
+    header_row: int = 1
+
+
+@dataclass(frozen=True)
+class ParsedRow:
+    """A filled row of a known figure for the period read: its place, and its record (in
+    catalogue units) or ``None`` when the row has an error."""
+
+    code: str
+    place: Place
+    record: dict | None
 
 
 def available_periods(data_dir: Path | str) -> list[Quarter]:
@@ -64,6 +111,8 @@ def available_periods(data_dir: Path | str) -> list[Quarter]:
 
 def period_files(folder: Path) -> list[Path]:
     """Data files of one period folder, in name order (editor lock files are skipped)."""
+    if not folder.is_dir():
+        return []
     return sorted(
         path
         for path in folder.iterdir()
@@ -80,44 +129,212 @@ def _with_row_numbers(table: pd.DataFrame, first_row: int) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def read_tables(path: Path, display_name: str) -> list[RawTable]:
-    """Read a CSV file, or every sheet of an XLSX workbook, as text cells.
+def _unreadable(display_name: str, message: str, **details) -> DataIssue:
+    row = details.pop("row", None)
+    return DataIssue(
+        "error", "unreadable", display_name, row, details=details, message=f"unreadable.{message}"
+    )
 
-    Raises
-    ------
-    DataValidationError
-        When the file cannot be opened or parsed at all.
-    """
+
+def _read_csv(path: Path, display_name: str) -> tuple[list[RawTable], list[DataIssue]]:
     try:
-        if path.suffix.lower() == ".csv":
-            table = pd.read_csv(
-                path,
-                dtype=str,
-                keep_default_na=False,
-                encoding="utf-8-sig",
-                skip_blank_lines=False,  # keep blank lines so that row numbers match the file
-            )
-            return [RawTable(display_name, "", _with_row_numbers(table, first_row=2))]
-        sheets = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
-    except (
-        UnicodeDecodeError,
-        pd.errors.ParserError,
-        pd.errors.EmptyDataError,
-        zipfile.BadZipFile,
-        ValueError,
-        OSError,
-    ) as error:
-        issue = DataIssue("error", "unreadable", display_name, details={"reason": str(error)})
-        raise DataValidationError([issue]) from error
-    tables = []
-    for sheet, table in sheets.items():
-        table = table.where(table.notna(), "")
-        tables.append(RawTable(display_name, sheet, _with_row_numbers(table, first_row=2)))
-    return tables
+        content = path.read_bytes()
+    except OSError:
+        return [], [_unreadable(display_name, "os")]
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [_unreadable(display_name, "not_utf8")]
+    if not text.strip():
+        return [], [_unreadable(display_name, "empty")]
+    first_line = text.splitlines()[0]
+    separator = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    try:
+        records = list(reader)
+    except csv.Error:
+        return [], [_unreadable(display_name, "csv", row=reader.line_num)]
+    header = [name.strip().lower() for name in records[0]]
+    if not any(header):
+        return [], [_unreadable(display_name, "empty")]
+    issues = []
+    rows = []
+    for number, cells in enumerate(records[1:], start=2):  # spreadsheet rows: header is 1
+        if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
+            expected, found = len(header), len(cells)
+            details = {"expected": expected, "found": found}
+            issues.append(DataIssue("error", "extra_fields", display_name, number, details=details))
+            cells = []  # not read: its cells cannot be matched with the columns
+        rows.append([*cells[: len(header)], *[""] * (len(header) - len(cells))])
+    columns = [name or f"_column{number}" for number, name in enumerate(header, start=1)]
+    table = pd.DataFrame(rows, columns=columns, dtype=str)
+    return [RawTable(display_name, "", _with_row_numbers(table, first_row=2))], issues
+
+
+def _cell_text(value: object) -> str:
+    """A text cell of a worksheet as text (a number typed into a text column included)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _header_row(rows: list[tuple]) -> int | None:
+    """Index of the first row holding at least two required column names, if any."""
+    for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        names = {_cell_text(cell.value).lower() for cell in cells}
+        if len(names & set(REQUIRED_COLUMNS)) >= 2:
+            return index
+    return None
+
+
+def _sheet_table(rows: list[tuple], header_index: int) -> pd.DataFrame:
+    header = [_cell_text(cell.value).lower() for cell in rows[header_index]]
+    columns = [name or f"_column{number}" for number, name in enumerate(header, start=1)]
+    records = []
+    for cells in rows[header_index + 1 :]:
+        values = {}
+        for name, cell in zip(columns, cells, strict=False):
+            values[name] = cell.value if name == "value" else _cell_text(cell.value)
+            if name == "value":
+                number_format = getattr(cell, "number_format", "") or ""
+                values["xlsx_percent_format"] = isinstance(cell.value, int | float) and (
+                    "%" in number_format
+                )
+        records.append(values)
+    table = pd.DataFrame(records, columns=[*columns, "xlsx_percent_format"], dtype=object)
+    for column in columns:
+        if column != "value":
+            table[column] = table[column].fillna("")
+    table["value"] = table["value"].where(table["value"].notna(), "") if len(table) else ""
+    table["xlsx_percent_format"] = table["xlsx_percent_format"].fillna(False).astype(bool)
+    return _with_row_numbers(table, first_row=header_index + 2)
+
+
+def section_sheet_names(catalogue: Catalogue) -> dict[str, list[str]]:
+    """Sheet names that stand for each report section in a template workbook.
+
+    The first name is the one the Indonesian data-entry template gives the sheet
+    (`jkn_analysis.template.section_sheet_titles`, such as ``I Kepesertaan``); its English
+    titles, the section key and the section's plain names are accepted too.
+    """
+    from jkn_analysis.template import section_sheet_titles  # here: the template loads data
+
+    titles = {language: section_sheet_titles(language, catalogue) for language in ("id", "en")}
+    names = {}
+    for key, section in catalogue.sections.items():
+        candidates = [titles["id"][key], titles["en"][key], key]
+        for language in ("id", "en"):
+            candidates += [section[language], f"{section['number']}. {section[language]}"]
+        names[key] = list(dict.fromkeys(name[:SHEET_NAME_LENGTH] for name in candidates))
+    return names
+
+
+def _normal(sheet_name: str) -> str:
+    """A sheet name compared without case, repeated spaces or characters past Excel's 31."""
+    return " ".join(sheet_name.lower().split())[:SHEET_NAME_LENGTH]
+
+
+def _metadata(rows: list[tuple]) -> dict[str, str]:
+    """The ``key``/``value`` rows of the template's hidden sheet."""
+    return {
+        _cell_text(cells[0].value): _cell_text(cells[1].value)
+        for cells in rows[1:]
+        if len(cells) >= 2 and _cell_text(cells[0].value)
+    }
+
+
+def _read_xlsx(
+    path: Path, display_name: str, quarter: Quarter, catalogue: Catalogue
+) -> tuple[list[RawTable], list[DataIssue]]:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(OLE_MAGIC))
+        if head == OLE_MAGIC:
+            content = path.read_bytes()
+            legacy = any(mark in content for mark in _OLE_LEGACY_WORKBOOK)
+            if legacy and _OLE_ENCRYPTION not in content:
+                return [], [_unreadable(display_name, "xls")]
+            return [], [DataIssue("error", "password_protected", display_name)]
+    except OSError:
+        return [], [_unreadable(display_name, "os")]
+    try:
+        workbook = openpyxl.load_workbook(path, data_only=True)
+        sheets = {ws.title: list(ws.iter_rows(min_row=1)) for ws in workbook.worksheets}
+    except Exception:  # any failure of the XLSX parser means the file cannot be read
+        return [], [_unreadable(display_name, "xlsx")]
+    by_name = {_normal(name): name for name in sheets}
+    marker = by_name.get(_normal(MARKER_SHEET))
+    metadata = _metadata(sheets[marker]) if marker else {}
+    if metadata.get("quarter", str(quarter)) != str(quarter):
+        details = {"found": metadata["quarter"], "expected": str(quarter)}
+        return [], [DataIssue("error", "file_period", display_name, details=details)]
+    sections = section_sheet_names(catalogue)
+    for key in sections:  # the titles the template wrote come first
+        title = metadata.get(f"sheet.{key}")
+        if title:
+            sections[key] = [title, *(name for name in sections[key] if name != title)]
+    found_sections = {
+        key: next((by_name[_normal(n)] for n in names if _normal(n) in by_name), None)
+        for key, names in sections.items()
+    }
+    section_sheets = {name for name in found_sections.values() if name}
+    tables: list[RawTable] = []
+    issues: list[DataIssue] = []
+    for name, rows in sheets.items():
+        if name == marker:
+            continue
+        header_index = _header_row(rows)
+        if header_index is None:
+            if name in section_sheets:  # a template section sheet must hold data columns
+                issues += [
+                    DataIssue(
+                        "error",
+                        "missing_column",
+                        display_name,
+                        1,
+                        details={"column": column},
+                        sheet=name,
+                    )
+                    for column in REQUIRED_COLUMNS
+                ]
+            continue
+        table = _sheet_table(rows, header_index)
+        tables.append(RawTable(display_name, name, table, header_index + 1))
+    listed = ", ".join(f"'{name}'" for name in sheets if name != marker) or "-"
+    if marker or section_sheets:  # a template workbook: every section has its sheet
+        expected = ", ".join(f"'{names[0]}'" for names in sections.values())
+        for key, sheet in found_sections.items():
+            if sheet is None:
+                details = {"sheet_name": sections[key][0], "expected": expected, "found": listed}
+                issues.append(DataIssue("error", "missing_sheet", display_name, details=details))
+    if not tables and not issues:
+        issues.append(DataIssue("error", "no_data_sheet", display_name, details={"found": listed}))
+    return tables, issues
+
+
+def read_tables(
+    path: Path, display_name: str, quarter: Quarter, catalogue: Catalogue | None = None
+) -> tuple[list[RawTable], list[DataIssue]]:
+    """Read a CSV file, or every data sheet of an XLSX workbook, as cells.
+
+    Never raises for a bad file: a file that cannot be opened or parsed, a password-protected
+    workbook, a template workbook without one of its section sheets or a workbook without any
+    data sheet gives `DataIssue` errors instead.
+
+    Returns
+    -------
+    (list of RawTable, list of DataIssue)
+    """
+    catalogue = catalogue or load_catalogue()
+    if path.suffix.lower() == ".csv":
+        return _read_csv(path, display_name)
+    return _read_xlsx(path, display_name, quarter, catalogue)
 
 
 def _unit_issue(figure: Figure, unit_cell: str, catalogue: Catalogue) -> tuple[int, str | None]:
-    """Return the scale of a unit cell and an error text if the unit does not fit."""
+    """Return the scale of a unit cell and the `MESSAGES` key of what is wrong with it."""
     scale, rest = parse_scale(unit_cell)
     unit = catalogue.units[figure.unit]
     accepted = {figure.unit, unit.label["id"], unit.label["en"], ""}
@@ -126,111 +343,172 @@ def _unit_issue(figure: Figure, unit_cell: str, catalogue: Catalogue) -> tuple[i
     if figure.unit == "rupiah":
         accepted |= {"rp", "idr"}
     if rest not in {text.lower() for text in accepted}:
-        return scale, f"{unit.label['id']} / {unit.label['en']}"
+        return scale, "bad_unit"
     if scale != 1 and figure.unit in {"percent", "months"}:
-        return scale, f"{unit.label['id']} / {unit.label['en']} (without a scale word)"
+        return scale, "bad_unit.scale_word"
     return scale, None
+
+
+def _is_empty(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and value != value:  # NaN
+        return True
+    return isinstance(value, str) and not value.strip().replace("\u00a0", "")
 
 
 def parse_table(
     raw: RawTable, quarter: Quarter, catalogue: Catalogue
-) -> tuple[list[dict], list[DataIssue]]:
-    """Check one table and convert its rows into figure records (value in catalogue units)."""
+) -> tuple[list[ParsedRow], list[DataIssue]]:
+    """Check one table and convert its filled rows into figure records (catalogue units).
+
+    Rows whose value cell is empty are unfilled: skipped without a word. Returns the filled
+    rows of known figures for ``quarter`` (record ``None`` when the row has an error;
+    duplicates are found by the caller, across files and sheets) and every error found.
+    """
     table = raw.table
-    issues: list[DataIssue] = []
     missing = [column for column in REQUIRED_COLUMNS if column not in table.columns]
     if missing:
         return [], [
             DataIssue(
-                "error", "missing_column", raw.file, 1, details={"column": column}, sheet=raw.sheet
+                "error",
+                "missing_column",
+                raw.file,
+                raw.header_row,
+                details={"column": column},
+                sheet=raw.sheet,
             )
             for column in missing
         ]
+    filled = [not _is_empty(value) for value in table["value"]]
+    table = table.loc[pd.Series(filled, index=table.index, dtype=bool)].copy()  # unfilled rows
     for column in OPTIONAL_COLUMNS:
         if column not in table.columns:
             table[column] = ""
-    table = table.astype({c: str for c in ("period", "code", "unit", "status", "source", "note")})
-    for column in ("period", "code", "unit", "status", "source", "note"):
-        table[column] = table[column].str.strip()
-    table = table[(table["code"] != "") | (table["value"].astype(str).str.strip() != "")]
-    table = table.reset_index(drop=True)  # the schema reports positions; keep them aligned
+    if "xlsx_percent_format" not in table.columns:
+        table["xlsx_percent_format"] = False
+    for column in TEXT_COLUMNS:
+        table[column] = [_cell_text(cell) for cell in table[column]]
+    table = table.astype({column: str for column in TEXT_COLUMNS})
     table["status"] = table["status"].str.lower()
-    issues += schema_issues(table, catalogue, file=raw.file, sheet=raw.sheet)
-    records = []
-    for row in table.itertuples(index=False):
-        if row.code not in catalogue.figures:
-            continue  # reported by the schema
-        figure = catalogue.figures[row.code]
 
-        def issue(problem: str, _row=row, **details: str) -> None:
-            issues.append(
-                DataIssue(
-                    "error",
-                    problem,
-                    raw.file,
-                    _row.row,
-                    _row.code,
-                    str(quarter),
-                    details,
-                    raw.sheet,
-                )
+    def issue(problem: str, row, code: str = "", message: str = "", **details) -> DataIssue:
+        return DataIssue(
+            "error",
+            problem,
+            raw.file,
+            int(row.row),
+            code,
+            str(quarter),
+            details,
+            raw.sheet,
+            message,
+        )
+
+    issues = [
+        issue("missing_code", row, found=_cell_text(row.value))
+        for row in table[table["code"] == ""].itertuples(index=False)
+    ]
+    table = table[table["code"] != ""].reset_index(drop=True)  # the schema reports positions
+    periods = set(table["period"])
+    if len(table) >= 2 and len(periods) == 1 and not periods & {"", str(quarter)}:
+        issues.append(
+            DataIssue(
+                "error",
+                "file_period",
+                raw.file,
+                details={"found": periods.pop(), "expected": str(quarter)},
+                sheet=raw.sheet,
             )
-
+        )
+        return [], issues
+    issues += schema_issues(table, catalogue, file=raw.file, sheet=raw.sheet)
+    rows: list[ParsedRow] = []
+    for row in table.itertuples(index=False):
+        if row.code not in catalogue.figures or row.status not in STATUSES:
+            continue  # reported by the schema
         if row.period != str(quarter):
-            issue("wrong_period", found=row.period or "(kosong/empty)", expected=str(quarter))
+            if row.period:
+                issues.append(
+                    issue("wrong_period", row, row.code, found=row.period, expected=str(quarter))
+                )
+            else:
+                issues.append(
+                    issue(
+                        "wrong_period", row, row.code, "wrong_period.empty", expected=str(quarter)
+                    )
+                )
             continue
-        scale, unit_problem = _unit_issue(figure, row.unit, catalogue)
-        if unit_problem:
-            issue("bad_unit", found=row.unit, expected=unit_problem)
-            continue
-        unit = catalogue.units[figure.unit]
-        try:
-            whole_units = unit.integer and scale == 1
-            parsed = parse_number(row.value, integer_unit=whole_units, scaled=not whole_units)
-        except NumberFormatError as error:
-            issue("bad_number", reason=str(error))
-            continue
-        if parsed.percent_sign and figure.unit != "percent":
-            issue("bad_unit", found=f"{row.value}", expected=unit.label["en"])
-            continue
-        value = float(Decimal(repr(parsed.value)) * scale)
-        if value < 0 and not figure.may_be_negative:
-            issue("negative", found=str(row.value))
-            continue
-        if value <= 0 and "positive" in figure.checks:
-            issue("not_positive", found=str(row.value))
-            continue
-        if (
-            figure.unit == "percent"
-            and "unbounded_percent" not in figure.checks
-            and not (0 <= abs(value) <= 100)
-        ):
-            issue("percent_range", found=str(row.value))
-            continue
-        if unit.integer and value != round(value):
-            issue("not_integer", found=str(row.value))
-            continue
-        records.append(
-            {
+        outcome = _row_record(row, catalogue.figures[row.code], catalogue)
+        if isinstance(outcome, dict):
+            record = {
                 "period": str(quarter),
                 "code": row.code,
-                "value": value,
+                **outcome,
                 "status": row.status or "observed",
                 "source": row.source,
                 "note": row.note,
                 "file": raw.file + (f" [{raw.sheet}]" if raw.sheet else ""),
                 "row": int(row.row),
-                "scale": scale,
-                "decimals": parsed.decimals,
+                "sheet": raw.sheet,
             }
+        else:
+            problem, message, details = outcome
+            issues.append(issue(problem, row, row.code, message, **details))
+            record = None
+        rows.append(ParsedRow(row.code, Place(raw.file, raw.sheet, int(row.row)), record))
+    return rows, issues
+
+
+def _row_record(row, figure: Figure, catalogue: Catalogue) -> dict | tuple[str, str, dict]:
+    """The value, scale and decimals of one row, or (problem, message key, details)."""
+    unit = catalogue.units[figure.unit]
+    labels = f"{unit.label['id']} / {unit.label['en']}"
+    scale, unit_problem = _unit_issue(figure, row.unit, catalogue)
+    if unit_problem:
+        return "bad_unit", unit_problem, {"found": row.unit, "expected": labels}
+    try:
+        whole_units = unit.integer and scale == 1
+        parsed = parse_number(
+            row.value,
+            integer_unit=whole_units,
+            scaled=not whole_units,
+            percent_format=bool(row.xlsx_percent_format),
         )
-    return records, issues
+    except NumberFormatError as error:
+        return "bad_number", f"bad_number.{error.reason}", {"found": error.found, **error.params}
+    # As written in a text cell; a numeric cell is shown in the message's number format.
+    found = row.value.strip() if isinstance(row.value, str) else parsed.value
+    if parsed.percent_sign and figure.unit != "percent":
+        shown = found if isinstance(found, str) else f"{parsed.value:g}%"
+        return "bad_unit", "bad_unit.percent_sign", {"found": shown, "expected": labels}
+    value = float(Decimal(repr(parsed.value)) * scale)
+    problem = None
+    if value < 0 and not figure.may_be_negative:
+        problem = "negative"
+    elif value <= 0 and "positive" in figure.checks:
+        problem = "not_positive"
+    elif (
+        figure.unit == "percent"
+        and "unbounded_percent" not in figure.checks
+        and not (0 <= abs(value) <= 100)
+    ):
+        problem = "percent_range"
+    elif unit.integer and value != round(value):
+        problem = "not_integer"
+    if problem:
+        return problem, "", {"found": found}
+    return {"value": value, "scale": scale, "decimals": parsed.decimals}
 
 
 def load_period(
     data_dir: Path | str, quarter: Quarter, catalogue: Catalogue | None = None
 ) -> tuple[pd.DataFrame, list[DataIssue]]:
     """Read and check every data file of one period.
+
+    A figure given in more than one row (in one file or across files and sheets) is an
+    error at every row after the first. Errors are in reading order: file by file (in name
+    order), sheet by sheet (in workbook order), row by row.
 
     Returns
     -------
@@ -240,38 +518,50 @@ def load_period(
     catalogue = catalogue or load_catalogue()
     data_dir = Path(data_dir)
     folder = data_dir / str(quarter)
-    records: list[dict] = []
+    rows: list[ParsedRow] = []
     issues: list[DataIssue] = []
+    order: dict[tuple[str, str], int] = {}  # (file, sheet) in reading order
     for path in period_files(folder):
         display_name = f"{quarter}/{path.name}"
-        try:
-            tables = read_tables(path, display_name)
-        except DataValidationError as error:
-            issues += error.issues
-            continue
+        order[(display_name, "")] = len(order)
+        tables, file_issues = read_tables(path, display_name, quarter, catalogue)
+        issues += file_issues
         for raw in tables:
-            table_records, table_issues = parse_table(raw, quarter, catalogue)
-            records += table_records
+            order[(raw.file, raw.sheet)] = len(order)
+            table_rows, table_issues = parse_table(raw, quarter, catalogue)
+            rows += table_rows
             issues += table_issues
-    seen: dict[str, dict] = {}
-    for record in records:
-        if record["code"] in seen:
-            first = seen[record["code"]]
-            issues.append(
-                DataIssue(
-                    "error",
-                    "duplicate",
-                    record["file"],
-                    record["row"],
-                    record["code"],
-                    str(quarter),
-                    {"code": record["code"], "other": f"{first['file']} row {first['row']}"},
-                )
+    first: dict[str, ParsedRow] = {}
+    for row in rows:
+        if row.code not in first:
+            first[row.code] = row
+            continue
+        issues.append(
+            DataIssue(
+                "error",
+                "duplicate",
+                row.place.file,
+                row.place.row,
+                row.code,
+                str(quarter),
+                {"code": row.code, "other": first[row.code].place},
+                row.place.sheet,
             )
-        else:
-            seen[record["code"]] = record
-    frame = pd.DataFrame(list(seen.values()), columns=FIGURE_COLUMNS)
-    return frame, issues
+        )
+    records = [row.record for row in first.values() if row.record is not None]
+    frame = pd.DataFrame(records, columns=FIGURE_COLUMNS)
+
+    def reading_order(issue: DataIssue) -> tuple[int, int]:
+        place = order.get((issue.file, issue.sheet), order.get((issue.file, ""), len(order)))
+        return place, -1 if issue.row is None else issue.row
+
+    return frame, sorted(issues, key=reading_order)
+
+
+def _figure_set(frames: list[pd.DataFrame], catalogue: Catalogue) -> FigureSet:
+    frames = [frame for frame in frames if not frame.empty]
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=FIGURE_COLUMNS)
+    return FigureSet(table, catalogue)
 
 
 def load_figures(
@@ -293,5 +583,64 @@ def load_figures(
         issues += period_issues
     if issues:
         raise DataValidationError(issues, catalogue)
-    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=FIGURE_COLUMNS)
-    return FigureSet(table, catalogue)
+    return _figure_set(frames, catalogue)
+
+
+def validate_period(
+    data_dir: Path | str,
+    quarter: Quarter,
+    *,
+    catalogue: Catalogue | None = None,
+    max_stock_change_percent: float | None = None,
+    published_checks: bool = False,
+) -> ValidationResult:
+    """Check a period as the build would, and report everything found, without raising.
+
+    Reads the period and every earlier period in ``data_dir`` (the build compares with them
+    and refuses a hard error in any of them).
+
+    Parameters
+    ----------
+    data_dir : Path or str
+        Folder with one sub-folder of data files per period.
+    quarter : Quarter
+        The period to check.
+    catalogue : Catalogue, optional
+        The figure catalogue (default: the shipped one).
+    max_stock_change_percent : float, optional
+        Warn when a stock moves more than this from the quarter before (default: the
+        catalogue setting ``stock_change_warning_percent``).
+    published_checks : bool, default False
+        Also compute the period's indicators and warn where a published indicator value
+        differs from the recomputed one, or an indicator cannot be computed
+        (`jkn_analysis.compute.reported_vs_computed_issues`, as in the report's appendix).
+
+    Returns
+    -------
+    ValidationResult
+        ``errors``: hard errors, those of ``quarter`` first, then those of earlier periods (their
+        file names start with the period); ``warnings``: the soft checks of ``quarter``;
+        ``missing``: catalogue codes without a value for ``quarter``.
+    """
+    catalogue = catalogue or load_catalogue()
+    data_dir = Path(data_dir)
+    own: list[DataIssue] = []
+    others: list[DataIssue] = []
+    folder = data_dir / str(quarter)
+    if not period_files(folder):
+        own.append(
+            DataIssue("error", "no_data", details={"expected": str(quarter), "folder": str(folder)})
+        )
+    frames = []
+    for period in [q for q in available_periods(data_dir) if q <= quarter]:
+        frame, issues = load_period(data_dir, period, catalogue)
+        frames.append(frame)
+        (own if period == quarter else others).extend(issues)
+    figures = _figure_set(frames, catalogue)
+    warnings = figures.soft_check_issues(quarter, max_stock_change_percent=max_stock_change_percent)
+    if published_checks and quarter in figures.periods:
+        from jkn_analysis.compute import compute_indicators, reported_vs_computed_issues
+
+        warnings += reported_vs_computed_issues(figures, compute_indicators(figures, quarter))
+    missing = [code for code in catalogue.figures if not figures.has(code, quarter)]
+    return ValidationResult(own + others, warnings, missing, str(quarter))

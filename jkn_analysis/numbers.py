@@ -39,18 +39,52 @@ _DOT_DECIMAL = re.compile(r"^\d+\.\d+$")
 class NumberFormatError(ValueError):
     """A value cell cannot be read as exactly one number.
 
+    The exception text is a short English explanation for developers; messages for people
+    are built from ``reason`` and ``params`` (see `jkn_analysis.validation.MESSAGES`, keys
+    ``bad_number.<reason>``), in Indonesian or English.
+
     Attributes
     ----------
+    reason : str
+        Why the cell was refused, one of `NUMBER_REASONS`.
     found : str
         The text as found in the cell.
     readings : tuple of float
         The possible readings when the text is ambiguous (empty when it is not a number).
+    params : dict
+        Values a message about the refusal may show (for ``ambiguous``: ``thousands`` and
+        ``decimal``, the two readings, and ``as_decimal`` and ``as_thousands``, the two ways to
+        write the cell unambiguously).
     """
 
-    def __init__(self, message: str, found: str, readings: tuple[float, ...] = ()):
-        super().__init__(message)
+    def __init__(
+        self,
+        reason: str,
+        found: str,
+        readings: tuple[float, ...] = (),
+        **params: str | float,
+    ):
+        if reason not in NUMBER_REASONS:
+            raise ValueError(f"unknown reason {reason!r}; use one of {NUMBER_REASONS}")
+        self.reason = reason
         self.found = found
         self.readings = readings
+        self.params = params
+        super().__init__(NUMBER_REASONS[reason].format(found=found, **params))
+
+
+# Why a cell is not a number, with the developer-facing English text of the exception.
+NUMBER_REASONS: dict[str, str] = {
+    "empty": "the value is empty",
+    "not_a_number": "{found!r} is not a number",
+    "not_finite": "{found!r} is not a finite number",
+    "negative_twice": "{found!r} is negative twice",
+    "ambiguous": (
+        "{found!r} can be read as {thousands:g} (dot for thousands) or as {decimal:g} (dot for "
+        "decimals); write it with a decimal comma, such as {as_decimal}, or without separators"
+    ),
+    "fraction_in_whole_units": "{found!r} has a fraction, but this figure counts whole units",
+}
 
 
 @dataclass(frozen=True)
@@ -122,7 +156,9 @@ def parse_scale(unit_cell: str | None) -> tuple[int, str]:
     return 1, " ".join(words)
 
 
-def parse_number(cell: object, *, integer_unit: bool = False, scaled: bool = False) -> ParsedValue:
+def parse_number(
+    cell: object, *, integer_unit: bool = False, scaled: bool = False, percent_format: bool = False
+) -> ParsedValue:
     """Read one value cell.
 
     Parameters
@@ -136,6 +172,9 @@ def parse_number(cell: object, *, integer_unit: bool = False, scaled: bool = Fal
     scaled : bool, default False
         Fractions are expected (a scale word such as ``triliun`` in the unit cell, or a unit
         such as months or percent), so ``"1.234"`` is ambiguous and refused.
+    percent_format : bool, default False
+        The cell is a spreadsheet number shown with a percent format: Excel holds ``76,41%``
+        as 0.7641, so the number is multiplied by 100 and read as carrying a percent sign.
 
     Returns
     -------
@@ -147,16 +186,19 @@ def parse_number(cell: object, *, integer_unit: bool = False, scaled: bool = Fal
         Empty, non-numeric, non-finite or ambiguous values.
     """
     if isinstance(cell, bool):
-        raise NumberFormatError(f"{cell!r} is not a number", str(cell))
+        raise NumberFormatError("not_a_number", str(cell))
     if isinstance(cell, int | float):
         if not math.isfinite(float(cell)):
-            raise NumberFormatError(f"{cell!r} is not a finite number", str(cell))
+            raise NumberFormatError("not_finite", str(cell))
+        if percent_format:
+            value = float(Decimal(repr(float(cell))) * 100)
+            return ParsedValue(value, percent_sign=True, decimals=written_decimals(value))
         return ParsedValue(float(cell), decimals=written_decimals(float(cell)))
     text = "" if cell is None else str(cell)
     found = text
     text = text.strip().replace("\u00a0", "").replace(" ", "")
     if not text:
-        raise NumberFormatError("the value is empty", found)
+        raise NumberFormatError("empty", found)
     negative = False
     if text.startswith("(") and text.endswith(")"):
         negative, text = True, text[1:-1]
@@ -165,7 +207,7 @@ def parse_number(cell: object, *, integer_unit: bool = False, scaled: bool = Fal
         text = text[:-1]
     if text[:1] in "-−":
         if negative:
-            raise NumberFormatError(f"{found!r} is negative twice", found)
+            raise NumberFormatError("negative_twice", found)
         negative, text = True, text[1:]
     if text.lower().startswith("rp"):
         text = text[2:]
@@ -175,7 +217,7 @@ def parse_number(cell: object, *, integer_unit: bool = False, scaled: bool = Fal
         try:
             return sign * float(Decimal(canonical))
         except InvalidOperation:  # pragma: no cover - patterns below only admit digits
-            raise NumberFormatError(f"{found!r} is not a number", found) from None
+            raise NumberFormatError("not_a_number", found) from None
 
     if _PLAIN_INTEGER.match(text):
         return ParsedValue(as_float(text), percent_sign)
@@ -189,18 +231,18 @@ def parse_number(cell: object, *, integer_unit: bool = False, scaled: bool = Fal
         if text.count(".") == 1 and not integer_unit and (scaled or percent_sign):
             decimal_reading = as_float(text)
             raise NumberFormatError(
-                f"{found!r} can be read as {thousands:g} (dot for thousands) or as "
-                f"{decimal_reading:g} (dot for decimals); write it with a decimal comma, "
-                "such as 1,234, or without separators",
+                "ambiguous",
                 found,
                 (thousands, decimal_reading),
+                thousands=thousands,
+                decimal=decimal_reading,
+                as_decimal=found.strip().replace(".", ","),
+                as_thousands=found.strip().replace(".", ""),
             )
         return ParsedValue(thousands, percent_sign)
     if _DOT_DECIMAL.match(text):
         # Not a valid thousands grouping (such as 38.6), so the dot can only be a decimal point.
         if integer_unit:
-            raise NumberFormatError(
-                f"{found!r} has a fraction, but this figure counts whole units", found
-            )
+            raise NumberFormatError("fraction_in_whole_units", found)
         return ParsedValue(as_float(text), percent_sign, len(text.split(".")[1]))
-    raise NumberFormatError(f"{found!r} is not a number", found)
+    raise NumberFormatError("not_a_number", found)

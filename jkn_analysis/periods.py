@@ -62,6 +62,13 @@ class Quarter:
         return Quarter(self.year - 1, 4)
 
     @property
+    def previous_quarter(self) -> Quarter:
+        """The quarter before this one (for Q1, the previous year's Q4)."""
+        if self.quarter == 1:
+            return Quarter(self.year - 1, 4)
+        return Quarter(self.year, self.quarter - 1)
+
+    @property
     def year_earlier(self) -> Quarter:
         """The same quarter one year earlier."""
         return Quarter(self.year - 1, self.quarter)

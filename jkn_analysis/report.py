@@ -390,7 +390,13 @@ class QuarterlyReport:
         self._start_section("participation")
         q = self.quarter
         table_periods = sorted(
-            {q.year_earlier.previous_december, q.year_earlier, q.previous_december, q}
+            {
+                q.year_earlier.previous_december,
+                q.year_earlier,
+                q.previous_december,
+                q.previous_quarter,
+                q,
+            }
         )
         table_periods = [p for p in table_periods if self.figures.has("active_total", p)]
         change_periods = [

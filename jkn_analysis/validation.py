@@ -1,19 +1,26 @@
 """Data checks: every problem in a period's files, named by file, row and figure.
 
 Hard errors stop the build (`DataValidationError`); soft checks become warnings printed in the
-report's data-check appendix. Messages are in Indonesian or English.
+report's data-check appendix. Messages are in Indonesian or English (`MESSAGES`).
+`jkn_analysis.loading.validate_period` checks a period without raising and returns a
+`ValidationResult`; `format_validation` prints it for ``jkn-report validate``.
 """
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
-from typing import Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 import pandera.pandas as pa
 from babel.numbers import format_decimal
 
-from jkn_analysis.catalogue import Catalogue
+from jkn_analysis.catalogue import Catalogue, load_catalogue
+
+if TYPE_CHECKING:
+    from jkn_analysis.periods import Quarter
 
 Severity = Literal["error", "warning"]
 
@@ -21,15 +28,131 @@ REQUIRED_COLUMNS = ("period", "code", "value", "unit")
 OPTIONAL_COLUMNS = ("status", "source", "note", "label")
 STATUSES = ("", "reported", "derived")
 
-# Problem texts. {placeholders} are filled from DataIssue.details.
+# Texts of problems and of the validation report, in Indonesian and English. {placeholders} are
+# filled from DataIssue.details. A DataIssue's ``problem`` is its category (stable, for programs
+# and tests); its ``message``, when set, is the key of a more specific text, such as
+# ``bad_number.ambiguous`` for the ``bad_number`` problem.
 MESSAGES: dict[str, dict[str, str]] = {
+    # --- files and sheets --------------------------------------------------------------------
+    "unreadable": {
+        "id": "berkas tidak dapat dibaca: {reason}",
+        "en": "the file cannot be read: {reason}",
+    },
+    "unreadable.xlsx": {
+        "id": (
+            "berkas tidak dapat dibaca: bukan buku kerja XLSX yang utuh (rusak atau berformat "
+            "lain); buka di Excel lalu simpan ulang sebagai .xlsx"
+        ),
+        "en": (
+            "the file cannot be read: it is not an intact XLSX workbook (damaged, or another "
+            "format); open it in Excel and save it again as .xlsx"
+        ),
+    },
+    "unreadable.xls": {
+        "id": (
+            "berkas tidak dapat dibaca: ini buku kerja Excel 97-2003 (.xls) yang diberi nama "
+            ".xlsx; buka di Excel lalu simpan ulang sebagai .xlsx"
+        ),
+        "en": (
+            "the file cannot be read: it is an Excel 97-2003 workbook (.xls) named .xlsx; open "
+            "it in Excel and save it again as .xlsx"
+        ),
+    },
+    "unreadable.not_utf8": {
+        "id": 'berkas tidak dapat dibaca: teksnya bukan UTF-8; simpan ulang sebagai "CSV UTF-8"',
+        "en": 'the file cannot be read: its text is not UTF-8; save it again as "CSV UTF-8"',
+    },
+    "unreadable.empty": {
+        "id": (
+            "berkas tidak dapat dibaca: berkas kosong; diharapkan baris judul dengan kolom "
+            "period, code, value, unit"
+        ),
+        "en": (
+            "the file cannot be read: it is empty; expected a header row with the columns "
+            "period, code, value, unit"
+        ),
+    },
+    "unreadable.csv": {
+        "id": (
+            "berkas tidak dapat dibaca: susunan CSV-nya rusak di baris ini atau sebelumnya "
+            "(misalnya tanda kutip yang tidak ditutup); simpan ulang dari Excel sebagai CSV UTF-8"
+        ),
+        "en": (
+            "the file cannot be read: its CSV structure breaks at this row or before (an "
+            "unclosed quote, for example); save it again from Excel as CSV UTF-8"
+        ),
+    },
+    "unreadable.os": {
+        "id": "berkas tidak dapat dibaca: berkas tidak dapat dibuka (periksa izin aksesnya)",
+        "en": "the file cannot be read: it cannot be opened (check its access rights)",
+    },
+    "extra_fields": {
+        "id": (
+            "baris ini berisi {found} kolom, padahal baris judul berisi {expected}; baris ini "
+            "tidak dibaca (ada pemisah atau tanda kutip yang berlebih?)"
+        ),
+        "en": (
+            "this row has {found} fields, but the header row has {expected}; the row is not "
+            "read (a stray separator or quote?)"
+        ),
+    },
+    "password_protected": {
+        "id": (
+            "berkas dilindungi kata sandi, sehingga tidak dapat dibaca; diharapkan buku kerja "
+            "tanpa kata sandi: buka di Excel, hapus kata sandinya, lalu simpan"
+        ),
+        "en": (
+            "the file is protected with a password, so it cannot be read; expected a workbook "
+            "without a password: open it in Excel, remove the password and save it"
+        ),
+    },
+    "missing_sheet": {
+        "id": (
+            "lembar '{sheet_name}' tidak ada; buku kerja templat harus memuat lembar "
+            "{expected}; ditemukan: {found}"
+        ),
+        "en": (
+            "sheet '{sheet_name}' is missing; a template workbook must hold the sheets "
+            "{expected}; found: {found}"
+        ),
+    },
+    "no_data_sheet": {
+        "id": (
+            "tidak ada lembar dengan baris judul period, code, value, unit; lembar yang "
+            "ditemukan: {found}"
+        ),
+        "en": "no sheet has a header row with period, code, value, unit; sheets found: {found}",
+    },
     "missing_column": {
         "id": "kolom '{column}' tidak ada",
         "en": "column '{column}' is missing",
     },
+    "file_period": {
+        "id": (
+            "semua baris di sini untuk periode {found}, padahal berkas ini dibaca untuk "
+            "{expected} (folder {expected}/)"
+        ),
+        "en": (
+            "every row here is for period {found}, but this file is read for {expected} "
+            "(folder {expected}/)"
+        ),
+    },
+    "no_data": {
+        "id": "tidak ada berkas .csv atau .xlsx untuk periode {expected} (folder {folder})",
+        "en": "there are no .csv or .xlsx files for period {expected} (folder {folder})",
+    },
+    # --- rows ---------------------------------------------------------------------------------
     "unknown_code": {
         "id": "kode figur '{code}' tidak dikenal di katalog",
         "en": "figure code '{code}' is not in the catalogue",
+    },
+    "unknown_code.close": {
+        "id": "kode figur '{code}' tidak dikenal di katalog; mungkin maksudnya '{suggestion}'",
+        "en": "figure code '{code}' is not in the catalogue; did you mean '{suggestion}'?",
+    },
+    "missing_code": {
+        "id": "baris ini berisi nilai '{found}', tetapi kolom code kosong; diharapkan kode figur",
+        "en": "this row holds the value '{found}', but its code cell is empty; expected a code",
     },
     "duplicate": {
         "id": "figur '{code}' diisi lebih dari sekali (juga di {other})",
@@ -39,17 +162,85 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "baris untuk periode {found}, padahal berkas ini untuk {expected}",
         "en": "row is for period {found}, but this file is for {expected}",
     },
+    "wrong_period.empty": {
+        "id": "kolom period kosong; diharapkan {expected}",
+        "en": "the period cell is empty; expected {expected}",
+    },
     "bad_status": {
         "id": "status '{found}' tidak dikenal; yang boleh: kosong, reported, derived",
         "en": "status '{found}' is unknown; allowed: empty, reported, derived",
     },
     "bad_number": {
-        "id": "nilai tidak dapat dibaca sebagai angka: {reason}",
-        "en": "value cannot be read as a number: {reason}",
+        "id": "nilai tidak dapat dibaca sebagai angka: '{found}'",
+        "en": "value cannot be read as a number: '{found}'",
+    },
+    "bad_number.empty": {
+        "id": "nilai tidak dapat dibaca sebagai angka: sel nilai kosong",
+        "en": "value cannot be read as a number: the value cell is empty",
+    },
+    "bad_number.not_a_number": {
+        "id": (
+            "nilai tidak dapat dibaca sebagai angka: '{found}' bukan angka; diharapkan angka "
+            "seperti 96.701.058, 38,6, (28.148) atau 76,41%"
+        ),
+        "en": (
+            "value cannot be read as a number: '{found}' is not a number; expected a number "
+            "such as 96.701.058, 38,6, (28.148) or 76,41%"
+        ),
+    },
+    "bad_number.not_finite": {
+        "id": "nilai tidak dapat dibaca sebagai angka: '{found}' bukan angka terhingga",
+        "en": "value cannot be read as a number: '{found}' is not a finite number",
+    },
+    "bad_number.negative_twice": {
+        "id": (
+            "nilai tidak dapat dibaca sebagai angka: '{found}' bertanda negatif dua kali; "
+            "diharapkan (28.148) atau -28.148"
+        ),
+        "en": (
+            "value cannot be read as a number: '{found}' is negative twice; expected (28.148) "
+            "or -28.148"
+        ),
+    },
+    "bad_number.ambiguous": {
+        "id": (
+            "nilai tidak dapat dibaca sebagai angka: '{found}' dapat berarti {thousands} (titik "
+            "sebagai pemisah ribuan) atau {decimal} (titik sebagai tanda desimal); tulis "
+            "'{as_decimal}' dengan koma desimal atau '{as_thousands}' tanpa pemisah"
+        ),
+        "en": (
+            "value cannot be read as a number: '{found}' could mean {thousands} (dot as "
+            "thousands separator) or {decimal} (dot as decimal point); write '{as_decimal}' "
+            "with a decimal comma or '{as_thousands}' without separators"
+        ),
+    },
+    "bad_number.fraction_in_whole_units": {
+        "id": (
+            "nilai tidak dapat dibaca sebagai angka: '{found}' memuat pecahan, padahal figur "
+            "ini menghitung satuan utuh"
+        ),
+        "en": (
+            "value cannot be read as a number: '{found}' has a fraction, but this figure "
+            "counts whole units"
+        ),
     },
     "bad_unit": {
         "id": "satuan '{found}' tidak sesuai; diharapkan {expected}",
         "en": "unit '{found}' does not fit; expected {expected}",
+    },
+    "bad_unit.scale_word": {
+        "id": (
+            "satuan '{found}' tidak sesuai; diharapkan {expected} tanpa kata skala (ribu, juta, "
+            "miliar, triliun)"
+        ),
+        "en": (
+            "unit '{found}' does not fit; expected {expected} without a scale word (thousand, "
+            "million, billion, trillion)"
+        ),
+    },
+    "bad_unit.percent_sign": {
+        "id": "nilai '{found}' bertanda persen, padahal satuan figur ini {expected}",
+        "en": "value '{found}' carries a percent sign, but this figure is in {expected}",
     },
     "negative": {
         "id": "nilai negatif {found} untuk figur yang tidak boleh negatif",
@@ -67,10 +258,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "figur ini menghitung satuan utuh, ditemukan {found}",
         "en": "this figure counts whole units, found {found}",
     },
-    "unreadable": {
-        "id": "berkas tidak dapat dibaca: {reason}",
-        "en": "the file cannot be read: {reason}",
-    },
+    # --- soft checks (warnings) ---------------------------------------------------------------
     "parts_sum": {
         "id": "rincian {parts} berjumlah {found}, berbeda {difference} dari total {expected}",
         "en": "parts {parts} add up to {found}, {difference} away from the total {expected}",
@@ -85,6 +273,36 @@ MESSAGES: dict[str, dict[str, str]] = {
             "by reason = {found} (a gap of {difference})"
         ),
     },
+    "flow_decrease": {
+        "id": (
+            "nilai kumulatif sejak Januari {found} lebih kecil daripada {expected} pada {other}; "
+            "nilai kumulatif tidak dapat turun dalam tahun yang sama"
+        ),
+        "en": (
+            "year-to-date value {found} is smaller than {expected} in {other}; a total from "
+            "1 January cannot fall within the year"
+        ),
+    },
+    "stock_change": {
+        "id": (
+            "nilai {found} berubah {change}% dibanding {expected} pada {other}; perubahan lebih "
+            "dari {threshold}% dalam satu triwulan perlu diperiksa"
+        ),
+        "en": (
+            "value {found} changed by {change}% from {expected} in {other}; a change of more "
+            "than {threshold}% in one quarter should be checked"
+        ),
+    },
+    "ick_copy": {
+        "id": (
+            "realisasi ICK {found} sama persis dengan nilai {other}; mungkin tersalin dari angka "
+            "lain di laporan sumber"
+        ),
+        "en": (
+            "ICK realisation {found} is exactly the value of {other}; possibly copied from "
+            "another figure in the source report"
+        ),
+    },
     "undefined_indicator": {
         "id": "indikator {indicator} tidak dapat dihitung: {reason}",
         "en": "indicator {indicator} cannot be computed: {reason}",
@@ -93,7 +311,76 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "nilai dipublikasikan {found} berbeda dengan hasil hitung {expected}",
         "en": "published value {found} differs from the computed {expected}",
     },
+    # --- places named inside messages (see Place) ----------------------------------------------
+    "place.sheet": {"id": "lembar {sheet}", "en": "sheet {sheet}"},
+    "place.row": {"id": "baris {row}", "en": "row {row}"},
+    "place.derived": {"id": "jumlah rinciannya", "en": "the sum of its parts"},
+    "place.figure_period": {"id": "{figure} periode {period}", "en": "{figure} for {period}"},
+    # --- the validation report (format_validation) ---------------------------------------------
+    "report.counts": {
+        "id": "{period}: {errors} kesalahan, {warnings} peringatan",
+        "en": "{period}: {errors} {error_word}, {warnings} {warning_word}",
+    },
+    "report.errors": {
+        "id": "Kesalahan (laporan tidak dapat dibuat sebelum diperbaiki):",
+        "en": "Errors (the report cannot be built until they are fixed):",
+    },
+    "report.warnings": {
+        "id": "Peringatan (dicantumkan di lampiran laporan):",
+        "en": "Warnings (listed in the report's appendix):",
+    },
+    "report.missing": {
+        "id": "Figur tanpa nilai untuk {period} ({count}):",
+        "en": "Figures without a value for {period} ({count}):",
+    },
+    "report.ok": {
+        "id": "Laporan {period} dapat dibuat.",
+        "en": "The report of {period} can be built.",
+    },
+    "report.not_ok": {
+        "id": "Laporan {period} tidak dapat dibuat sebelum kesalahan di atas diperbaiki.",
+        "en": "The report of {period} cannot be built until the errors above are fixed.",
+    },
 }
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a figure is, named inside a message (the other place of a duplicate, the value
+    an ICK realisation equals): file, sheet and row, and optionally figure code and period.
+    """
+
+    file: str = ""
+    sheet: str = ""
+    row: int | None = None
+    code: str = ""
+    period: str = ""
+
+    def describe(self, language: str = "en", catalogue: Catalogue | None = None) -> str:
+        """``2024Q1/figures.csv, baris 2``; with a code, ``active_bp (label) periode 2023Q1
+        (2023Q1/figures.csv, baris 8)``; a derived value names the sum of its parts."""
+        location = [self.file] if self.file else []
+        if self.sheet:
+            location.append(MESSAGES["place.sheet"][language].format(sheet=self.sheet))
+        if self.row is not None:
+            location.append(MESSAGES["place.row"][language].format(row=self.row))
+        where = ", ".join(location) or MESSAGES["place.derived"][language]
+        if not self.code and not self.period:
+            return where
+        if self.code:
+            figure = _figure_name(self.code, language, catalogue)
+            head = MESSAGES["place.figure_period"][language].format(
+                figure=figure, period=self.period
+            )
+        else:
+            head = self.period
+        return f"{head} ({where})"
+
+
+def _figure_name(code: str, language: str, catalogue: Catalogue | None) -> str:
+    if catalogue is not None and code in catalogue.figures:
+        return f"{code} ({catalogue.figures[code].label[language]})"
+    return code
 
 
 @dataclass(frozen=True)
@@ -105,7 +392,7 @@ class DataIssue:
     severity : {"error", "warning"}
         Errors stop the build; warnings are listed in the report.
     problem : str
-        Key of `MESSAGES`.
+        What kind of problem (``bad_number``, ``duplicate``...): a key of `MESSAGES`.
     file : str
         The file (relative to the data folder when possible); empty for cross-file checks.
     row : int or None
@@ -116,9 +403,12 @@ class DataIssue:
         The period concerned.
     details : dict
         Values for the message placeholders (``expected``, ``found`` and others); numbers
-        are formatted for the message language.
+        are formatted for the message language, a `Place` is named in it.
     sheet : str
         Worksheet name for XLSX files.
+    message : str
+        Key of `MESSAGES` for a more specific text than the problem's own (such as
+        ``bad_number.ambiguous``); empty to use ``problem``.
     """
 
     severity: Severity
@@ -127,8 +417,9 @@ class DataIssue:
     row: int | None = None
     code: str = ""
     period: str = ""
-    details: dict[str, str | float] = field(default_factory=dict)
+    details: dict[str, str | float | Place] = field(default_factory=dict)
     sheet: str = ""
+    message: str = ""
 
     def describe(self, language: str = "en", catalogue: Catalogue | None = None) -> str:
         """One line naming where the problem is and what was expected and found."""
@@ -136,22 +427,26 @@ class DataIssue:
         if self.file:
             where.append(self.file)
         if self.sheet:
-            where.append(f"sheet {self.sheet}" if language == "en" else f"lembar {self.sheet}")
+            where.append(MESSAGES["place.sheet"][language].format(sheet=self.sheet))
         if self.row is not None:
-            where.append(f"row {self.row}" if language == "en" else f"baris {self.row}")
-        figure = self.code
-        if catalogue is not None and self.code in catalogue.figures:
-            figure = f"{self.code} ({catalogue.figures[self.code].label[language]})"
-        if figure:
-            where.append(figure)
+            where.append(MESSAGES["place.row"][language].format(row=self.row))
+        if self.code:
+            where.append(_figure_name(self.code, language, catalogue))
         if self.period and not self.file:
             where.append(self.period)
         details = {
-            key: _exact(value, language) if isinstance(value, int | float) else value
-            for key, value in self.details.items()
+            key: _detail_text(value, language, catalogue) for key, value in self.details.items()
         }
-        text = MESSAGES[self.problem][language].format(**details)
+        text = MESSAGES[self.message or self.problem][language].format(**details)
         return f"{', '.join(where)}: {text}" if where else text
+
+
+def _detail_text(value: object, language: str, catalogue: Catalogue | None) -> object:
+    if isinstance(value, Place):
+        return value.describe(language, catalogue)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _exact(value, language)
+    return value
 
 
 def _exact(value: float, language: str) -> str:
@@ -208,6 +503,7 @@ def schema_issues(
             column = failure.column
             found = str(failure.failure_case)
             if column == "code":
+                close = difflib.get_close_matches(found, list(catalogue.figures), n=1)
                 issues.append(
                     DataIssue(
                         "error",
@@ -215,8 +511,9 @@ def schema_issues(
                         file,
                         row,
                         found,
-                        details={"code": found},
+                        details={"code": found, **({"suggestion": close[0]} if close else {})},
                         sheet=sheet,
+                        message="unknown_code.close" if close else "",
                     )
                 )
             elif column == "status":
@@ -244,3 +541,96 @@ def schema_issues(
                     )
                 )
     return issues
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """What `jkn_analysis.loading.validate_period` found for one period.
+
+    Attributes
+    ----------
+    errors : list of DataIssue
+        Hard errors of the period and of the earlier periods it is compared with: the report
+        cannot be built while there is any.
+    warnings : list of DataIssue
+        Soft checks of the period (as listed in the report's data-check appendix).
+    missing : list of str
+        Catalogue figure codes without a value for the period, in catalogue order.
+    period : str
+        The period checked.
+    """
+
+    errors: list[DataIssue]
+    warnings: list[DataIssue]
+    missing: list[str]
+    period: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """Whether the period can be built: no hard errors."""
+        return not self.errors
+
+
+def validate_period(
+    data_dir: Path | str,
+    quarter: Quarter,
+    *,
+    catalogue: Catalogue | None = None,
+    max_stock_change_percent: float | None = None,
+    published_checks: bool = False,
+) -> ValidationResult:
+    """Check a period as the build would, without raising: `jkn_analysis.loading.validate_period`
+    (which this calls; it lives there because the loader imports this module)."""
+    from jkn_analysis.loading import validate_period as validate
+
+    return validate(
+        data_dir,
+        quarter,
+        catalogue=catalogue,
+        max_stock_change_percent=max_stock_change_percent,
+        published_checks=published_checks,
+    )
+
+
+def format_validation(
+    result: ValidationResult,
+    language: str = "id",
+    catalogue: Catalogue | None = None,
+    *,
+    show_missing: bool = True,
+) -> str:
+    """The validation result as a readable multi-line report in Indonesian or English.
+
+    A count header (``2024Q1: 3 kesalahan, 2 peringatan``), the errors, then the warnings,
+    one `DataIssue.describe` line each, then (``show_missing``) the figures without a value,
+    and a last line saying whether the report can be built.
+    """
+    if language not in MESSAGES["report.counts"]:
+        raise ValueError(f"language must be 'id' or 'en', got {language!r}")
+    catalogue = catalogue or load_catalogue()
+    period = result.period or "?"
+    n_errors, n_warnings = len(result.errors), len(result.warnings)
+    lines = [
+        MESSAGES["report.counts"][language].format(
+            period=period,
+            errors=n_errors,
+            warnings=n_warnings,
+            error_word="error" if n_errors == 1 else "errors",
+            warning_word="warning" if n_warnings == 1 else "warnings",
+        )
+    ]
+    for key, issues in (("report.errors", result.errors), ("report.warnings", result.warnings)):
+        if issues:
+            lines += ["", MESSAGES[key][language]]
+            lines += [f"  - {issue.describe(language, catalogue)}" for issue in issues]
+    if show_missing and result.missing:
+        lines += [
+            "",
+            MESSAGES["report.missing"][language].format(period=period, count=len(result.missing)),
+        ]
+        lines += [f"  - {_figure_name(code, language, catalogue)}" for code in result.missing]
+    lines += [
+        "",
+        MESSAGES["report.ok" if result.ok else "report.not_ok"][language].format(period=period),
+    ]
+    return "\n".join(lines) + "\n"

@@ -7,6 +7,7 @@ import copy
 import pytest
 
 from jkn_analysis.catalogue import (
+    DEFAULT_SETTINGS,
     FIGURE_KINDS,
     LANGUAGES,
     SECTIONS,
@@ -197,3 +198,36 @@ class TestParseCatalogue:
 
     def test_catalogue_error_is_a_value_error(self):
         assert issubclass(CatalogueError, ValueError)
+
+
+class TestSettings:
+    def test_shipped_setting(self, catalogue):
+        assert catalogue.setting("stock_change_warning_percent") == 15.0
+
+    def test_default_when_the_document_has_no_settings(self):
+        catalogue = _parse_catalogue(_document())
+        assert (
+            catalogue.setting("stock_change_warning_percent")
+            == (DEFAULT_SETTINGS["stock_change_warning_percent"])
+        )
+
+    def test_document_setting_is_read(self):
+        document = _document() | {"settings": {"stock_change_warning_percent": 7.5}}
+        assert _parse_catalogue(document).setting("stock_change_warning_percent") == 7.5
+
+    @pytest.mark.parametrize(
+        ("settings", "message"),
+        [
+            ({"stock_change_percent": 10}, "unknown setting 'stock_change_percent'"),
+            ({"stock_change_warning_percent": "10%"}, "must be a number"),
+            ({"stock_change_warning_percent": -1}, "must be a number"),
+            ({"stock_change_warning_percent": True}, "must be a number"),
+        ],
+    )
+    def test_bad_settings_raise(self, settings, message):
+        with pytest.raises(CatalogueError, match=message):
+            _parse_catalogue(_document() | {"settings": settings})
+
+    def test_unknown_setting_name_raises_key_error(self, catalogue):
+        with pytest.raises(KeyError, match="no_such_setting"):
+            catalogue.setting("no_such_setting")

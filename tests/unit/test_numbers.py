@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from jkn_analysis.numbers import (
+    NUMBER_REASONS,
     SCALE_WORDS,
     NumberFormatError,
     parse_number,
@@ -220,3 +221,49 @@ class TestParseNumber:
 
     def test_error_is_a_value_error(self):
         assert issubclass(NumberFormatError, ValueError)
+
+    @pytest.mark.parametrize(
+        ("cell", "options", "reason"),
+        [
+            ("", {}, "empty"),
+            ("abc", {}, "not_a_number"),
+            (math.inf, {}, "not_finite"),
+            ("(-5)", {}, "negative_twice"),
+            ("1.234", {"scaled": True}, "ambiguous"),
+            ("38.6", {"integer_unit": True}, "fraction_in_whole_units"),
+            (True, {}, "not_a_number"),
+        ],
+    )
+    def test_error_carries_a_reason_key(self, cell, options, reason):
+        with pytest.raises(NumberFormatError) as caught:
+            parse_number(cell, **options)
+        assert caught.value.reason == reason
+        assert reason in NUMBER_REASONS
+
+    def test_ambiguous_error_carries_both_readings_and_both_spellings(self):
+        with pytest.raises(NumberFormatError) as caught:
+            parse_number(" 38.600 ", scaled=True)
+        assert caught.value.params == {
+            "thousands": 38_600.0,
+            "decimal": 38.6,
+            "as_decimal": "38,600",
+            "as_thousands": "38600",
+        }
+
+    def test_unknown_reason_is_a_programming_error(self):
+        with pytest.raises(ValueError, match="unknown reason"):
+            NumberFormatError("strange", "x")
+
+
+class TestPercentFormattedCells:
+    @pytest.mark.parametrize(
+        ("cell", "expected", "decimals"),
+        [(0.7641, 76.41, 2), (0.188, 18.8, 1), (1, 100.0, 0), (-0.015, -1.5, 1), (0.5, 50.0, 0)],
+    )
+    def test_excel_percent_cells_are_multiplied_by_100(self, cell, expected, decimals):
+        parsed = parse_number(cell, percent_format=True)
+        assert (parsed.value, parsed.percent_sign, parsed.decimals) == (expected, True, decimals)
+
+    def test_text_cells_ignore_the_percent_format(self):
+        parsed = parse_number("76,41", percent_format=True)
+        assert (parsed.value, parsed.percent_sign) == (76.41, False)
