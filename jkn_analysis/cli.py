@@ -134,7 +134,8 @@ def _new_quarter(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from jkn_analysis.validation import format_validation, validate_period
+    from jkn_analysis.loading import validate_period
+    from jkn_analysis.validation import format_validation
 
     if not (args.data / str(args.quarter)).is_dir():
         print(f"error: no folder {args.data / str(args.quarter)}", file=sys.stderr)

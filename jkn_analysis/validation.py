@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
@@ -20,7 +19,7 @@ from babel.numbers import format_decimal
 from jkn_analysis.catalogue import Catalogue, load_catalogue
 
 if TYPE_CHECKING:
-    from jkn_analysis.periods import Quarter
+    pass
 
 Severity = Literal["error", "warning"]
 
@@ -569,27 +568,6 @@ class ValidationResult:
     def ok(self) -> bool:
         """Whether the period can be built: no hard errors."""
         return not self.errors
-
-
-def validate_period(
-    data_dir: Path | str,
-    quarter: Quarter,
-    *,
-    catalogue: Catalogue | None = None,
-    max_stock_change_percent: float | None = None,
-    published_checks: bool = False,
-) -> ValidationResult:
-    """Check a period as the build would, without raising: `jkn_analysis.loading.validate_period`
-    (which this calls; it lives there because the loader imports this module)."""
-    from jkn_analysis.loading import validate_period as validate
-
-    return validate(
-        data_dir,
-        quarter,
-        catalogue=catalogue,
-        max_stock_change_percent=max_stock_change_percent,
-        published_checks=published_checks,
-    )
 
 
 def format_validation(

@@ -984,9 +984,8 @@ def test_shipped_2024q1_gives_the_known_warnings():
 
 
 def test_published_checks_add_the_appendix_comparison_of_published_values():
-    from jkn_analysis import validation
 
-    result = validation.validate_period(DATA_DIR, Q1, published_checks=True)  # the CLI's import
+    result = validate_period(DATA_DIR, Q1, published_checks=True)
     assert [issue.problem for issue in result.warnings] == [
         "parts_sum",
         "registered_vs_non_active",
