@@ -57,8 +57,11 @@ def report_paths(folder: Path, quarter: Quarter, language: str) -> dict[str, Pat
     }
 
 
-def export_html(notebook_path: Path, quarter: Quarter, language: str) -> str:
-    """Turn an executed notebook into the report page: HTML outputs only, styles inline."""
+def export_html(notebook_path: Path, quarter: Quarter, language: str, status: str = "final") -> str:
+    """Turn an executed notebook into the report page: HTML outputs only, styles inline.
+
+    A ``draft`` report carries the draft mark on every page (screen and print).
+    """
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -85,10 +88,21 @@ def export_html(notebook_path: Path, quarter: Quarter, language: str) -> str:
                 "version": __version__,
                 "page_word": text["page"][language],
                 "of_word": text["of"][language],
+                "status": status,
+                "draft_word": text["draft_word"][language],
             }
         },
     )
     return body
+
+
+def _status(folder: Path) -> str:
+    """``draft`` or ``final``, as the notebook wrote it into ``indicators.json``."""
+    try:
+        document = json.loads((folder / "indicators.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "final"
+    return document.get("status", "final")
 
 
 def render_pdf(html: str, target: Path) -> None:
@@ -201,7 +215,7 @@ def build_quarter(
             _execute_notebook(quarter, language, data_dir, workspace)
             step = f"HTML export ({language})"
             progress(f"{quarter}: exporting HTML ({language})")
-            html = export_html(paths["notebook"], quarter, language)
+            html = export_html(paths["notebook"], quarter, language, _status(workspace))
             paths["html"].write_text(html, encoding="utf-8")
             step = f"PDF rendering ({language})"
             progress(f"{quarter}: rendering PDF ({language})")

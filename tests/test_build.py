@@ -28,13 +28,6 @@ QUARTER = Quarter(2024, 1)
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports")
-    result = build_quarter(QUARTER, languages=("id", "en"), data_dir=DATA, out_dir=out)
-    return result.folder
-
-
 def _paths(folder: Path, language: str) -> dict[str, Path]:
     return report_paths(folder, QUARTER, language)
 
