@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import tempfile
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,6 +113,26 @@ def render_pdf(html: str, target: Path) -> None:
     HTML(string=html, base_url=str(target.parent)).write_pdf(target)
 
 
+def _ipc_kernel_manager():
+    """A kernel manager talking to its kernel over Unix sockets rather than TCP ports.
+
+    Kernels started at the same moment by parallel builds each pick free TCP ports, and two can
+    pick the same one (papermill issue #511); socket files named after each kernel's own
+    connection file cannot collide.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.transport = "ipc"
+            # Without an explicit path every kernel would use "kernel-ipc-N" in the working
+            # directory, which parallel builds share.
+            self.ip = os.path.join(tempfile.gettempdir(), f"jkn-kernel-{uuid.uuid4().hex}")
+
+    return IPCKernelManager
+
+
 def _execute_notebook(quarter: Quarter, language: str, data_dir: Path, folder: Path) -> Path:
     import papermill
 
@@ -132,6 +153,7 @@ def _execute_notebook(quarter: Quarter, language: str, data_dir: Path, folder: P
         # The kernel's own log (TCP transport notice, shutdown messages) is noise for analysts;
         # errors in cells still reach the build through papermill.
         extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+        kernel_manager_class=_ipc_kernel_manager(),
     )
     return path
 
@@ -145,7 +167,21 @@ def _one_line(error: BaseException) -> str:
 
 
 def _replace_folder(source: Path, target: Path) -> None:
-    """Move a finished build into place; the old report is removed only after the move."""
+    """Move a finished build into place; the old report is removed only after the move.
+
+    A lock per period serialises the swap, so two builds of the same period finishing together
+    leave one whole report, never a mix.
+    """
+    import fcntl
+
+    locks = target.parent / ".locks"
+    locks.mkdir(exist_ok=True)
+    with open(locks / f"{target.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _swap(source, target)
+
+
+def _swap(source: Path, target: Path) -> None:
     backup = None
     if target.exists():
         backup = target.with_name(f".{target.name}.old-{os.getpid()}")

@@ -108,6 +108,14 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--all", action="store_true", help="build every period in --data")
     build.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     build.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=1,
+        metavar="N",
+        help="build up to N periods at once (default 1)",
+    )
+    build.add_argument(
         "--lang",
         type=_languages,
         default=("id",),
@@ -151,14 +159,52 @@ def _validate(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def _build_one(task: tuple) -> bool:
+    """Build one planned period and report it on the terminal; ``False`` when it failed.
+
+    A top-level function, so that parallel builds can run it in worker processes.
+    """
+    from jkn_analysis.build import BuildError, build_quarter
+
+    prefix, item, languages, data_dir, out_dir = task
+    started = time.perf_counter()
+    try:
+        result = build_quarter(
+            item.quarter,
+            languages=languages,
+            data_dir=data_dir,
+            out_dir=out_dir,
+            fingerprint=item.fingerprint,
+            progress=lambda message: print(f"{prefix}:   {message.split(': ', 1)[1]}", flush=True),
+        )
+    except BuildError as error:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        log = out_dir / f"build-{item.quarter}.log"
+        log.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
+        print(f"FAILED {item.quarter} at step '{error.step}': {error.cause}", file=sys.stderr)
+        print(
+            f"  the previous report of {item.quarter}, if any, is unchanged; details in {log}",
+            file=sys.stderr,
+            flush=True,
+        )
+        return False
+    print(
+        f"{prefix}: built in {time.perf_counter() - started:.1f} s -> {result.folder}", flush=True
+    )
+    return True
+
+
 def _build(args: argparse.Namespace) -> int:
     from jkn_analysis.batch import plan, write_index
-    from jkn_analysis.build import NOTEBOOK, BuildError, build_quarter
+    from jkn_analysis.build import NOTEBOOK
     from jkn_analysis.loading import available_periods
 
     periods = available_periods(args.data)
     if not periods:
         print(f"error: no period folders with data files in {args.data.resolve()}", file=sys.stderr)
+        return 2
+    if args.jobs < 1:
+        print("error: --jobs must be at least 1", file=sys.stderr)
         return 2
     if args.all and args.quarters:
         print("error: give quarters or --all, not both", file=sys.stderr)
@@ -180,39 +226,23 @@ def _build(args: argparse.Namespace) -> int:
         notebook=NOTEBOOK,
         force=args.force,
     )
-    failures = built = 0
+    todo = []
     for number, item in enumerate(planned, start=1):
         prefix = f"[{number}/{len(planned)}] {item.quarter}"
         if item.reason is None:
             print(f"{prefix}: up to date, skipped", flush=True)
-            continue
-        print(f"{prefix}: building ({item.reason})", flush=True)
-        started = time.perf_counter()
-        try:
-            result = build_quarter(
-                item.quarter,
-                languages=args.lang,
-                data_dir=args.data,
-                out_dir=args.out,
-                fingerprint=item.fingerprint,
-                progress=lambda m, p=prefix: print(f"{p}:   {m.split(': ', 1)[1]}", flush=True),
-            )
-        except BuildError as error:
-            failures += 1
-            args.out.mkdir(parents=True, exist_ok=True)
-            log = args.out / f"build-{item.quarter}.log"
-            log.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
-            print(f"FAILED {item.quarter} at step '{error.step}': {error.cause}", file=sys.stderr)
-            print(
-                f"  the previous report of {item.quarter}, if any, is unchanged; details in {log}",
-                file=sys.stderr,
-            )
-            continue
-        built += 1
-        print(
-            f"{prefix}: built in {time.perf_counter() - started:.1f} s -> {result.folder}",
-            flush=True,
-        )
+        else:
+            print(f"{prefix}: building ({item.reason})", flush=True)
+            todo.append((prefix, item, args.lang, args.data, args.out))
+    if args.jobs > 1 and len(todo) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+            outcomes = list(pool.map(_build_one, todo))
+    else:
+        outcomes = [_build_one(task) for task in todo]
+    failures = sum(1 for ok in outcomes if not ok)
+    built = len(outcomes) - failures
     if args.out.is_dir():
         index = write_index(args.out, language=args.lang[0])
         print(f"index: {index}")
