@@ -21,6 +21,7 @@ from pathlib import Path
 from jkn_analysis.build import BUILD_RECORD
 from jkn_analysis.loading import available_periods, period_files
 from jkn_analysis.periods import Quarter
+from jkn_analysis.review import review_path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CODE_SUFFIXES = {".py", ".yaml", ".j2", ".css", ".json", ".ipynb"}
@@ -46,13 +47,17 @@ def code_fingerprint(notebook: Path) -> str:
 
 
 def data_fingerprint(data_dir: Path, quarter: Quarter) -> dict[str, str]:
-    """Hashes of the data files the period's report reads: its own and every earlier period's."""
+    """Hashes of the files the period's report reads: its own and every earlier period's data,
+    and its own ``review.yaml``."""
     hashes = {}
     for period in available_periods(data_dir):
         if period > quarter:
             continue
         for path in period_files(data_dir / str(period)):
             hashes[f"{period}/{path.name}"] = _sha256(path)
+    review = review_path(data_dir, quarter)  # the analyst's decisions for this period
+    if review.exists():
+        hashes[f"{quarter}/{review.name}"] = _sha256(review)
     return hashes
 
 

@@ -1,6 +1,7 @@
 """``jkn-report``: the analyst's command line.
 
     jkn-report new-quarter QUARTER [--data DIR] [--lang id|en]
+    jkn-report review QUARTER [--data DIR] [--lang id|en]
     jkn-report validate QUARTER [--data DIR] [--lang id|en] [--max-stock-change PERCENT]
     jkn-report build [QUARTER ... | --all] [--lang id,en] [--data DIR] [--out DIR] [--force]
 
@@ -93,6 +94,21 @@ def build_parser() -> argparse.ArgumentParser:
         "quarter (default from the catalogue settings)",
     )
 
+    review = commands.add_parser(
+        "review",
+        help="write review.yaml: the analyst's decisions on the recommendations",
+        description="Write data/<QUARTER>/review.yaml listing every triggered recommendation "
+        "as undecided, with its evidence; an existing file is never overwritten.",
+    )
+    review.add_argument("quarter", type=_quarter, metavar="QUARTER")
+    _add_data_option(review)
+    review.add_argument(
+        "--lang",
+        type=_language,
+        default="id",
+        help="language of the comments in the file: id (default) or en",
+    )
+
     build = commands.add_parser(
         "build",
         help="build HTML and PDF reports into the output folder",
@@ -156,7 +172,48 @@ def _validate(args: argparse.Namespace) -> int:
         published_checks=True,
     )
     print(format_validation(result, args.lang), end="")
-    return 0 if result.ok else 1
+    if not result.ok:
+        return 1
+    # The analyst's review of the recommendations: problems in review.yaml, undecided ones.
+    from jkn_analysis.review import apply_review, format_review_status, load_review
+
+    review, _ = load_review(args.data, args.quarter)
+    outcome = apply_review(_triggered_rules(args.data, args.quarter), review, args.lang)
+    for issue in outcome.issues:
+        print(f"  - {issue.describe(args.lang)}")
+    print(format_review_status(outcome, args.quarter, args.lang, review), end="")
+    return 1 if outcome.errors else 0
+
+
+def _triggered_rules(data: Path, quarter: Quarter) -> list:
+    """The recommendations the rules trigger for ``quarter`` (the data must be valid)."""
+    from jkn_analysis.compute import compute_history
+    from jkn_analysis.loading import load_figures
+    from jkn_analysis.rules import evaluate, load_rules
+
+    return evaluate(load_rules(), compute_history(load_figures(data, up_to=quarter)), quarter)
+
+
+def _review(args: argparse.Namespace) -> int:
+    from jkn_analysis.loading import validate_period
+    from jkn_analysis.review import write_review_template
+
+    if not validate_period(args.data, args.quarter).ok:
+        print(
+            f"error: the data of {args.quarter} has errors; run "
+            f"'jkn-report validate {args.quarter}' first",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        path = write_review_template(
+            args.data, args.quarter, _triggered_rules(args.data, args.quarter), language=args.lang
+        )
+    except FileExistsError as error:
+        print(f"error: {error} (not overwritten)", file=sys.stderr)
+        return 1
+    print(f"wrote {path}: set each recommendation's decision to confirm, edit or drop")
+    return 0
 
 
 def _build_one(task: tuple) -> bool:
@@ -253,7 +310,12 @@ def _build(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``jkn-report`` console command."""
     args = build_parser().parse_args(argv)
-    handlers = {"new-quarter": _new_quarter, "validate": _validate, "build": _build}
+    handlers = {
+        "new-quarter": _new_quarter,
+        "validate": _validate,
+        "review": _review,
+        "build": _build,
+    }
     return handlers[args.command](args)
 
 

@@ -478,3 +478,8 @@ def period_warnings(figures: FigureSet, period: Quarter) -> list[DataIssue]:
     return figures.soft_check_issues(period) + reported_vs_computed_issues(
         figures, compute_indicators(figures, period)
     )
+
+
+def compute_history(figures: FigureSet) -> dict[Quarter, IndicatorSet]:
+    """The indicators of every period in ``figures``: comparisons, trends and rules use them."""
+    return {period: compute_indicators(figures, period) for period in figures.periods}

@@ -32,7 +32,7 @@ from jkn_analysis.compute import (
     NON_ACTIVE_REASONS,
     SERVICES,
     IndicatorSet,
-    compute_indicators,
+    compute_history,
     period_warnings,
 )
 from jkn_analysis.formatting import (
@@ -46,6 +46,8 @@ from jkn_analysis.formatting import (
 from jkn_analysis.indicators import CORRIDOR_CEILING_MONTHS, CORRIDOR_FLOOR_MONTHS
 from jkn_analysis.loading import available_periods, load_figures, period_files
 from jkn_analysis.periods import Quarter
+from jkn_analysis.review import review_period
+from jkn_analysis.rules import evaluate, load_rules
 
 # Rows of the active-participant table: (segment key, indent level, bold).
 SEGMENT_ROWS = (
@@ -93,13 +95,6 @@ class Fragment:
 def load_text() -> dict:
     """Report wording (headings, captions) from ``catalogue/text.yaml``."""
     return yaml.safe_load((CATALOGUE_DIR / "text.yaml").read_text("utf-8"))
-
-
-@cache
-def load_recommendations() -> list[dict]:
-    """The model report's recommendations from ``catalogue/recommendations.yaml``."""
-    text = (CATALOGUE_DIR / "recommendations.yaml").read_text("utf-8")
-    return yaml.safe_load(text)["recommendations"]
 
 
 @cache
@@ -173,11 +168,12 @@ class QuarterlyReport:
             )
         self.catalogue = load_catalogue()
         self.figures = load_figures(self.data_dir, up_to=self.quarter, catalogue=self.catalogue)
-        self.history: dict[Quarter, IndicatorSet] = {
-            period: compute_indicators(self.figures, period) for period in self.figures.periods
-        }
+        self.history: dict[Quarter, IndicatorSet] = compute_history(self.figures)
         self.indicators = self.history[self.quarter]
-        self.warnings = period_warnings(self.figures, self.quarter)
+        triggered = evaluate(load_rules(), self.history, self.quarter)
+        self.anchors = {rule.rule_id: rule.anchor for rule in triggered}
+        self.review = review_period(self.data_dir, self.quarter, triggered, language)
+        self.warnings = period_warnings(self.figures, self.quarter) + list(self.review.issues)
         self._counters: dict[str, dict[str, int]] = {"table": {}, "chart": {}}
 
     # ----------------------------------------------------------------- helpers for templates
@@ -295,27 +291,35 @@ class QuarterlyReport:
         )
 
     def _recommendations(self, section: str) -> list[dict]:
+        """The section's recommendations after the analyst's review, beside their indicator."""
+        decision_text = {
+            "confirm": self.text("decision_confirm"),
+            "edit": self.text("decision_edit"),
+            "undecided": self.text("decision_undecided"),
+            "added": self.text("decision_added"),
+        }
         items = []
-        for recommendation in load_recommendations():
-            if recommendation["section"] != section:
-                continue
-            indicator = dict(recommendation["indicator"])
-            code = indicator.pop("code")
-            if self.indicators.get(code, **indicator) is None:
-                continue
-            items.append(
-                {
-                    "id": recommendation["id"],
-                    "title": recommendation["title"][self.language],
-                    "text": recommendation["text"][self.language],
-                    "indicator_label": self._indicator_caption(code, indicator),
-                    "indicator_value": self.indicator_text(
-                        code,
-                        compact=self.catalogue.indicator(code).unit in COUNT_UNITS,
-                        **indicator,
-                    ),
-                }
-            )
+        for recommendation in self.review.section(section):
+            anchor = dict(self.anchors.get(recommendation.rule_id, {}))
+            code = anchor.pop("code", None)
+            item = {
+                "id": recommendation.rule_id,
+                "title": recommendation.title,
+                "text": recommendation.text,
+                "evidence": recommendation.evidence,
+                "decision": recommendation.decision,
+                "decision_text": decision_text[recommendation.decision],
+                "note": recommendation.reason,
+                "indicator_label": None,
+                "indicator_value": None,
+            }
+            if code is not None and self.indicators.get(code, **anchor) is not None:
+                unit = self.catalogue.indicator(code).unit
+                item["indicator_label"] = self._indicator_caption(code, anchor)
+                item["indicator_value"] = self.indicator_text(
+                    code, compact=unit in COUNT_UNITS, **anchor
+                )
+            items.append(item)
         return items
 
     def _indicator_caption(self, code: str, dimensions: dict) -> str:
@@ -381,7 +385,15 @@ class QuarterlyReport:
             }
             for code, dims in cards
         ]
-        return self._render("summary.html.j2", cards=items, narrative=self._narrative("summary"))
+        titles = {item.rule_id: item.title for item in self.review.recommendations}
+        draft_rules = "; ".join(titles.get(rule, rule) for rule in self.review.undecided)
+        return self._render(
+            "summary.html.j2",
+            cards=items,
+            draft_rules=draft_rules,
+            commentary=self.review.commentary.get("summary"),
+            narrative=self._narrative("summary"),
+        )
 
     def participation(self) -> Fragment:
         """Section I: coverage, active participants by segment, non-active, ICK."""
@@ -527,6 +539,7 @@ class QuarterlyReport:
             narrative_ick=self._narrative("participation_ick"),
             conclusion=self._narrative("participation_conclusion"),
             recommendations=self._recommendations("participation"),
+            commentary=self.review.commentary.get("participation"),
         )
 
     def facilities(self) -> Fragment:
@@ -675,6 +688,7 @@ class QuarterlyReport:
             narrative_claims=self._narrative("facilities_claims"),
             conclusion=self._narrative("facilities_conclusion"),
             recommendations=self._recommendations("facilities"),
+            commentary=self.review.commentary.get("facilities"),
         )
 
     def finance(self) -> Fragment:
@@ -783,6 +797,7 @@ class QuarterlyReport:
             narrative_investment=self._narrative("finance_investment"),
             conclusion=self._narrative("finance_conclusion"),
             recommendations=self._recommendations("finance"),
+            commentary=self.review.commentary.get("finance"),
         )
 
     def appendix(self, *, parameters: dict | None = None) -> Fragment:
@@ -805,6 +820,7 @@ class QuarterlyReport:
         return self._render(
             "appendix.html.j2",
             missing={section: labels for section, labels in missing.items() if labels},
+            dropped=self.review.dropped,
             warnings=[issue.describe(self.language, self.catalogue) for issue in self.warnings],
             reported=[
                 (
@@ -842,6 +858,11 @@ class QuarterlyReport:
             "report": "laporan-kinerja-jkn",
             "period": str(self.quarter),
             "generator": f"jkn-analysis {__version__}",
+            "status": self.review.status,
+            "recommendations": [
+                {"rule_id": item.rule_id, "section": item.section, "decision": item.decision}
+                for item in [*self.review.recommendations, *self.review.dropped]
+            ],
             "indicators": self.indicators.as_json(),
         }
 

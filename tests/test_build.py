@@ -200,7 +200,7 @@ class TestHtml:
     def test_every_recommendation_of_the_model_report_is_shown(self, built):
         parsed = _parse(_paths(built, "id")["html"])
         shown = {attrs["id"] for _, attrs in parsed.tags if attrs.get("id", "").startswith("rec-")}
-        assert shown == {
+        assert shown >= {
             "rec-compliance_enforcement",
             "rec-ppu_small_business_option",
             "rec-migrant_worker_data_update",

@@ -1,0 +1,130 @@
+"""Build benchmark: whole commands timed in one run, with ratios against baselines measured in
+the same run (absolute seconds drift between machines and minutes; ratios much less).
+
+    .venv/bin/python benchmarks/run.py [--runs N]
+
+Cases (each a fresh process, as an analyst runs them):
+  a  floor: a fresh Jupyter kernel that imports pandas and seaborn, then shuts down
+  b  one period, one language, HTML and PDF (jkn-report build 2024Q1 --force)
+  c  one period, both languages
+  d1 build --all from cold (a new output folder), 1 worker
+  d2 build --all from cold, 2 workers
+  e  rebuild with nothing changed (build --all on an up-to-date folder)
+  f  what a user of stock tools would run: papermill, then jupyter nbconvert --to html
+     (no PDF: nbconvert's PDF needs LaTeX, which this machine does not have)
+
+Prints median, min and max wall seconds and the peak memory of each case, then the ratios
+b/a, b/f and d2/d1. Not part of the test suite: tests assert correctness, never time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+NOTEBOOK = ROOT / "notebooks" / "quarterly_report.ipynb"
+
+FLOOR = """
+from jupyter_client.manager import start_new_kernel
+manager, client = start_new_kernel(kernel_name="python3")
+client.execute_interactive("import pandas, seaborn", timeout=120)
+client.stop_channels()
+manager.shutdown_kernel(now=True)
+"""
+
+
+def run(command: list[str], cwd: Path = ROOT) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MiB) of one command and the processes it waited for."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}\n"
+                         f"{process.stderr.read().decode()[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def measure(name: str, make_command, runs: int, prepare=None) -> dict:
+    """Run a case ``runs`` times after one warm-up; ``prepare`` resets state before each run."""
+    samples = []
+    for attempt in range(runs + 1):
+        if prepare:
+            prepare()
+        seconds, memory = run(make_command())
+        if attempt:  # the first run warms the file cache and is not counted
+            samples.append((seconds, memory))
+    times = [s for s, _ in samples]
+    result = {"name": name, "median": statistics.median(times), "min": min(times),
+              "max": max(times), "memory": max(m for _, m in samples)}
+    print(f"{name:<46} median {result['median']:6.2f} s  min {result['min']:6.2f}  "
+          f"max {result['max']:6.2f}  peak {result['memory']:6.0f} MiB", flush=True)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="counted runs per case (default 3)")
+    runs = parser.parse_args().runs
+    work = Path(tempfile.mkdtemp(prefix="jkn-bench-"))
+    report = str(BIN / "jkn-report")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}; {runs} counted runs per case after one warm-up\n")
+    try:
+        a = measure("a  floor: kernel + import pandas, seaborn",
+                    lambda: [sys.executable, "-c", FLOOR], runs)
+        b = measure("b  one period, id, HTML + PDF",
+                    lambda: [report, "build", "2024Q1", "--force", "--out", str(work / "b")],
+                    runs)
+        c = measure("c  one period, id + en",
+                    lambda: [report, "build", "2024Q1", "--force", "--lang", "id,en",
+                             "--out", str(work / "c")], runs)
+
+        def cold(folder: Path):
+            return lambda: shutil.rmtree(folder, ignore_errors=True)
+
+        d1 = measure("d1 build --all, cold, 1 worker",
+                     lambda: [report, "build", "--all", "--out", str(work / "d1")], runs,
+                     prepare=cold(work / "d1"))
+        d2 = measure("d2 build --all, cold, 2 workers",
+                     lambda: [report, "build", "--all", "--jobs", "2", "--out",
+                              str(work / "d2")], runs, prepare=cold(work / "d2"))
+        e = measure("e  rebuild, nothing changed",
+                    lambda: [report, "build", "--all", "--out", str(work / "d2")], runs)
+        executed = work / "stock.ipynb"
+        stock = work / "stock.sh"
+        stock.write_text(
+            f'set -e\n"{BIN / "papermill"}" "{NOTEBOOK}" "{executed}" -p data_dir "{ROOT / "data"}" '
+            f"--cwd \"{NOTEBOOK.parent}\" >/dev/null 2>&1\n"
+            f'"{BIN / "jupyter"}" nbconvert --to html "{executed}" >/dev/null 2>&1\n'
+        )
+        f = measure("f  stock: papermill + nbconvert --to html", lambda: ["bash", str(stock)],
+                    runs)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print()
+    print(f"b / a  (one report against the floor; target <= 2):      "
+          f"{b['median'] / a['median']:.2f}")
+    print(f"b / f  (one report, HTML+PDF, against stock HTML; < 1):   "
+          f"{b['median'] / f['median']:.2f}")
+    print(f"d2 / d1 (2 workers against 1; target <= 1/1,7 = 0.59):     "
+          f"{d2['median'] / d1['median']:.2f}")
+    print(f"c / b  (second language):                                 "
+          f"{c['median'] / b['median']:.2f}")
+    print(f"e      (nothing changed; target < 1 s):                   {e['median']:.2f} s")
+
+
+if __name__ == "__main__":
+    main()

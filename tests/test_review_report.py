@@ -1,0 +1,78 @@
+"""The analyst's review in the built report: draft mark while recommendations are undecided,
+final once all are decided, and commentary rendered as inert text in HTML and PDF."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from jkn_analysis.build import build_quarter
+from jkn_analysis.periods import Quarter
+
+ROOT = Path(__file__).resolve().parents[1]
+HOSTILE = (
+    "Catatan <script>alert('x')</script> dan <img src=x onerror=alert(1)> "
+    "![gambar](http://example.org/x.png) [tautan](javascript:alert(1))"
+)
+
+pytestmark = pytest.mark.slow
+
+
+def test_shipped_review_leaves_the_new_rules_undecided(built):
+    document = json.loads((built / "indicators.json").read_text(encoding="utf-8"))
+    assert document["status"] == "draft"
+    undecided = {r["rule_id"] for r in document["recommendations"] if r["decision"] == "undecided"}
+    assert undecided == {"registration_coverage", "pbi_pemda_data_validation", "fktp_network"}
+    html = (built / "laporan-kinerja-jkn-2024Q1.id.html").read_text(encoding="utf-8")
+    assert '<div aria-hidden="true" class="draft-mark">DRAF</div>' in html
+    english = (built / "laporan-kinerja-jkn-2024Q1.en.html").read_text(encoding="utf-8")
+    assert '<div aria-hidden="true" class="draft-mark">DRAFT</div>' in english
+    reader = PdfReader(built / "laporan-kinerja-jkn-2024Q1.id.pdf")
+    assert all("DRAF" in page.extract_text() for page in reader.pages)
+
+
+@pytest.fixture(scope="module")
+def decided(tmp_path_factory):
+    """2024Q1 with every recommendation decided and a hostile commentary."""
+    root = tmp_path_factory.mktemp("decided")
+    data = root / "data"
+    shutil.copytree(ROOT / "data", data)
+    review_file = data / "2024Q1" / "review.yaml"
+    review = yaml.safe_load(review_file.read_text(encoding="utf-8"))
+    for rule_id, entry in review["recommendations"].items():
+        if entry["decision"] == "undecided":
+            review["recommendations"][rule_id] = {"decision": "drop", "reason": "uji"}
+    review["commentary"]["participation"] = {"id": HOSTILE, "en": HOSTILE}
+    review_file.write_text(yaml.safe_dump(review, allow_unicode=True), encoding="utf-8")
+    result = build_quarter(Quarter(2024, 1), data_dir=data, out_dir=root / "reports")
+    return result.folder
+
+
+def test_final_once_every_recommendation_is_decided(decided):
+    document = json.loads((decided / "indicators.json").read_text(encoding="utf-8"))
+    assert document["status"] == "final"
+    html = (decided / "laporan-kinerja-jkn-2024Q1.id.html").read_text(encoding="utf-8")
+    assert "draft-mark" not in html.split("</style>")[1]
+    dropped = {r["rule_id"] for r in document["recommendations"] if r["decision"] == "drop"}
+    assert dropped == {"registration_coverage", "pbi_pemda_data_validation", "fktp_network"}
+    assert "Rekomendasi yang dibatalkan analis" in html
+
+
+def test_hostile_commentary_is_inert_text(decided):
+    html = (decided / "laporan-kinerja-jkn-2024Q1.id.html").read_text(encoding="utf-8")
+    body = html.split("</style>")[1]
+    assert "<script" not in body
+    assert "onerror=" not in body.replace("onerror=alert(1)&gt;", "")
+    assert 'href="javascript:' not in body
+    assert "&lt;script&gt;alert(" in body
+    assert "&lt;img src=x onerror=alert(1)&gt;" in body
+    text = " ".join(
+        p.extract_text() for p in PdfReader(decided / "laporan-kinerja-jkn-2024Q1.id.pdf").pages
+    )
+    assert "<script>alert('x')</script>" in text or "<script>alert(" in text
+    assert "<img src=x onerror=alert(1)>" in text

@@ -1,0 +1,1182 @@
+"""Tests for jkn_analysis.rules: the recommendation rules and their evidence.
+
+Table-driven: hand-made indicator values → the rules that fire and their exact evidence in both
+languages; boundaries at every threshold; trends; missing figures; malformed rule files; and the
+shipped data of 2024Q1, which must fire the model report's ten recommendations.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from jkn_analysis import compute
+from jkn_analysis.catalogue import LANGUAGES, load_catalogue
+from jkn_analysis.compute import Indicator, IndicatorSet, compute_indicators
+from jkn_analysis.loading import available_periods, load_figures
+from jkn_analysis.periods import Quarter
+from jkn_analysis.recommendations import Evidence, TriggeredRule
+from jkn_analysis.rules import (
+    RULES_PATH,
+    AllOf,
+    AnyOf,
+    Comparison,
+    Growth,
+    IndicatorRef,
+    Node,
+    Not,
+    Ratio,
+    Rule,
+    RuleBook,
+    RuleError,
+    Trend,
+    evaluate,
+    load_rules,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = ROOT / "data"
+Q1 = Quarter(2024, 1)
+MODEL_REPORT_RULES = (
+    "compliance_enforcement",
+    "ppu_small_business_option",
+    "migrant_worker_data_update",
+    "fktp_gatekeeper",
+    "fraud_prevention",
+    "specialist_supply_and_kris",
+    "premium_revenue_and_investment",
+    "actuarial_projection",
+    "operational_efficiency",
+    "quality_and_cost_control",
+)
+
+
+def indicator_set(period: Quarter, values: dict[str, float]) -> IndicatorSet:
+    """Indicators from ``{"code": value, "code/key=value": value}``, units from the catalogue."""
+    catalogue = load_catalogue()
+    items = []
+    for key, value in values.items():
+        code, _, breakdown = key.partition("/")
+        dimensions = dict(part.split("=") for part in breakdown.split(",")) if breakdown else {}
+        unit = catalogue.indicator(code).unit
+        items.append(Indicator(code, float(value), unit, str(period), dimensions))
+    return IndicatorSet(period, items, catalogue)
+
+
+def history(values: dict[Quarter, dict[str, float]]) -> dict[Quarter, IndicatorSet]:
+    return {
+        period: indicator_set(period, period_values) for period, period_values in values.items()
+    }
+
+
+def fired(book: RuleBook, values: dict[Quarter, dict[str, float]], period: Quarter = Q1) -> dict:
+    """``{rule id: {language: (evidence text, ...)}}`` of the rules that fire."""
+    return {
+        rule.rule_id: {
+            language: tuple(item.text for item in rule.evidence[language]) for language in LANGUAGES
+        }
+        for rule in evaluate(book, history(values), period)
+    }
+
+
+def texts(id_texts: list[str], en_texts: list[str]) -> dict[str, tuple[str, ...]]:
+    return {"id": tuple(id_texts), "en": tuple(en_texts)}
+
+
+@pytest.fixture(scope="module")
+def shipped() -> RuleBook:
+    return load_rules()
+
+
+# --- the shipped rules on hand-made indicators ------------------------------------------------
+
+# (case, indicators of 2024Q1 (or {Quarter: indicators}), {rule id: evidence id/en})
+SHIPPED_CASES = [
+    (
+        "claim ratio above 100%",
+        {"claim_ratio": 112.2279792746114},
+        {
+            "quality_and_cost_control": texts(
+                ["Rasio klaim 112,2% (> 100%)"], ["Claim ratio 112.2% (> 100%)"]
+            )
+        },
+    ),
+    ("claim ratio equal to 100%", {"claim_ratio": 100.0}, {}),
+    ("claim ratio printed as 100,0%", {"claim_ratio": 100.04}, {}),
+    (
+        "claim ratio printed as 100,1%",
+        {"claim_ratio": 100.05},
+        {
+            "quality_and_cost_control": texts(
+                ["Rasio klaim 100,1% (> 100%)"], ["Claim ratio 100.1% (> 100%)"]
+            )
+        },
+    ),
+    (
+        "premium income behind the pro-rata target",
+        {"premium_income_vs_pro_rata_target": 96.24735070440094},
+        {
+            "premium_revenue_and_investment": texts(
+                ["Pendapatan iuran terhadap target proporsional 96,25% (< 100%)"],
+                ["Premium income against the pro-rata target 96.25% (< 100%)"],
+            )
+        },
+    ),
+    ("premium income on the pro-rata target", {"premium_income_vs_pro_rata_target": 100.0}, {}),
+    (
+        "months covered below the PP 53/2018 floor",
+        {"months_of_claims_covered": 1.2},
+        {
+            "actuarial_projection": texts(
+                [
+                    "Ketahanan dana DJS 1,20 bulan (< 1,5 bulan)",
+                    "Ketahanan dana DJS 1,20 bulan (< 3 bulan)",
+                ],
+                [
+                    "Months of claims covered by DJS net assets 1.20 months (< 1.5 months)",
+                    "Months of claims covered by DJS net assets 1.20 months (< 3 months)",
+                ],
+            )
+        },
+    ),
+    (
+        "months covered at the floor: only the warning level",
+        {"months_of_claims_covered": 1.5},
+        {
+            "actuarial_projection": texts(
+                ["Ketahanan dana DJS 1,50 bulan (< 3 bulan)"],
+                ["Months of claims covered by DJS net assets 1.50 months (< 3 months)"],
+            )
+        },
+    ),
+    ("months covered at the warning level", {"months_of_claims_covered": 3.0}, {}),
+    ("months covered within the corridor", {"months_of_claims_covered": 3.98}, {}),
+    (
+        "active share of the population below the RPJMN-derived target",
+        {"active_share_of_population": 76.40975401772297},
+        {
+            "compliance_enforcement": texts(
+                ["Peserta aktif terhadap penduduk 76,41% (< 78,4%)"],
+                ["Active participants as a share of the population 76.41% (< 78.4%)"],
+            )
+        },
+    ),
+    ("active share of the population at target", {"active_share_of_population": 78.4}, {}),
+    ("active share printed as 78,40%", {"active_share_of_population": 78.396}, {}),
+    (
+        "active share printed as 78,39%",
+        {"active_share_of_population": 78.394},
+        {
+            "compliance_enforcement": texts(
+                ["Peserta aktif terhadap penduduk 78,39% (< 78,4%)"],
+                ["Active participants as a share of the population 78.39% (< 78.4%)"],
+            )
+        },
+    ),
+    (
+        "active share of registered below the RPJMN 2025 target",
+        {"active_share_of_registered": 79.59243376623377},
+        {
+            "compliance_enforcement": texts(
+                ["Peserta aktif terhadap peserta terdaftar 79,59% (< 80%)"],
+                ["Active participants as a share of registered 79.59% (< 80%)"],
+            )
+        },
+    ),
+    ("active share of registered at target", {"active_share_of_registered": 80.0}, {}),
+    (
+        "arrears concentrated in self-paying PBPU",
+        {
+            "non_active_participants/reason=arrears": 16_010_000,
+            "non_active_participants/reason=arrears_pbpu": 15_650_000,
+        },
+        {
+            "compliance_enforcement": texts(
+                [
+                    "Peserta non aktif (menunggak iuran, PBPU mandiri) 15.650.000 = 97,75% dari "
+                    "peserta non aktif (menunggak iuran) 16.010.000 (> 50%)"
+                ],
+                [
+                    "Non-active participants (arrears of self-paying PBPU) 15,650,000 = 97.75% of "
+                    "non-active participants (contribution arrears) 16,010,000 (> 50%)"
+                ],
+            )
+        },
+    ),
+    (
+        "arrears half in self-paying PBPU",
+        {
+            "non_active_participants/reason=arrears": 16_000_000,
+            "non_active_participants/reason=arrears_pbpu": 8_000_000,
+        },
+        {},
+    ),
+    (
+        "non-active mostly by data mutation",
+        {
+            "non_active_participants/reason=total": 47_360_000,
+            "non_active_participants/reason=mutation": 31_350_000,
+        },
+        {
+            rule: texts(
+                [
+                    "Peserta non aktif (mutasi data) 31.350.000 = 66,20% dari peserta non aktif "
+                    "(total) 47.360.000 (> 50%)"
+                ],
+                [
+                    "Non-active participants (data mutation) 31,350,000 = 66.20% of non-active "
+                    "participants (total) 47,360,000 (> 50%)"
+                ],
+            )
+            for rule in ("migrant_worker_data_update", "pbi_pemda_data_validation")
+        },
+    ),
+    (
+        "non-active by mutation exactly half",
+        {
+            "non_active_participants/reason=total": 40_000_000,
+            "non_active_participants/reason=mutation": 20_000_000,
+        },
+        {},
+    ),
+    (
+        "FKTP falling since December",
+        {"fktp_change_vs_december": -381},
+        {
+            "fktp_network": texts(
+                ["Perubahan FKTP sejak Desember -381 (< 0)"],
+                ["Change in FKTP since December -381 (< 0)"],
+            )
+        },
+    ),
+    ("FKTP unchanged since December", {"fktp_change_vs_december": 0}, {}),
+    (
+        "FKTP below the ICK target",
+        {"fktp_gap_to_target": 419},
+        {
+            "fktp_network": texts(
+                ["Kekurangan FKTP terhadap target ICK 419 (> 0)"],
+                ["FKTP short of the ICK target 419 (> 0)"],
+            )
+        },
+    ),
+    ("FKTP at the ICK target", {"fktp_gap_to_target": 0}, {}),
+    ("FKTP above the ICK target", {"fktp_gap_to_target": -12}, {}),
+    (
+        "referrals growing faster than FKTP visits",
+        {"referral_growth_yoy": 20.10178117048346, "visits_growth_yoy/service=rjtp": 7.498},
+        {
+            "fktp_gatekeeper": texts(
+                [
+                    "Pertumbuhan rujukan dibanding tahun lalu 20,10% (> pertumbuhan pemanfaatan "
+                    "dibanding tahun lalu (RJTP) 7,50%)"
+                ],
+                [
+                    "Growth of referrals year on year 20.10% (> growth of service use year on "
+                    "year (RJTP) 7.50%)"
+                ],
+            )
+        },
+    ),
+    (
+        "referrals growing as fast as FKTP visits (as printed)",
+        {"referral_growth_yoy": 7.501, "visits_growth_yoy/service=rjtp": 7.498},
+        {},
+    ),
+    ("referral growth without FKTP visit growth", {"referral_growth_yoy": 20.1}, {}),
+    (
+        "inpatient claims growing faster than service use",
+        {"claims_expense_growth_yoy/service=ritl": 31.0, "utilisation_growth_yoy": 15.84},
+        {
+            "fraud_prevention": texts(
+                [
+                    "Pertumbuhan beban jaminan dibanding tahun lalu (RITL) 31,0% (> pertumbuhan "
+                    "total pemanfaatan layanan dibanding tahun lalu 15,84%)"
+                ],
+                [
+                    "Growth of claims expense year on year (RITL) 31.0% (> growth of total service "
+                    "use year on year 15.84%)"
+                ],
+            )
+        },
+    ),
+    (
+        "inpatient claims growing faster than premium income (growth from history)",
+        {
+            Quarter(2023, 1): {"premium_income": 36.0e12},
+            Q1: {"premium_income": 38.6e12, "claims_expense_growth_yoy/service=ritl": 31.0},
+        },
+        {
+            "fraud_prevention": texts(
+                [
+                    "Pertumbuhan pendapatan iuran dibanding tahun lalu 7,22% (< pertumbuhan beban "
+                    "jaminan dibanding tahun lalu (RITL) 31,0%)"
+                ],
+                [
+                    "Growth of premium income year on year 7.22% (< growth of claims expense year "
+                    "on year (RITL) 31.0%)"
+                ],
+            )
+        },
+    ),
+    (
+        "premium income growing faster than inpatient claims",
+        {
+            Quarter(2023, 1): {"premium_income": 30.0e12},
+            Q1: {"premium_income": 45.0e12, "claims_expense_growth_yoy/service=ritl": 31.0},
+        },
+        {},
+    ),
+    (
+        "premium income growth without the year-earlier figure",
+        {Q1: {"premium_income": 38.6e12, "claims_expense_growth_yoy/service=ritl": 31.0}},
+        {},
+    ),
+    (
+        "all claims growing faster than premium income",
+        {
+            Quarter(2023, 1): {"premium_income": 36.0e12},
+            Q1: {"premium_income": 38.6e12, "claims_expense_growth_yoy/service=total": 12.5},
+        },
+        {
+            "quality_and_cost_control": texts(
+                [
+                    "Pertumbuhan pendapatan iuran dibanding tahun lalu 7,22% (< pertumbuhan beban "
+                    "jaminan dibanding tahun lalu (total) 12,5%)"
+                ],
+                [
+                    "Growth of premium income year on year 7.22% (< growth of claims expense year "
+                    "on year (total) 12.5%)"
+                ],
+            )
+        },
+    ),
+    (
+        "DJS yield annualised below target",
+        {"djs_investment_yield": 1.2},
+        {
+            "premium_revenue_and_investment": texts(
+                ["YoI DJS (disetahunkan) 4,80% (< 5,7%)"],
+                ["DJS yield on investment (annualised) 4.80% (< 5.7%)"],
+            )
+        },
+    ),
+    ("DJS yield annualised at target", {"djs_investment_yield": 1.425}, {}),
+    ("DJS yield of 2024Q1 annualised above target", {"djs_investment_yield": 1.67}, {}),
+    (
+        "BPJS Kesehatan yield annualised below target",
+        {"bpjs_investment_yield": 1.5},
+        {
+            "operational_efficiency": texts(
+                ["YoI BPJS Kesehatan (disetahunkan) 6,00% (< 7%)"],
+                ["BPJS Kesehatan yield on investment (annualised) 6.00% (< 7%)"],
+            )
+        },
+    ),
+    ("BPJS Kesehatan yield annualised at target", {"bpjs_investment_yield": 1.75}, {}),
+    (
+        "BOPO above 100%",
+        {"bopo": 101.21},
+        {
+            "operational_efficiency": texts(
+                ["BOPO 101,21% (> 100%)"], ["BOPO (operating expense ratio) 101.21% (> 100%)"]
+            )
+        },
+    ),
+    ("BOPO at 100%", {"bopo": 100.0}, {}),
+    (
+        "DJS deficit",
+        {"djs_surplus": -2.177e12},
+        {
+            "actuarial_projection": texts(
+                ["Surplus (defisit) DJS -Rp2,18 T (< Rp0)"],
+                ["DJS surplus (deficit) -IDR 2.18 T (< IDR 0)"],
+            )
+        },
+    ),
+    ("DJS break-even", {"djs_surplus": 0.0}, {}),
+    (
+        "ICK attainment of PPU below target",
+        {"ick_attainment/segment=ppu": 96.7314748853404},
+        {
+            "ppu_small_business_option": texts(
+                ["Capaian target ICK peserta aktif (PPU) 96,7% (< 100%)"],
+                ["Attainment of the ICK active-participant target (PPU) 96.7% (< 100%)"],
+            )
+        },
+    ),
+    ("ICK attainment of PPU printed as 100,0%", {"ick_attainment/segment=ppu": 99.96}, {}),
+    ("ICK attainment of another segment", {"ick_attainment/segment=pbpu": 92.9}, {}),
+    (
+        "FKRTL falling since December",
+        {"fkrtl_change_vs_december": -8},
+        {
+            "specialist_supply_and_kris": texts(
+                ["Perubahan FKRTL sejak Desember -8 (< 0)"],
+                ["Change in FKRTL since December -8 (< 0)"],
+            )
+        },
+    ),
+    (
+        "registered coverage below the Perpres 36/2023 target",
+        {"registered_coverage": 96.00127851617346},
+        {
+            "registration_coverage": texts(
+                ["Cakupan kepesertaan terhadap penduduk 96,00% (< 98%)"],
+                ["Registered coverage of the population 96.00% (< 98%)"],
+            )
+        },
+    ),
+    ("no indicators at all", {}, {}),
+]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [pytest.param(values, expected, id=case) for case, values, expected in SHIPPED_CASES],
+)
+def test_shipped_rules_on_hand_made_indicators(shipped, values, expected):
+    if not values or not isinstance(next(iter(values)), Quarter):
+        values = {Q1: values}
+    assert fired(shipped, values) == expected
+
+
+class TestShippedTrends:
+    def test_months_covered_lower_than_the_last_period_with_data(self, shipped):
+        values = {
+            Quarter(2021, 4): {"months_of_claims_covered": 5.149},
+            Quarter(2022, 4): {"months_of_claims_covered": 5.976},
+            Quarter(2023, 4): {},  # net assets not published: skipped
+            Q1: {"months_of_claims_covered": 3.98},
+        }
+        assert fired(shipped, values) == {
+            "actuarial_projection": texts(
+                [
+                    "Ketahanan dana DJS turun dalam 2 periode terakhir yang datanya tersedia: "
+                    "5,98 bulan (TW IV 2022) → 3,98 bulan (TW I 2024)"
+                ],
+                [
+                    "Months of claims covered by DJS net assets falling over the last 2 periods "
+                    "with data: 5.98 months (Q4 2022) → 3.98 months (Q1 2024)"
+                ],
+            )
+        }
+
+    def test_months_covered_unchanged_as_printed_is_not_falling(self, shipped):
+        values = {
+            Quarter(2023, 4): {"months_of_claims_covered": 3.982},
+            Q1: {"months_of_claims_covered": 3.98},
+        }
+        assert fired(shipped, values) == {}
+
+    def test_claim_ratio_rising_over_three_periods(self, shipped):
+        values = {
+            Quarter(2021, 4): {"claim_ratio": 63.03},
+            Quarter(2022, 4): {"claim_ratio": 78.78},
+            Q1: {"claim_ratio": 99.0},
+        }
+        assert fired(shipped, values) == {
+            "actuarial_projection": texts(
+                [
+                    "Rasio klaim naik dalam 3 periode terakhir yang datanya tersedia: "
+                    "63,0% (TW IV 2021) → 78,8% (TW IV 2022) → 99,0% (TW I 2024)"
+                ],
+                [
+                    "Claim ratio rising over the last 3 periods with data: "
+                    "63.0% (Q4 2021) → 78.8% (Q4 2022) → 99.0% (Q1 2024)"
+                ],
+            )
+        }
+
+
+# --- the grammar, on small rule files -----------------------------------------------------------
+
+
+def rule_document(condition: object, **rule) -> dict:
+    """A valid rules document with one rule ``r1`` on ``condition``."""
+    return {
+        "thresholds": {
+            "hundred": {
+                "value": 100,
+                "unit": "percent",
+                "source": {"id": "Titik impas", "en": "Break-even"},
+            },
+            "floor": {
+                "value": 1.5,
+                "unit": "months",
+                "source": {"id": "PP 53/2018 Pasal 37 ayat (1)", "en": "PP 53/2018, Art. 37(1)"},
+            },
+        },
+        "breakdowns": {"service": {"ritl": {"id": "RITL", "en": "RITL"}}},
+        "rules": [
+            {
+                "id": "r1",
+                "section": "finance",
+                "anchor": {"code": "claim_ratio"},
+                "condition": condition,
+                "title": {"id": "Judul", "en": "Title"},
+                "text": {"id": "Teks.", "en": "Text."},
+                **rule,
+            }
+        ],
+    }
+
+
+def write_rules(tmp_path: Path, document: object) -> Path:
+    path = tmp_path / "rules.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), "utf-8")
+    return path
+
+
+def book_for(tmp_path: Path, condition: object) -> RuleBook:
+    return load_rules(write_rules(tmp_path, rule_document(condition)))
+
+
+CLAIMS_ABOVE = {"indicator": "claim_ratio", "op": ">", "than": "hundred"}
+MONTHS_BELOW = {"indicator": "months_of_claims_covered", "op": "<", "than": "floor"}
+FALLING_3 = {
+    "trend": {"indicator": "months_of_claims_covered"},
+    "direction": "falling",
+    "periods": 3,
+}
+
+
+class TestOperators:
+    @pytest.mark.parametrize(
+        ("op", "value", "holds"),
+        [
+            (">", 100.0, False),
+            (">", 100.1, True),
+            (">=", 100.0, True),
+            (">=", 99.9, False),
+            ("<", 100.0, False),
+            ("<", 99.9, True),
+            ("<=", 100.0, True),
+            ("<=", 100.1, False),
+            ("==", 100.0, True),
+            ("==", 100.04, True),  # printed 100,0%
+            ("==", 100.1, False),
+        ],
+    )
+    def test_operator_boundaries(self, tmp_path, op, value, holds):
+        book = book_for(tmp_path, {"indicator": "claim_ratio", "op": op, "than": "hundred"})
+        result = fired(book, {Q1: {"claim_ratio": value}})
+        assert ("r1" in result) is holds
+
+    @pytest.mark.parametrize(("op", "symbol"), [(">=", "≥"), ("<=", "≤"), ("==", "=")])
+    def test_operator_symbols_in_evidence(self, tmp_path, op, symbol):
+        book = book_for(tmp_path, {"indicator": "claim_ratio", "op": op, "than": "hundred"})
+        result = fired(book, {Q1: {"claim_ratio": 100.0}})
+        assert result["r1"]["id"] == (f"Rasio klaim 100,0% ({symbol} 100%)",)
+
+
+class TestCombinations:
+    def test_all_gives_every_leaf_as_evidence(self, tmp_path):
+        book = book_for(tmp_path, {"all": [CLAIMS_ABOVE, MONTHS_BELOW]})
+        result = fired(book, {Q1: {"claim_ratio": 112.2, "months_of_claims_covered": 1.2}})
+        assert result["r1"] == texts(
+            ["Rasio klaim 112,2% (> 100%)", "Ketahanan dana DJS 1,20 bulan (< 1,5 bulan)"],
+            [
+                "Claim ratio 112.2% (> 100%)",
+                "Months of claims covered by DJS net assets 1.20 months (< 1.5 months)",
+            ],
+        )
+
+    def test_all_fails_when_one_part_fails(self, tmp_path):
+        book = book_for(tmp_path, {"all": [CLAIMS_ABOVE, MONTHS_BELOW]})
+        assert fired(book, {Q1: {"claim_ratio": 112.2, "months_of_claims_covered": 4.0}}) == {}
+
+    def test_any_gives_only_the_parts_that_held(self, tmp_path):
+        book = book_for(tmp_path, {"any": [CLAIMS_ABOVE, MONTHS_BELOW]})
+        result = fired(book, {Q1: {"claim_ratio": 90.0, "months_of_claims_covered": 1.2}})
+        assert result["r1"]["id"] == ("Ketahanan dana DJS 1,20 bulan (< 1,5 bulan)",)
+
+    def test_any_fails_when_no_part_holds(self, tmp_path):
+        book = book_for(tmp_path, {"any": [CLAIMS_ABOVE, MONTHS_BELOW]})
+        assert fired(book, {Q1: {"claim_ratio": 90.0, "months_of_claims_covered": 4.0}}) == {}
+
+    def test_not_guards_without_evidence_of_its_own(self, tmp_path):
+        book = book_for(tmp_path, {"all": [CLAIMS_ABOVE, {"not": MONTHS_BELOW}]})
+        result = fired(book, {Q1: {"claim_ratio": 112.2, "months_of_claims_covered": 4.0}})
+        assert result["r1"]["id"] == ("Rasio klaim 112,2% (> 100%)",)
+        assert fired(book, {Q1: {"claim_ratio": 112.2, "months_of_claims_covered": 1.2}}) == {}
+
+    def test_nested_combinations(self, tmp_path):
+        condition = {"any": [{"all": [CLAIMS_ABOVE, MONTHS_BELOW]}, FALLING_3]}
+        book = book_for(tmp_path, condition)
+        assert fired(book, {Q1: {"claim_ratio": 112.2, "months_of_claims_covered": 4.0}}) == {}
+        result = fired(book, {Q1: {"claim_ratio": 112.2, "months_of_claims_covered": 1.0}})
+        assert len(result["r1"]["id"]) == 2
+
+
+class TestMissingIndicators:
+    def test_missing_indicator_never_fires(self, tmp_path):
+        book = book_for(tmp_path, CLAIMS_ABOVE)
+        assert fired(book, {Q1: {"months_of_claims_covered": 1.0}}) == {}
+
+    def test_missing_right_side_indicator_never_fires(self, tmp_path):
+        condition = {
+            "indicator": "referral_growth_yoy",
+            "op": ">",
+            "than": {"indicator": "claims_expense_growth_yoy", "service": "ritl"},
+        }
+        book = book_for(tmp_path, condition)
+        assert fired(book, {Q1: {"referral_growth_yoy": 20.0}}) == {}
+
+    def test_not_of_a_missing_indicator_does_not_hold(self, tmp_path):
+        book = book_for(tmp_path, {"all": [CLAIMS_ABOVE, {"not": MONTHS_BELOW}]})
+        assert fired(book, {Q1: {"claim_ratio": 112.2}}) == {}
+
+    def test_all_with_a_missing_part_does_not_hold(self, tmp_path):
+        book = book_for(tmp_path, {"all": [CLAIMS_ABOVE, MONTHS_BELOW]})
+        assert fired(book, {Q1: {"claim_ratio": 112.2}}) == {}
+
+    def test_any_with_a_missing_part_fires_on_the_other(self, tmp_path):
+        book = book_for(tmp_path, {"any": [CLAIMS_ABOVE, MONTHS_BELOW]})
+        result = fired(book, {Q1: {"claim_ratio": 112.2}})
+        assert result["r1"]["en"] == ("Claim ratio 112.2% (> 100%)",)
+
+    def test_ratio_with_a_zero_denominator_does_not_hold(self, tmp_path):
+        condition = {
+            "ratio": {
+                "numerator": {"indicator": "claims_expense", "service": "ritl"},
+                "denominator": {"indicator": "premium_income"},
+            },
+            "op": ">",
+            "than": "hundred",
+        }
+        book = book_for(tmp_path, condition)
+        values = {"claims_expense/service=ritl": 5.0e12, "premium_income": 0.0}
+        assert fired(book, {Q1: values}) == {}
+
+    def test_evaluating_a_period_outside_the_history_is_an_error(self, tmp_path):
+        book = book_for(tmp_path, CLAIMS_ABOVE)
+        with pytest.raises(KeyError, match="2024Q2"):
+            evaluate(book, history({Q1: {"claim_ratio": 112.2}}), Quarter(2024, 2))
+
+
+class TestTrend:
+    PERIODS = (Quarter(2023, 2), Quarter(2023, 3), Quarter(2023, 4), Q1)
+
+    def run(self, tmp_path, values: list[float | None], condition=FALLING_3) -> dict:
+        book = book_for(tmp_path, condition)
+        data = {
+            period: ({} if value is None else {"months_of_claims_covered": value})
+            for period, value in zip(self.PERIODS[-len(values) :], values, strict=True)
+        }
+        return fired(book, data)
+
+    def test_falling_over_three_periods_fires(self, tmp_path):
+        result = self.run(tmp_path, [9.0, 5.0, 4.0, 3.5])
+        assert result["r1"] == texts(
+            [
+                "Ketahanan dana DJS turun dalam 3 periode terakhir yang datanya tersedia: "
+                "5,00 bulan (TW III 2023) → 4,00 bulan (TW IV 2023) → 3,50 bulan (TW I 2024)"
+            ],
+            [
+                "Months of claims covered by DJS net assets falling over the last 3 periods with "
+                "data: 5.00 months (Q3 2023) → 4.00 months (Q4 2023) → 3.50 months (Q1 2024)"
+            ],
+        )
+
+    def test_only_the_last_n_periods_count(self, tmp_path):
+        assert "r1" in self.run(tmp_path, [1.0, 5.0, 4.0, 3.5])
+
+    def test_flat_does_not_fire(self, tmp_path):
+        assert self.run(tmp_path, [5.0, 4.0, 4.0]) == {}
+
+    def test_flat_as_printed_does_not_fire(self, tmp_path):
+        assert self.run(tmp_path, [5.0, 4.002, 4.0]) == {}
+
+    def test_rising_does_not_fire_a_falling_trend(self, tmp_path):
+        assert self.run(tmp_path, [3.0, 4.0, 5.0]) == {}
+
+    def test_rising_trend(self, tmp_path):
+        rising = {**FALLING_3, "direction": "rising"}
+        result = self.run(tmp_path, [3.0, 4.0, 5.0], rising)
+        assert result["r1"]["id"][0].startswith("Ketahanan dana DJS naik dalam 3 periode")
+
+    def test_too_few_periods_does_not_fire(self, tmp_path):
+        assert self.run(tmp_path, [5.0, 4.0]) == {}
+
+    def test_periods_without_the_indicator_are_skipped(self, tmp_path):
+        result = self.run(tmp_path, [5.0, None, 4.0, 3.5])
+        assert (
+            "(TW II 2023) → 4,00 bulan (TW IV 2023) → 3,50 bulan (TW I 2024)"
+            in (result["r1"]["id"][0])
+        )
+
+    def test_missing_current_period_does_not_fire(self, tmp_path):
+        assert self.run(tmp_path, [6.0, 5.0, 4.0, None]) == {}
+
+    def test_later_periods_of_the_history_are_ignored(self, tmp_path):
+        book = book_for(tmp_path, FALLING_3)
+        data = {
+            Quarter(2023, 2): {"months_of_claims_covered": 6.0},
+            Quarter(2023, 3): {"months_of_claims_covered": 5.0},
+            Quarter(2023, 4): {"months_of_claims_covered": 4.0},
+            Q1: {"months_of_claims_covered": 9.0},
+        }
+        assert "r1" in fired(book, data, Quarter(2023, 4))
+        assert fired(book, data) == {}
+
+
+class TestGrowthAndRatio:
+    @pytest.mark.parametrize(
+        ("versus", "earlier", "words"),
+        [
+            ("year_earlier", Quarter(2023, 1), "dibanding tahun lalu"),
+            ("previous_december", Quarter(2023, 4), "sejak Desember"),
+            ("previous_quarter", Quarter(2023, 4), "dibanding triwulan sebelumnya"),
+        ],
+    )
+    def test_growth_against_each_earlier_period(self, tmp_path, versus, earlier, words):
+        condition = {
+            "growth": {"indicator": "registered_participants"},
+            "versus": versus,
+            "op": ">",
+            "than": "hundred",
+        }
+        book = book_for(tmp_path, condition)
+        data = {earlier: {"registered_participants": 100.0}, Q1: {"registered_participants": 250.0}}
+        assert fired(book, data)["r1"]["id"] == (
+            f"Pertumbuhan peserta terdaftar {words} 150,00% (> 100%)",
+        )
+
+    def test_growth_at_the_threshold_does_not_fire(self, tmp_path):
+        condition = {
+            "growth": {"indicator": "registered_participants"},
+            "versus": "year_earlier",
+            "op": ">",
+            "than": "hundred",
+        }
+        book = book_for(tmp_path, condition)
+        data = {
+            Quarter(2023, 1): {"registered_participants": 100.0},
+            Q1: {"registered_participants": 200.0},
+        }
+        assert fired(book, data) == {}
+
+    def test_ratio_decimals(self, tmp_path):
+        condition = {
+            "ratio": {
+                "numerator": {"indicator": "claims_expense", "service": "ritl"},
+                "denominator": {"indicator": "premium_income"},
+            },
+            "op": ">",
+            "than": "hundred",
+            "decimals": 1,
+        }
+        book = book_for(tmp_path, condition)
+        values = {"claims_expense/service=ritl": 40.0e12, "premium_income": 38.6e12}
+        assert fired(book, {Q1: values})["r1"] == texts(
+            [
+                "Beban jaminan kesehatan (RITL) Rp40,00 T = 103,6% dari pendapatan iuran "
+                "Rp38,60 T (> 100%)"
+            ],
+            ["Claims expense (RITL) IDR 40.00 T = 103.6% of premium income IDR 38.60 T (> 100%)"],
+        )
+
+
+class TestTriggeredRule:
+    def test_fields_and_evidence_records(self, tmp_path):
+        book = book_for(tmp_path, CLAIMS_ABOVE)
+        (rule,) = evaluate(book, history({Q1: {"claim_ratio": 112.2}}), Q1)
+        assert isinstance(rule, TriggeredRule)
+        assert rule.rule_id == "r1"
+        assert rule.section == "finance"
+        assert rule.title == {"id": "Judul", "en": "Title"}
+        assert rule.text == {"id": "Teks.", "en": "Text."}
+        assert rule.anchor == {"code": "claim_ratio"}
+        assert rule.evidence["id"] == (
+            Evidence("claim_ratio", {}, "Rasio klaim 112,2% (> 100%)", "Titik impas"),
+        )
+        assert rule.evidence["en"][0].source == "Break-even"
+
+    def test_a_rule_holding_without_evidence_is_refused(self, tmp_path):
+        class Bare(Node):
+            def evaluate(self, context):
+                return True, ()
+
+        good = book_for(tmp_path, CLAIMS_ABOVE)
+        rule = Rule("bare", "finance", IndicatorRef("claim_ratio"), Bare(), {}, {})
+        book = RuleBook((rule,), good.thresholds, good.breakdowns, good.catalogue, good.path)
+        with pytest.raises(RuleError, match="without any evidence"):
+            evaluate(book, history({Q1: {}}), Q1)
+
+    def test_rules_come_in_file_order(self, tmp_path):
+        document = rule_document(MONTHS_BELOW)
+        second = copy.deepcopy(document["rules"][0])
+        second.update(id="r0", condition=CLAIMS_ABOVE)
+        document["rules"].append(second)
+        book = load_rules(write_rules(tmp_path, document))
+        values = {Q1: {"claim_ratio": 112.2, "months_of_claims_covered": 1.0}}
+        assert list(fired(book, values)) == ["r1", "r0"]
+
+
+# --- malformed rule files ------------------------------------------------------------------------
+
+EXPLOIT = "__import__('os').system('touch {marker}')"
+
+
+def _malformed(tmp_path: Path) -> list[tuple[str, object, str]]:
+    """(case, document, expected message) for every kind of mistake."""
+    marker = tmp_path / "executed"
+    exploit = EXPLOIT.format(marker=marker)
+
+    def with_condition(condition):
+        return rule_document(condition)
+
+    def edited(change):
+        document = rule_document(CLAIMS_ABOVE)
+        change(document)
+        return document
+
+    return [
+        ("unknown op", with_condition({**CLAIMS_ABOVE, "op": "=>"}), "unknown op '=>'"),
+        ("missing op", with_condition({"indicator": "claim_ratio", "than": "hundred"}), "'op'"),
+        (
+            "unknown indicator",
+            with_condition({**CLAIMS_ABOVE, "indicator": "claims_ratio"}),
+            "unknown indicator 'claims_ratio'",
+        ),
+        (
+            "unknown threshold",
+            with_condition({**CLAIMS_ABOVE, "than": "one_hundred"}),
+            "unknown threshold 'one_hundred'",
+        ),
+        ("condition is code", with_condition(exploit), "must be a mapping"),
+        ("threshold name is code", with_condition({**CLAIMS_ABOVE, "than": exploit}), "unknown"),
+        ("op is code", with_condition({**CLAIMS_ABOVE, "op": exploit}), "unknown op"),
+        ("any of code", with_condition({"any": [exploit]}), "must be a mapping"),
+        ("any not a list", with_condition({"any": exploit}), "non-empty list"),
+        (
+            "unknown breakdown value",
+            with_condition(
+                {
+                    "indicator": "claims_expense_share",
+                    "service": "rawat",
+                    "op": ">",
+                    "than": "hundred",
+                }
+            ),
+            "unknown service 'rawat'",
+        ),
+        (
+            "unknown key",
+            with_condition({**CLAIMS_ABOVE, "treshold": 5}),
+            "unknown key 'treshold'",
+        ),
+        ("unknown leaf", with_condition({"average": "claim_ratio"}), "expected one of"),
+        (
+            "threshold in another unit",
+            with_condition({**CLAIMS_ABOVE, "than": "floor"}),
+            "threshold 'floor' is in months",
+        ),
+        (
+            "indicator in another unit",
+            with_condition({**CLAIMS_ABOVE, "than": {"indicator": "months_of_claims_covered"}}),
+            "is in months",
+        ),
+        (
+            "annualised count",
+            with_condition({**MONTHS_BELOW, "annualise": True}),
+            "only a percentage",
+        ),
+        ("trend of one period", with_condition({**FALLING_3, "periods": 1}), "at least 2"),
+        ("unknown direction", with_condition({**FALLING_3, "direction": "down"}), "direction"),
+        (
+            "unknown versus",
+            with_condition(
+                {
+                    "growth": {"indicator": "premium_income"},
+                    "versus": "last_year",
+                    "op": ">",
+                    "than": "hundred",
+                }
+            ),
+            "unknown versus 'last_year'",
+        ),
+        ("only a not", with_condition({"not": CLAIMS_ABOVE}), "without any leaf holding"),
+        (
+            "unknown section",
+            edited(lambda d: d["rules"][0].update(section="keuangan")),
+            "unknown section",
+        ),
+        (
+            "missing English text",
+            edited(lambda d: d["rules"][0].update(text={"id": "Teks."})),
+            "lacks ['en']",
+        ),
+        (
+            "unknown anchor",
+            edited(lambda d: d["rules"][0].update(anchor={"code": "ratio_klaim"})),
+            "unknown indicator 'ratio_klaim'",
+        ),
+        (
+            "duplicate id",
+            edited(lambda d: d["rules"].append(copy.deepcopy(d["rules"][0]))),
+            "used twice",
+        ),
+        (
+            "threshold without source",
+            edited(lambda d: d["thresholds"]["hundred"].pop("source")),
+            "lacks ['source']",
+        ),
+        (
+            "threshold value is code",
+            edited(lambda d: d["thresholds"]["hundred"].update(value=exploit)),
+            "must be a number",
+        ),
+        (
+            "threshold rounded away",
+            edited(lambda d: d["thresholds"]["floor"].update(decimals=0)),
+            "rounded",
+        ),
+        ("rules is code", edited(lambda d: d.update(rules=exploit)), "non-empty list"),
+        ("document is code", exploit, "must be a mapping"),
+    ]
+
+
+MALFORMED_CASES = [case for case, _, _ in _malformed(Path("/unused"))]
+
+
+@pytest.mark.parametrize("case", MALFORMED_CASES)
+def test_malformed_rules_raise_a_clear_error_and_execute_nothing(tmp_path, monkeypatch, case):
+    cases = {name: (document, message) for name, document, message in _malformed(tmp_path)}
+    document, message = cases[case]
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("eval/exec called while loading rules")
+
+    monkeypatch.setattr(builtins, "eval", refuse)
+    monkeypatch.setattr(builtins, "exec", refuse)
+    with pytest.raises(RuleError) as error:
+        load_rules(write_rules(tmp_path, document))
+    assert message in str(error.value)
+    assert "rules.yaml" in str(error.value)
+    assert not (tmp_path / "executed").exists()
+
+
+def test_errors_name_the_rule(tmp_path):
+    with pytest.raises(RuleError, match=r"rule 'r1'.*unknown op"):
+        load_rules(write_rules(tmp_path, rule_document({**CLAIMS_ABOVE, "op": "=>"})))
+
+
+def test_invalid_yaml_is_a_rule_error(tmp_path):
+    path = tmp_path / "rules.yaml"
+    path.write_text("rules: [\n  - id: r1\n  condition: {", "utf-8")
+    with pytest.raises(RuleError, match="not valid YAML"):
+        load_rules(path)
+
+
+def test_yaml_tags_that_construct_objects_are_refused(tmp_path):
+    path = tmp_path / "rules.yaml"
+    path.write_text("rules: !!python/object/apply:os.system ['touch executed']\n", "utf-8")
+    with pytest.raises(RuleError, match="not valid YAML"):
+        load_rules(path)
+    assert not (tmp_path / "executed").exists()
+
+
+def test_the_module_never_calls_eval_or_exec():
+    source = Path(__import__("jkn_analysis.rules").rules.__file__).read_text("utf-8")
+    calls = {
+        node.func.id
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+    }
+    assert not calls & {"eval", "exec", "compile", "__import__"}
+
+
+# --- the shipped rules file -----------------------------------------------------------------------
+
+
+def _leaves(node: Node):
+    if isinstance(node, AllOf | AnyOf):
+        for part in node.parts:
+            yield from _leaves(part)
+    elif isinstance(node, Not):
+        yield from _leaves(node.part)
+    else:
+        yield node
+
+
+def _codes(leaf) -> set[str]:
+    if isinstance(leaf, Comparison):
+        right = leaf.right.indicator
+        return {leaf.left.code} | ({right.code} if right else set())
+    if isinstance(leaf, Ratio):
+        return {leaf.numerator.code, leaf.denominator.code}
+    if isinstance(leaf, Growth):
+        right = leaf.right.indicator
+        return {leaf.ref.code} | ({right.code} if right else set())
+    assert isinstance(leaf, Trend)
+    return {leaf.ref.code}
+
+
+class TestShippedRuleFile:
+    def test_default_rules_are_cached(self):
+        assert load_rules() is load_rules()
+        assert load_rules().path == RULES_PATH
+
+    def test_every_model_report_rule_is_present(self, shipped):
+        ids = [rule.id for rule in shipped]
+        assert set(MODEL_REPORT_RULES) <= set(ids)
+        assert ids[: len(MODEL_REPORT_RULES)] == list(MODEL_REPORT_RULES)
+
+    @pytest.mark.parametrize(
+        ("rule_id", "code"),
+        [
+            ("quality_and_cost_control", "claim_ratio"),  # claim ratio above 100%
+            ("premium_revenue_and_investment", "premium_income_vs_pro_rata_target"),
+            ("actuarial_projection", "months_of_claims_covered"),  # below warning, falling
+            ("compliance_enforcement", "active_share_of_population"),
+            ("compliance_enforcement", "active_share_of_registered"),
+            ("compliance_enforcement", "non_active_participants"),  # arrears of PBPU mandiri
+            ("pbi_pemda_data_validation", "non_active_participants"),  # mutation
+            ("fktp_network", "fktp_change_vs_december"),
+            ("fktp_network", "fktp_gap_to_target"),
+            ("fktp_gatekeeper", "referral_growth_yoy"),
+            ("fktp_gatekeeper", "visits_growth_yoy"),
+            ("fraud_prevention", "premium_income"),  # RITL claims faster than premium income
+            ("quality_and_cost_control", "premium_income"),
+            ("premium_revenue_and_investment", "djs_investment_yield"),
+            ("operational_efficiency", "bpjs_investment_yield"),
+            ("operational_efficiency", "bopo"),
+        ],
+    )
+    def test_required_conditions_are_covered(self, shipped, rule_id, code):
+        codes = set().union(*(_codes(leaf) for leaf in _leaves(shipped.rule(rule_id).condition)))
+        assert code in codes
+
+    def test_thresholds_name_their_source_in_both_languages(self, shipped):
+        assert shipped.thresholds["months_covered_floor"].source["id"].startswith("PP 53/2018")
+        assert (
+            "98% × tingkat keaktifan 80% = 78,4%"
+            in (shipped.thresholds["active_share_of_population_target"].source["id"])
+        )
+        for threshold in shipped.thresholds.values():
+            for language in LANGUAGES:
+                assert len(threshold.source[language]) > 20
+
+    def test_every_threshold_is_used(self, shipped):
+        used = {
+            leaf.right.threshold.name
+            for rule in shipped
+            for leaf in _leaves(rule.condition)
+            if not isinstance(leaf, Trend) and leaf.right.threshold is not None
+        }
+        assert used == set(shipped.thresholds)
+
+    def test_breakdown_labels_cover_every_computed_breakdown(self, shipped):
+        expected = {
+            "segment": set(compute.ACTIVE_SEGMENTS) | set(compute.ICK_SEGMENTS),
+            "service": set(compute.SERVICES) | set(compute.CLAIM_SERVICES) | {"total"},
+            "reason": set(compute.NON_ACTIVE_REASONS),
+            "instrument": set(compute.INVESTMENT_INSTRUMENTS),
+        }
+        assert {key: set(values) for key, values in shipped.breakdowns.items()} == expected
+
+
+# --- the shipped data ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped_history() -> dict[Quarter, IndicatorSet]:
+    figures = load_figures(DATA_DIR, up_to=Q1)
+    return {q: compute_indicators(figures, q) for q in available_periods(DATA_DIR) if q <= Q1}
+
+
+class TestShippedData:
+    def test_the_model_report_recommendations_fire_for_2024q1(self, shipped, shipped_history):
+        triggered = evaluate(shipped, shipped_history, Q1)
+        assert set(MODEL_REPORT_RULES) <= {rule.rule_id for rule in triggered}
+
+    def test_every_triggered_rule_carries_evidence_in_both_languages(
+        self, shipped, shipped_history
+    ):
+        for rule in evaluate(shipped, shipped_history, Q1):
+            assert set(rule.evidence) == set(LANGUAGES)
+            assert rule.evidence["id"], rule.rule_id
+            assert len(rule.evidence["id"]) == len(rule.evidence["en"])
+            for id_item, en_item in zip(rule.evidence["id"], rule.evidence["en"], strict=True):
+                assert id_item.text and en_item.text and id_item.text != en_item.text
+                assert (id_item.indicator, id_item.dimensions) == (
+                    en_item.indicator,
+                    en_item.dimensions,
+                )
+            code = rule.anchor["code"]
+            dimensions = {k: v for k, v in rule.anchor.items() if k != "code"}
+            assert shipped_history[Q1].get(code, **dimensions) is not None, rule.rule_id
+
+    def test_evidence_of_2024q1(self, shipped, shipped_history):
+        evidence = {
+            rule.rule_id: [item.text for item in rule.evidence["id"]]
+            for rule in evaluate(shipped, shipped_history, Q1)
+        }
+        assert evidence == {
+            "compliance_enforcement": [
+                "Peserta aktif terhadap penduduk 76,41% (< 78,4%)",
+                "Peserta aktif terhadap peserta terdaftar 79,59% (< 80%)",
+                "Peserta non aktif (menunggak iuran, PBPU mandiri) 15.650.000 = 97,75% dari "
+                "peserta non aktif (menunggak iuran) 16.010.000 (> 50%)",
+            ],
+            "ppu_small_business_option": ["Capaian target ICK peserta aktif (PPU) 96,7% (< 100%)"],
+            "migrant_worker_data_update": [
+                "Peserta non aktif (mutasi data) 31.350.000 = 66,20% dari peserta non aktif "
+                "(total) 47.360.000 (> 50%)"
+            ],
+            "fktp_gatekeeper": [
+                "Pertumbuhan rujukan dibanding tahun lalu 20,10% (> pertumbuhan pemanfaatan "
+                "dibanding tahun lalu (RJTP) 7,50%)"
+            ],
+            "fraud_prevention": [
+                "Pertumbuhan beban jaminan dibanding tahun lalu (RITL) 31,0% (> pertumbuhan total "
+                "pemanfaatan layanan dibanding tahun lalu 15,84%)"
+            ],
+            "specialist_supply_and_kris": ["Perubahan FKRTL sejak Desember -8 (< 0)"],
+            "premium_revenue_and_investment": [
+                "Pendapatan iuran terhadap target proporsional 96,25% (< 100%)"
+            ],
+            "actuarial_projection": [
+                "Ketahanan dana DJS turun dalam 2 periode terakhir yang datanya tersedia: "
+                "5,98 bulan (TW IV 2022) → 3,98 bulan (TW I 2024)",
+                "Surplus (defisit) DJS -Rp2,18 T (< Rp0)",
+                "Rasio klaim naik dalam 3 periode terakhir yang datanya tersedia: "
+                "63,0% (TW IV 2021) → 78,8% (TW IV 2022) → 112,2% (TW I 2024)",
+            ],
+            "operational_efficiency": [
+                "BOPO 101,21% (> 100%)",
+                "YoI BPJS Kesehatan (disetahunkan) 6,00% (< 7%)",
+            ],
+            "quality_and_cost_control": ["Rasio klaim 112,2% (> 100%)"],
+            "registration_coverage": ["Cakupan kepesertaan terhadap penduduk 96,00% (< 98%)"],
+            "pbi_pemda_data_validation": [
+                "Peserta non aktif (mutasi data) 31.350.000 = 66,20% dari peserta non aktif "
+                "(total) 47.360.000 (> 50%)"
+            ],
+            "fktp_network": [
+                "Perubahan FKTP sejak Desember -381 (< 0)",
+                "Kekurangan FKTP terhadap target ICK 419 (> 0)",
+            ],
+        }
+
+    def test_evidence_agrees_with_the_indicators_json(self, shipped, shipped_history):
+        """Evidence prints the value indicators.json carries (same rounding, same decimals)."""
+        records = {
+            (record["code"], record.get("service"), record.get("segment")): record["value"]
+            for record in shipped_history[Q1].as_json()
+        }
+        assert records[("claim_ratio", None, None)] == 112.2
+        assert records[("months_of_claims_covered", None, None)] == 3.98
+        assert records[("ick_attainment", None, "ppu")] == 96.7
+
+    def test_earlier_periods_evaluate_without_errors(self, shipped, shipped_history):
+        for period in shipped_history:
+            for rule in evaluate(shipped, shipped_history, period):
+                assert rule.evidence["id"] and rule.evidence["en"]
