@@ -44,16 +44,17 @@ manager.shutdown_kernel(now=True)
 
 
 def run(command: list[str], cwd: Path = ROOT) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (MiB) of one command and the processes it waited for."""
+    """Wall seconds and peak resident memory (MiB) of a command and the children it waited for."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
-        raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}\n"
-                         f"{process.stderr.read().decode()[-2000:]}")
+        raise SystemExit(
+            f"failed ({process.returncode}): {' '.join(command)}\n"
+            f"{process.stderr.read().decode()[-2000:]}"
+        )
     return seconds, usage.ru_maxrss / 1024
 
 
@@ -67,10 +68,18 @@ def measure(name: str, make_command, runs: int, prepare=None) -> dict:
         if attempt:  # the first run warms the file cache and is not counted
             samples.append((seconds, memory))
     times = [s for s, _ in samples]
-    result = {"name": name, "median": statistics.median(times), "min": min(times),
-              "max": max(times), "memory": max(m for _, m in samples)}
-    print(f"{name:<46} median {result['median']:6.2f} s  min {result['min']:6.2f}  "
-          f"max {result['max']:6.2f}  peak {result['memory']:6.0f} MiB", flush=True)
+    result = {
+        "name": name,
+        "median": statistics.median(times),
+        "min": min(times),
+        "max": max(times),
+        "memory": max(m for _, m in samples),
+    }
+    print(
+        f"{name:<46} median {result['median']:6.2f} s  min {result['min']:6.2f}  "
+        f"max {result['max']:6.2f}  peak {result['memory']:6.0f} MiB",
+        flush=True,
+    )
     return result
 
 
@@ -80,49 +89,79 @@ def main() -> None:
     runs = parser.parse_args().runs
     work = Path(tempfile.mkdtemp(prefix="jkn-bench-"))
     report = str(BIN / "jkn-report")
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}; {runs} counted runs per case after one warm-up\n")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}; {runs} counted runs per case after one warm-up\n"
+    )
     try:
-        a = measure("a  floor: kernel + import pandas, seaborn",
-                    lambda: [sys.executable, "-c", FLOOR], runs)
-        b = measure("b  one period, id, HTML + PDF",
-                    lambda: [report, "build", "2024Q1", "--force", "--out", str(work / "b")],
-                    runs)
-        c = measure("c  one period, id + en",
-                    lambda: [report, "build", "2024Q1", "--force", "--lang", "id,en",
-                             "--out", str(work / "c")], runs)
+        a = measure(
+            "a  floor: kernel + import pandas, seaborn", lambda: [sys.executable, "-c", FLOOR], runs
+        )
+        b = measure(
+            "b  one period, id, HTML + PDF",
+            lambda: [report, "build", "2024Q1", "--force", "--out", str(work / "b")],
+            runs,
+        )
+        c = measure(
+            "c  one period, id + en",
+            lambda: [
+                report,
+                "build",
+                "2024Q1",
+                "--force",
+                "--lang",
+                "id,en",
+                "--out",
+                str(work / "c"),
+            ],
+            runs,
+        )
 
         def cold(folder: Path):
             return lambda: shutil.rmtree(folder, ignore_errors=True)
 
-        d1 = measure("d1 build --all, cold, 1 worker",
-                     lambda: [report, "build", "--all", "--out", str(work / "d1")], runs,
-                     prepare=cold(work / "d1"))
-        d2 = measure("d2 build --all, cold, 2 workers",
-                     lambda: [report, "build", "--all", "--jobs", "2", "--out",
-                              str(work / "d2")], runs, prepare=cold(work / "d2"))
-        e = measure("e  rebuild, nothing changed",
-                    lambda: [report, "build", "--all", "--out", str(work / "d2")], runs)
+        d1 = measure(
+            "d1 build --all, cold, 1 worker",
+            lambda: [report, "build", "--all", "--out", str(work / "d1")],
+            runs,
+            prepare=cold(work / "d1"),
+        )
+        d2 = measure(
+            "d2 build --all, cold, 2 workers",
+            lambda: [report, "build", "--all", "--jobs", "2", "--out", str(work / "d2")],
+            runs,
+            prepare=cold(work / "d2"),
+        )
+        e = measure(
+            "e  rebuild, nothing changed",
+            lambda: [report, "build", "--all", "--out", str(work / "d2")],
+            runs,
+        )
         executed = work / "stock.ipynb"
         stock = work / "stock.sh"
+        papermill = f'"{BIN / "papermill"}" "{NOTEBOOK}" "{executed}"'
         stock.write_text(
-            f'set -e\n"{BIN / "papermill"}" "{NOTEBOOK}" "{executed}" -p data_dir "{ROOT / "data"}" '
-            f"--cwd \"{NOTEBOOK.parent}\" >/dev/null 2>&1\n"
+            f'set -e\n{papermill} -p data_dir "{ROOT / "data"}" '
+            f'--cwd "{NOTEBOOK.parent}" >/dev/null 2>&1\n'
             f'"{BIN / "jupyter"}" nbconvert --to html "{executed}" >/dev/null 2>&1\n'
         )
-        f = measure("f  stock: papermill + nbconvert --to html", lambda: ["bash", str(stock)],
-                    runs)
+        f = measure("f  stock: papermill + nbconvert --to html", lambda: ["bash", str(stock)], runs)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print()
-    print(f"b / a  (one report against the floor; target <= 2):      "
-          f"{b['median'] / a['median']:.2f}")
-    print(f"b / f  (one report, HTML+PDF, against stock HTML; < 1):   "
-          f"{b['median'] / f['median']:.2f}")
-    print(f"d2 / d1 (2 workers against 1; target <= 1/1,7 = 0.59):     "
-          f"{d2['median'] / d1['median']:.2f}")
-    print(f"c / b  (second language):                                 "
-          f"{c['median'] / b['median']:.2f}")
+    print(
+        f"b / a  (one report against the floor; target <= 2):      {b['median'] / a['median']:.2f}"
+    )
+    print(
+        f"b / f  (one report, HTML+PDF, against stock HTML; < 1):   {b['median'] / f['median']:.2f}"
+    )
+    print(
+        f"d2 / d1 (2 workers against 1; target <= 1/1,7 = 0.59):     "
+        f"{d2['median'] / d1['median']:.2f}"
+    )
+    print(
+        f"c / b  (second language):                                 {c['median'] / b['median']:.2f}"
+    )
     print(f"e      (nothing changed; target < 1 s):                   {e['median']:.2f} s")
 
 
