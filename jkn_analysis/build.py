@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import tempfile
 import uuid
 from collections.abc import Callable
@@ -23,6 +24,12 @@ from jkn_analysis.catalogue import LANGUAGES
 from jkn_analysis.compute import period_warnings
 from jkn_analysis.loading import load_figures
 from jkn_analysis.periods import Quarter
+
+# jsonschema (imported by nbformat, under papermill and nbconvert) loads rfc3987-syntax when it
+# is installed, and that module builds a Lark grammar at import: about a second on every build.
+# JupyterLab needs the package (through jupyter-events), so it stays installed; this process
+# never validates IRI formats, so it does without it.
+sys.modules.setdefault("rfc3987_syntax", None)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "quarterly_report.ipynb"

