@@ -9,6 +9,9 @@ only when every step succeeded, so a failed build never touches the previous rep
 
 from __future__ import annotations
 
+import ast
+import datetime as dt
+import difflib
 import json
 import os
 import shutil
@@ -17,6 +20,7 @@ import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from jkn_analysis import __version__
@@ -140,19 +144,67 @@ def _ipc_kernel_manager():
     return IPCKernelManager
 
 
+@cache
+def notebook_parameters(notebook: Path = NOTEBOOK) -> dict[str, object]:
+    """The names and default values of the notebook's ``parameters`` cell (parsed, not run)."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if len(tagged) != 1:
+        raise BuildError("parameters", f"{notebook.name} needs exactly one 'parameters' cell")
+    source = "".join(tagged[0]["source"])
+    return {
+        statement.target.id: ast.literal_eval(statement.value)
+        for statement in ast.parse(source).body
+        if isinstance(statement, ast.AnnAssign)
+    }
+
+
+def check_parameters(parameters: dict[str, object], notebook: Path = NOTEBOOK) -> None:
+    """Refuse unknown or invalid notebook parameters before any kernel starts.
+
+    Raises
+    ------
+    BuildError
+        For a misspelled name (with a "did you mean"), a quarter that is not ``YYYYQn`` or an
+        unknown language.
+    """
+    known = notebook_parameters(notebook)
+    for name, value in parameters.items():
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; known: {', '.join(known)}"
+            raise BuildError("parameters", f"unknown parameter '{name}'{hint}")
+        if not isinstance(value, type(known[name])):
+            raise BuildError(
+                "parameters",
+                f"parameter '{name}' must be {type(known[name]).__name__}, got {value!r}",
+            )
+    try:
+        Quarter.parse(str(parameters.get("quarter", known["quarter"])))
+    except ValueError as error:
+        raise BuildError("parameters", str(error)) from None
+    if parameters.get("language", known["language"]) not in LANGUAGES:
+        raise BuildError(
+            "parameters",
+            f"language must be one of {', '.join(LANGUAGES)}, got {parameters.get('language')!r}",
+        )
+
+
 def _execute_notebook(quarter: Quarter, language: str, data_dir: Path, folder: Path) -> Path:
     import papermill
 
     path = report_paths(folder, quarter, language)["notebook"]
+    parameters = {
+        "quarter": str(quarter),
+        "language": language,
+        "data_dir": str(data_dir.resolve()),
+        "output_dir": str(folder.resolve()),
+    }
+    check_parameters(parameters)
     papermill.execute_notebook(
         str(NOTEBOOK),
         str(path),
-        parameters={
-            "quarter": str(quarter),
-            "language": language,
-            "data_dir": str(data_dir.resolve()),
-            "output_dir": str(folder.resolve()),
-        },
+        parameters=parameters,
         cwd=str(NOTEBOOK.parent),
         kernel_name="python3",
         progress_bar=False,
@@ -234,8 +286,7 @@ def build_quarter(
         Naming the failed step. The previous report of the period is left untouched.
     """
     for language in languages:
-        if language not in LANGUAGES:
-            raise BuildError("parameters", f"unknown language {language!r}; use id or en")
+        check_parameters({"quarter": str(quarter), "language": language})
     if not NOTEBOOK.exists():
         raise BuildError("notebook", f"{NOTEBOOK} not found")
     step = "data checks"
@@ -268,11 +319,11 @@ def build_quarter(
         if not (workspace / "indicators.json").exists():
             raise BuildError(step, "the notebook did not write indicators.json")
         written.append(workspace / "indicators.json")
-        from jkn_analysis.report import source_date
-
         record = {
             "fingerprint": fingerprint or {"quarter": str(quarter), "languages": list(languages)},
-            "built_at": source_date().strftime("%Y-%m-%d %H:%M:%S UTC"),
+            # The wall-clock time of this build (the reports themselves carry a reproducible
+            # date stamp; see jkn_analysis.report.source_date).
+            "built_at": dt.datetime.now(tz=dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
             "warnings": warnings,
             "files": sorted(path.name for path in written),
         }

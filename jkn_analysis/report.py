@@ -110,11 +110,37 @@ def _environment() -> Environment:
 
 
 def source_date() -> dt.datetime:
-    """Build time: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), otherwise now (UTC)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    """The report's date stamp, the same for the same inputs (reproducible builds).
+
+    ``SOURCE_DATE_EPOCH`` when set; otherwise the time of the checkout's last commit; outside
+    a git checkout, now (UTC). The wall-clock time of each build is kept apart, in
+    ``build.json`` and ``reports/index.html``, which byte comparisons of reports leave out.
+    """
+    return _source_date(os.environ.get("SOURCE_DATE_EPOCH"))[0]
+
+
+def source_date_origin() -> str:
+    """Where `source_date` came from: ``SOURCE_DATE_EPOCH``, ``commit`` or ``now``."""
+    return _source_date(os.environ.get("SOURCE_DATE_EPOCH"))[1]
+
+
+@cache
+def _source_date(epoch: str | None) -> tuple[dt.datetime, str]:
     if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-    return dt.datetime.now(tz=dt.UTC).replace(microsecond=0)
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC), "SOURCE_DATE_EPOCH"
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(Path(__file__).resolve().parent), "log", "-1", "--format=%ct"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+        if result.returncode == 0 and result.stdout.strip():
+            return dt.datetime.fromtimestamp(int(result.stdout), tz=dt.UTC), "commit"
+    except (OSError, subprocess.SubprocessError, ValueError):
+        pass
+    return dt.datetime.now(tz=dt.UTC).replace(microsecond=0), "now"
 
 
 def git_commit(directory: Path) -> str | None:
@@ -850,6 +876,7 @@ class QuarterlyReport:
             version=__version__,
             commit=commit or self.text("not_a_git_checkout"),
             build_time=source_date().strftime("%Y-%m-%d %H:%M:%S UTC"),
+            build_time_origin=self.text(f"date_origin_{source_date_origin().lower()}"),
         )
 
     def indicators_document(self) -> dict:

@@ -1,0 +1,127 @@
+"""Reproducible output, safe concurrent builds and parameters checked before any kernel."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jkn_analysis.build import BuildError, build_quarter, check_parameters, report_paths
+from jkn_analysis.periods import Quarter
+
+ROOT = Path(__file__).resolve().parents[1]
+JKN_REPORT = Path(sys.executable).parent / "jkn-report"
+Q1 = Quarter(2024, 1)
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _compared(folder: Path) -> dict[str, str]:
+    """Hashes of what must be byte-identical: HTML, PDF and indicators.json of each language."""
+    names = ["indicators.json"]
+    for language in ("id", "en"):
+        paths = report_paths(folder, Q1, language)
+        names += [paths["html"].name, paths["pdf"].name]
+    return {name: _digest(folder / name) for name in names}
+
+
+@pytest.mark.slow
+class TestReproducible:
+    def test_same_inputs_give_identical_files(self, built, tmp_path):
+        again = build_quarter(Q1, languages=("id", "en"), data_dir=ROOT / "data", out_dir=tmp_path)
+        assert _compared(again.folder) == _compared(built)
+
+    def test_source_date_epoch_sets_the_date_stamp(self, tmp_path, monkeypatch):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", "1711843200")  # 2024-03-31 00:00 UTC
+        result = build_quarter(Q1, data_dir=ROOT / "data", out_dir=tmp_path)
+        html = report_paths(result.folder, Q1, "id")["html"].read_text(encoding="utf-8")
+        assert "2024-03-31 00:00:00 UTC" in html and "dari SOURCE_DATE_EPOCH" in html
+        # The wall-clock time is kept outside the compared files.
+        record = json.loads((result.folder / "build.json").read_text(encoding="utf-8"))
+        assert not record["built_at"].startswith("2024-03-31")
+
+
+@pytest.mark.slow
+class TestConcurrentBuilds:
+    def test_two_builds_of_one_period_leave_one_whole_report(self, built, tmp_path):
+        out = tmp_path / "reports"
+        command = [
+            str(JKN_REPORT),
+            "build",
+            "2024Q1",
+            "--force",
+            "--lang",
+            "id,en",
+            "--out",
+            str(out),
+        ]
+        processes = [
+            subprocess.Popen(
+                command,
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=os.environ.copy(),
+            )
+            for _ in range(2)
+        ]
+        for process in processes:
+            _, error = process.communicate(timeout=300)
+            assert process.returncode == 0, error.decode()
+        # Whichever finished last, the report is whole and equal to a build made alone.
+        assert _compared(out / "2024Q1") == _compared(built)
+        assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [".locks"]
+
+    def test_different_periods_in_parallel(self, tmp_path):
+        out = tmp_path / "reports"
+        result = subprocess.run(
+            [str(JKN_REPORT), "build", "2023Q4", "2024Q1", "--jobs", "2", "--out", str(out)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        assert "2 built, 0 up to date, 0 failed" in result.stdout
+        for period in ("2023Q4", "2024Q1"):
+            document = json.loads((out / period / "indicators.json").read_text("utf-8"))
+            assert document["period"] == period
+
+
+class TestCheckParameters:
+    @pytest.mark.parametrize(
+        ("parameters", "message"),
+        [
+            ({"langauge": "en"}, "unknown parameter 'langauge'; did you mean 'language'?"),
+            ({"quater": "2024Q1"}, "unknown parameter 'quater'; did you mean 'quarter'?"),
+            ({"colour": "red"}, "unknown parameter 'colour'; known: quarter, language, "),
+            ({"quarter": "2024Q5"}, "'2024Q5' is not a quarter of the form YYYYQn"),
+            ({"quarter": "24Q1"}, "'24Q1' is not a quarter of the form YYYYQn"),
+            ({"language": "fr"}, "language must be one of id, en, got 'fr'"),
+            ({"data_dir": 3}, "parameter 'data_dir' must be str, got 3"),
+        ],
+    )
+    def test_refused_before_any_kernel(self, parameters, message):
+        with pytest.raises(BuildError) as caught:
+            check_parameters(parameters)
+        assert caught.value.step == "parameters"
+        assert message in caught.value.cause
+
+    def test_valid_parameters_pass(self):
+        check_parameters(
+            {"quarter": "2024Q1", "language": "en", "data_dir": "/data", "output_dir": ""}
+        )
+
+    def test_build_refuses_a_bad_language_before_reading_data(self, tmp_path):
+        with pytest.raises(BuildError) as caught:
+            build_quarter(Q1, languages=("fr",), data_dir=tmp_path / "missing", out_dir=tmp_path)
+        assert caught.value.step == "parameters"
+        assert not any(tmp_path.iterdir())
