@@ -835,6 +835,7 @@ class QuarterlyReport:
         reported = [item for item in self.indicators if item.method == "reported"]
         figures_table = self.figures.period_table(self.quarter).reset_index()
         commit = git_commit(Path(__file__).resolve().parent)
+        sources: dict[str, int] = {}  # each distinct source once, numbered as first cited
         missing = {
             self.catalogue.sections[section][self.language]: [
                 figure.label[self.language]
@@ -866,11 +867,14 @@ class QuarterlyReport:
                         language=self.language,
                     ),
                     "status": self.text(f"status_{row.status}"),
-                    "source": row.source or row.note,
-                    "note": row.note if row.source else "",
+                    "source": sources.setdefault(row.source, len(sources) + 1)
+                    if row.source
+                    else None,
+                    "note": row.note,
                 }
                 for row in figures_table.itertuples(index=False)
             ],
+            sources=sources,
             files=files,
             parameters=parameters or {"quarter": str(self.quarter), "language": self.language},
             version=__version__,
