@@ -19,6 +19,7 @@ import sys
 import tempfile
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -217,6 +218,37 @@ def _execute_notebook(quarter: Quarter, language: str, data_dir: Path, folder: P
     return path
 
 
+def _import_renderers() -> None:
+    """Import WeasyPrint ahead of use (half a second, off the critical path).
+
+    Only WeasyPrint: it shares no modules with papermill and nbconvert, which the main thread
+    imports, and two threads importing the same package can see it half-initialised.
+    """
+    import weasyprint  # noqa: F401
+
+
+def _render_language(
+    workspace: Path,
+    quarter: Quarter,
+    language: str,
+    status: str,
+    progress: Callable[[str], None],
+) -> list[Path]:
+    """Export one executed notebook to HTML and render its PDF; failures name their step."""
+    paths = report_paths(workspace, quarter, language)
+    step = f"HTML export ({language})"
+    try:
+        progress(f"{quarter}: exporting HTML ({language})")
+        html = export_html(paths["notebook"], quarter, language, status)
+        paths["html"].write_text(html, encoding="utf-8")
+        step = f"PDF rendering ({language})"
+        progress(f"{quarter}: rendering PDF ({language})")
+        render_pdf(html, paths["pdf"])
+    except Exception as error:
+        raise BuildError(step, _one_line(error)) from error
+    return [paths["html"], paths["pdf"], paths["notebook"]]
+
+
 def _one_line(error: BaseException) -> str:
     """The cause of a failure in one line (papermill errors carry the kernel's exception)."""
     name = getattr(error, "ename", None) or type(error).__name__
@@ -302,19 +334,27 @@ def build_quarter(
     workspace = Path(tempfile.mkdtemp(prefix=f".{quarter}.building-", dir=out_dir))
     written: list[Path] = []
     try:
-        for language in languages:
-            paths = report_paths(workspace, quarter, language)
-            step = f"notebook ({language})"
-            progress(f"{quarter}: running the notebook ({language})")
-            _execute_notebook(quarter, language, data_dir, workspace)
-            step = f"HTML export ({language})"
-            progress(f"{quarter}: exporting HTML ({language})")
-            html = export_html(paths["notebook"], quarter, language, _status(workspace))
-            paths["html"].write_text(html, encoding="utf-8")
-            step = f"PDF rendering ({language})"
-            progress(f"{quarter}: rendering PDF ({language})")
-            render_pdf(html, paths["pdf"])
-            written += [paths["html"], paths["pdf"], paths["notebook"]]
+        # Notebooks run one after the other in kernels (other processes); HTML export and PDF
+        # rendering run in a thread meanwhile, so the next language's kernel overlaps with the
+        # previous language's PDF, and WeasyPrint is imported while the first kernel runs.
+        import nbconvert  # noqa: F401 - before the renderer thread starts: see _import_renderers
+        import papermill  # noqa: F401
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="render") as renderer:
+            warming = renderer.submit(_import_renderers)
+            renders = []
+            for language in languages:
+                step = f"notebook ({language})"
+                progress(f"{quarter}: running the notebook ({language})")
+                _execute_notebook(quarter, language, data_dir, workspace)
+                renders.append(
+                    renderer.submit(
+                        _render_language, workspace, quarter, language, _status(workspace), progress
+                    )
+                )
+            warming.result()
+            for render in renders:
+                written += render.result()
         step = "indicators.json"
         if not (workspace / "indicators.json").exists():
             raise BuildError(step, "the notebook did not write indicators.json")
