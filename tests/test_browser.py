@@ -1,0 +1,163 @@
+"""A real browser: the built HTML report opened in headless Chromium.
+
+Debian's `chromium` package is driven by Playwright's Python package through `executable_path`
+(Playwright's own browser download is never used). For each language the test checks that
+nothing but the file itself is requested, that the console stays free of errors, that every
+chart image is decoded, that the table of contents links resolve and scroll, and it saves a
+full-page screenshot. Set `JKN_SCREENSHOT_DIR` (for example `reports/screenshots`) to keep a
+copy of the screenshots; by default they stay in pytest's temporary folder.
+
+`.ci/run` installs Chromium; without it (or without Playwright) this module is skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium")
+if CHROMIUM is None:
+    pytest.skip(
+        "Chromium not installed: apt-get install chromium (the CI script installs it)",
+        allow_module_level=True,
+    )
+sync_api = pytest.importorskip(
+    "playwright.sync_api",
+    reason="Playwright not installed: .venv/bin/pip install -e '.[test]' (./tasks test does it)",
+)
+
+pytestmark = pytest.mark.slow
+
+QUARTER = "2024Q1"
+VIEWPORT = {"width": 1280, "height": 900}
+# Running as root on a machine without network: no sandbox, no GPU, no background fetches.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@dataclass
+class OpenedReport:
+    """The report loaded in a page, with everything the page did while loading and after."""
+
+    language: str
+    path: Path
+    page: object
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module", params=["id", "en"])
+def report(request, browser, built) -> Iterator[OpenedReport]:
+    language = request.param
+    path = built / f"laporan-kinerja-jkn-{QUARTER}.{language}.html"
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    opened = OpenedReport(language, path, page)
+    # Recorded on the context, so that requests of any frame or worker count too.
+    context.on("request", lambda req: opened.requests.append(req.url))
+    page.on("websocket", lambda socket: opened.requests.append(socket.url))
+    page.on(
+        "console",
+        lambda message: (
+            opened.console_errors.append(message.text) if message.type == "error" else None
+        ),
+    )
+    page.on("pageerror", lambda error: opened.page_errors.append(str(error)))
+    page.goto(path.as_uri(), wait_until="load")
+    yield opened
+    context.close()
+
+
+def test_no_request_leaves_the_file(report):
+    own = report.path.as_uri()
+    assert own in report.requests
+    others = [url for url in report.requests if url != own and not url.startswith("data:")]
+    assert not others, f"{report.path.name} requested {others}"
+
+
+def test_no_console_or_page_errors(report):
+    assert not report.console_errors, report.console_errors
+    assert not report.page_errors, report.page_errors
+
+
+def test_every_chart_image_is_decoded(report):
+    images = report.page.evaluate(
+        """async () => Promise.all([...document.images].map(async (img) => {
+            let decoded = true;
+            try { await img.decode(); } catch (error) { decoded = false; }
+            return {alt: img.alt, complete: img.complete, width: img.naturalWidth,
+                    decoded, inChart: img.closest("figure.chart") !== null};
+        }))"""
+    )
+    charts = report.page.locator("figure.chart").count()
+    assert charts > 5
+    assert len(images) == charts, f"{len(images)} images for {charts} charts"
+    assert all(image["inChart"] for image in images)
+    broken = [i["alt"] for i in images if not (i["complete"] and i["decoded"] and i["width"] > 0)]
+    assert not broken, f"images not decoded: {broken}"
+
+
+def test_contents_links_resolve_and_scroll(report):
+    page = report.page
+    targets = page.evaluate(
+        """() => [...document.querySelectorAll('nav.contents a[href^="#"]')].map((a) => {
+            const id = decodeURIComponent(a.getAttribute("href").slice(1));
+            return {href: a.getAttribute("href"), found: document.getElementById(id) !== null};
+        })"""
+    )
+    assert len(targets) >= 5, targets
+    unresolved = [t["href"] for t in targets if not t["found"]]
+    assert not unresolved, f"contents links without a target: {unresolved}"
+
+    first = targets[0]["href"]
+    top_of = "(id) => document.getElementById(id).getBoundingClientRect().top"
+    page.evaluate("() => window.scrollTo(0, 0)")
+    before = page.evaluate(top_of, first[1:])
+    assert before > 50, "the first section is already at the top before the click"
+    page.locator("nav.contents a[href^='#']").first.click()
+    # Near the viewport's top: within a few pixels, smooth scrolling or not.
+    page.wait_for_function(f"(id) => Math.abs(({top_of})(id)) < 5", arg=first[1:])
+    assert page.evaluate("() => location.hash") == first
+    assert page.evaluate("() => window.scrollY") > 0
+
+
+def test_full_page_screenshot(report, tmp_path):
+    screenshot = tmp_path / f"laporan-kinerja-jkn-{QUARTER}.{report.language}.png"
+    report.page.evaluate("() => window.scrollTo(0, 0)")
+    report.page.screenshot(path=str(screenshot), full_page=True)
+    data = screenshot.read_bytes()
+    assert data.startswith(PNG_SIGNATURE)
+    width, height = struct.unpack(">II", data[16:24])  # the IHDR chunk
+    assert width == VIEWPORT["width"]
+    assert height > 3 * VIEWPORT["height"], "the full page is longer than a few screens"
+    assert len(data) > 50_000
+    keep = os.environ.get("JKN_SCREENSHOT_DIR")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy2(screenshot, Path(keep) / screenshot.name)
