@@ -38,6 +38,7 @@ sys.modules.setdefault("rfc3987_syntax", None)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "quarterly_report.ipynb"
+PROJECTION_NOTEBOOK = PROJECT_ROOT / "notebooks" / "djs_projection.ipynb"
 REPORT_STEM = "laporan-kinerja-jkn"
 BUILD_RECORD = "build.json"
 
@@ -331,6 +332,9 @@ def build_quarter(
     except Exception as error:
         raise BuildError(step, str(error)) from error
     out_dir.mkdir(parents=True, exist_ok=True)
+    # Absolute: papermill changes the working directory while a kernel runs, and the renderer
+    # thread works on the previous language meanwhile.
+    out_dir = out_dir.resolve()
     workspace = Path(tempfile.mkdtemp(prefix=f".{quarter}.building-", dir=out_dir))
     written: list[Path] = []
     try:
@@ -381,3 +385,57 @@ def build_quarter(
         shutil.rmtree(workspace, ignore_errors=True)
         raise BuildError(step, _one_line(error)) from error
     return BuildResult(quarter, target, tuple(target / path.name for path in written))
+
+
+def build_projection(
+    quarter: Quarter,
+    *,
+    language: str = "id",
+    data_dir: Path = Path("data"),
+    out_dir: Path = Path("reports"),
+    scenario_file: str = "",
+    horizon: int = 5,
+    overrides: str = "",
+) -> Path:
+    """Run the DJS projection notebook and write its HTML to ``out_dir/projections/``.
+
+    The page is written to a temporary file and moved into place, so a failure leaves the
+    previous page untouched. Returns the page's path.
+    """
+    import papermill
+
+    parameters = {
+        "quarter": str(quarter),
+        "language": language,
+        "data_dir": str(data_dir.resolve()),
+        "scenario_file": str(Path(scenario_file).resolve()) if scenario_file else "",
+        "horizon": horizon,
+        "overrides": overrides,
+    }
+    check_parameters(parameters, PROJECTION_NOTEBOOK)
+    folder = out_dir.resolve() / "projections"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"proyeksi-djs-{quarter}.{language}.html"
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".building-") as workspace:
+        executed = Path(workspace) / "projection.ipynb"
+        step = "projection notebook"
+        try:
+            papermill.execute_notebook(
+                str(PROJECTION_NOTEBOOK),
+                str(executed),
+                parameters=parameters,
+                cwd=str(PROJECTION_NOTEBOOK.parent),
+                kernel_name="python3",
+                progress_bar=False,
+                log_output=False,
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                kernel_manager_class=_ipc_kernel_manager(),
+            )
+            step = "HTML export"
+            html = export_html(executed, quarter, language)
+        except Exception as error:
+            raise BuildError(step, _one_line(error)) from error
+        page = Path(workspace) / target.name
+        page.write_text(html, encoding="utf-8")
+        os.replace(page, target)
+    return target

@@ -1278,3 +1278,145 @@ def flow_comparison_chart(
         )
         _make_room_for_labels(ax, labels, orient="v")
     return ax
+
+
+# Line styles of the scenarios other than the baseline, in order: colour, dash and marker differ,
+# so the lines stay apart for colour-blind readers and in black and white.
+# Okabe-Ito colours other than the corridor's green.
+PROJECTION_STYLES = (
+    ("#D55E00", "--", "s"),
+    ("#CC79A7", "-.", "^"),
+    ("#7F7F7F", ":", "D"),
+    ("#E69F00", (0, (5, 1, 1, 1, 1, 1)), "v"),
+    ("#0072B2", (0, (1, 2)), "P"),
+)
+
+
+def projection_chart(
+    data: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    language: str = "id",
+    floor: float = 1.5,
+    ceiling: float = 6.0,
+    corridor_label: str | None = None,
+    value_label: str | None = None,
+) -> Axes:
+    """Projected months of claims covered per scenario, year by year, against the corridor.
+
+    One line per scenario; the baseline is drawn thick in the report's colour with its values
+    written below its points (the other scenarios are mostly measures that lift the line), the
+    other scenarios thinner, each with its own colour, dash and marker. The healthy corridor
+    between ``floor`` and ``ceiling`` (PP 53/2018) is shaded, and a line marks zero (net assets
+    exhausted) when a value falls below it. The value axis is not cut at zero: months covered
+    turn negative once net assets do.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per scenario and year, years in drawing order, with columns ``year`` (display
+        label such as ``2025``), ``scenario`` (display label), ``value`` (months covered) and
+        ``baseline`` (bool, true on the rows of the one baseline scenario).
+        `jkn_analysis.projection.ProjectionResults.chart_data` gives this frame.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure of `FIGURE_SIZE_INCHES` when omitted.
+    language : {"id", "en"}, default "id"
+        Language of the numbers: ``3,53`` or ``3.53``.
+    floor, ceiling : float, default 1.5 and 6.0
+        Bounds of the corridor, in months.
+    corridor_label : str, optional
+        Legend label of the corridor; left out of the legend when omitted.
+    value_label : str, optional
+        Label of the value (y) axis.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        If ``data`` is empty, lacks a column, repeats a year and scenario, ``baseline`` is not
+        boolean or marks more than one scenario, or ``floor`` is above ``ceiling``.
+    """
+    chart = "projection_chart"
+    frame = _checked_frame(
+        data, chart, labels=["year", "scenario"], numeric=["value"], flags=["baseline"]
+    )
+    if floor > ceiling:
+        raise ValueError(f"{chart}: floor ({floor}) is above ceiling ({ceiling})")
+    frame = frame.assign(value=frame["value"].astype(float))
+    baselines = _labels_in_order(frame.loc[frame["baseline"].astype(bool), "scenario"])
+    if len(baselines) > 1:
+        raise ValueError(f"{chart}: more than one baseline scenario: {', '.join(baselines)}")
+    years = _labels_in_order(frame["year"])
+    positions = {year: index for index, year in enumerate(years)}
+    scenarios = baselines + [s for s in _labels_in_order(frame["scenario"]) if s not in baselines]
+    write = partial(format_number, language=language)
+    with report_style():
+        ax = _axes_for(ax)
+        corridor = ax.axhspan(
+            floor,
+            ceiling,
+            facecolor=CORRIDOR_COLOUR,
+            alpha=CORRIDOR_ALPHA,
+            linewidth=0,
+            zorder=0,
+            label=corridor_label or "_corridor",
+        )
+        handles: list[object] = [corridor] if corridor_label else []
+        others = iter(PROJECTION_STYLES * (1 + len(scenarios) // len(PROJECTION_STYLES)))
+        for scenario in scenarios:
+            points = frame[frame["scenario"] == scenario]
+            x = [positions[year] for year in points["year"]]
+            if scenario in baselines:
+                style = {"color": CURRENT_COLOUR, "linewidth": 2.4, "marker": "o", "zorder": 4}
+            else:
+                colour, dashes, marker = next(others)
+                style = {
+                    "color": colour,
+                    "linestyle": dashes,
+                    "linewidth": 1.3,
+                    "marker": marker,
+                    "zorder": 3,
+                }
+            (line,) = ax.plot(x, points["value"], markersize=4, label=scenario, **style)
+            handles.append(line)
+            if scenario in baselines:
+                for x_position, value in zip(x, points["value"], strict=True):
+                    ax.annotate(
+                        write(float(value), 2),
+                        (x_position, value),
+                        xytext=(0, -(LABEL_PADDING_POINTS + 3)),
+                        textcoords="offset points",
+                        ha="center",
+                        va="top",
+                        fontsize=LABEL_FONT_SIZE_POINTS,
+                        color=CURRENT_COLOUR,
+                        zorder=5,
+                    )
+        lowest, highest = float(frame["value"].min()), float(frame["value"].max())
+        if lowest < 0:
+            ax.axhline(0, color=REFERENCE_COLOUR, linewidth=0.8, zorder=1)
+        ax.set_xticks(range(len(years)), years)
+        ax.set_xlim(-0.4, len(years) - 0.6)
+        _style_value_axis(ax, orient="v", write=write, value_label=value_label)
+        # Values may be negative: the axis runs from below the lowest value (or zero), with room
+        # for the baseline's labels, to above the corridor and the highest value.
+        span = max(ceiling, highest) - min(0.0, lowest)
+        ax.set_ylim(
+            min(0.0, lowest) - 0.15 * span,
+            max(ceiling * REFERENCE_HEADROOM, highest + 0.05 * span),
+        )
+        ax.legend(
+            handles=handles,
+            loc="lower left",
+            bbox_to_anchor=(0, 1.02),
+            ncol=min(3, len(handles)),
+            frameon=False,
+            borderaxespad=0,
+            handlelength=2.4,
+            columnspacing=1.5,
+        )
+    return ax

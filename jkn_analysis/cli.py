@@ -3,6 +3,7 @@
     jkn-report new-quarter QUARTER [--data DIR] [--lang id|en]
     jkn-report review QUARTER [--data DIR] [--lang id|en]
     jkn-report validate QUARTER [--data DIR] [--lang id|en] [--max-stock-change PERCENT]
+    jkn-report projection QUARTER [--lang id|en] [--scenarios FILE] [--horizon N] [--override JSON]
     jkn-report build [QUARTER ... | --all] [--lang id,en] [--data DIR] [--out DIR] [--force]
 
 ``build`` with no quarter builds the latest period in the data folder, and rebuilds a period
@@ -107,6 +108,34 @@ def build_parser() -> argparse.ArgumentParser:
         type=_language,
         default="id",
         help="language of the comments in the file: id (default) or en",
+    )
+
+    projection = commands.add_parser(
+        "projection",
+        help="render the DJS projection notebook to HTML",
+        description="Project the DJS Kesehatan five years ahead from QUARTER's figures, per "
+        "scenario, into <out>/projections/proyeksi-djs-<QUARTER>.<lang>.html.",
+    )
+    projection.add_argument("quarter", type=_quarter, metavar="QUARTER")
+    _add_data_option(projection)
+    projection.add_argument(
+        "--out", type=Path, default=Path("reports"), help="output folder (default: reports)"
+    )
+    projection.add_argument(
+        "--lang", type=_language, default="id", help="language: id (default) or en"
+    )
+    projection.add_argument(
+        "--scenarios",
+        default="",
+        metavar="FILE",
+        help="scenario YAML file (default: the packaged scenarios)",
+    )
+    projection.add_argument("--horizon", type=int, default=5, help="years to project (5)")
+    projection.add_argument(
+        "--override",
+        default="",
+        metavar="JSON",
+        help="driver overrides, e.g. '{\"claims_per_participant_growth\": 5}'",
     )
 
     build = commands.add_parser(
@@ -307,6 +336,29 @@ def _build(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def _projection(args: argparse.Namespace) -> int:
+    from jkn_analysis.build import BuildError, build_projection
+
+    try:
+        path = build_projection(
+            args.quarter,
+            language=args.lang,
+            data_dir=args.data,
+            out_dir=args.out,
+            scenario_file=args.scenarios,
+            horizon=args.horizon,
+            overrides=args.override,
+        )
+    except BuildError as error:
+        print(
+            f"FAILED projection {args.quarter} at step '{error.step}': {error.cause}",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"wrote {path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``jkn-report`` console command."""
     args = build_parser().parse_args(argv)
@@ -314,6 +366,7 @@ def main(argv: list[str] | None = None) -> int:
         "new-quarter": _new_quarter,
         "validate": _validate,
         "review": _review,
+        "projection": _projection,
         "build": _build,
     }
     return handlers[args.command](args)

@@ -14,7 +14,7 @@ import json
 import os
 import subprocess
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -805,8 +805,10 @@ class QuarterlyReport:
                 self.caption("chart", "finance", "caption_investment_chart"),
             )
         corridor = self.value("months_covered_corridor")
+        projection = self._projection_context(charts)
         return self._render(
             "finance.html.j2",
+            projection=projection,
             section=self.catalogue.sections["finance"],
             claim_chart=claim_chart,
             flows_chart=flows_chart,
@@ -825,6 +827,73 @@ class QuarterlyReport:
             recommendations=self._recommendations("finance"),
             commentary=self.review.commentary.get("finance"),
         )
+
+    @cached_property
+    def projection(self):
+        """The five-year DJS projection from this period, or the reason it cannot be made."""
+        from jkn_analysis.projection import ProjectionError, project_scenarios
+
+        try:
+            return project_scenarios(self.figures, self.quarter)
+        except ProjectionError as error:
+            return str(error)
+
+    def _projection_context(self, charts) -> dict:
+        """Chart, key-years table, one sentence per scenario and the drivers, for section III."""
+        results = self.projection
+        if isinstance(results, str):
+            return {"unavailable": self.text("projection_unavailable", reason=results)}
+        language = self.language
+        chart = self._chart(
+            charts.projection_chart(
+                results.chart_data(language),
+                language=language,
+                corridor_label=self.text("corridor_label"),
+                value_label=self.text("axis_months"),
+            ),
+            self.caption("chart", "finance", "caption_projection_chart"),
+        )
+        first = next(iter(results.projections.values())).table
+        years = list(first["year"])
+        key_years = [years[0], years[1], years[len(years) // 2], years[-1]]
+        never = self.text("never")
+        rows = []
+        for projection in results.projections.values():
+            table = projection.table.set_index("year")
+            rows.append(
+                {
+                    "label": projection.scenario.label[language],
+                    "months": [
+                        format_number(table.at[year, "months_covered"], 2, language=language)
+                        for year in key_years
+                    ],
+                    "below": projection.first_year_below_floor or never,
+                    "exhausted": projection.first_year_exhausted or never,
+                }
+            )
+        drivers = results.drivers
+        return {
+            "chart": chart,
+            "years": [
+                f"{year}*" if index == 0 else str(year) for index, year in enumerate(key_years)
+            ],
+            "rows": rows,
+            "sentences": list(results.summaries(language).values()),
+            "drivers": [
+                (
+                    self.text(f"drivers.{name}"),
+                    format_percent(getattr(drivers, name), 2, language=language),
+                    drivers.explanation.get(name, {}).get(language, ""),
+                )
+                for name in (
+                    "participant_growth",
+                    "premium_per_participant_growth",
+                    "claims_per_participant_growth",
+                    "investment_yield",
+                    "other_net_share",
+                )
+            ],
+        }
 
     def appendix(self, *, parameters: dict | None = None) -> Fragment:
         """Data checks, values used as published, input figures with sources, and provenance."""
@@ -894,8 +963,16 @@ class QuarterlyReport:
                 {"rule_id": item.rule_id, "section": item.section, "decision": item.decision}
                 for item in [*self.review.recommendations, *self.review.dropped]
             ],
-            "indicators": self.indicators.as_json(),
+            "indicators": self.indicators.as_json() + self._projection_json(),
         }
+
+    def _projection_json(self) -> list[dict]:
+        if isinstance(self.projection, str):
+            return []
+        return [
+            item.as_json(self.catalogue.indicator(item.code).decimals)
+            for item in self.projection.indicators()
+        ]
 
     def write_indicators(self, output_dir: str | Path) -> Path | None:
         """Write ``indicators.json`` into ``output_dir``; an empty ``output_dir`` writes nothing.
