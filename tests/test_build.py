@@ -339,3 +339,49 @@ class TestCommandLine:
         error = capsys.readouterr().err
         assert error.startswith("FAILED 2024Q1 at step 'data checks'")
         assert "unknown_figure" in error
+
+
+class TestProjectionInReport:
+    def test_outlook_section_and_indicators(self, built, document):
+        html = _paths(built, "id")["html"].read_text(encoding="utf-8")
+        assert "Proyeksi Ketahanan DJS" in html
+        assert "Proyeksi Ketahanan Dana DJS per Skenario (bulan)" in html
+        crossings = {
+            item["scenario"]: item["value"]
+            for item in document["indicators"]
+            if item["code"] == "projection_first_year_below_floor"
+        }
+        assert set(crossings) >= {
+            "baseline",
+            "premium_adjustment",
+            "cost_containment",
+            "active_participation",
+        }
+        months = [
+            item
+            for item in document["indicators"]
+            if item["code"] == "projection_months_covered" and item["scenario"] == "baseline"
+        ]
+        assert [item["year"] for item in months] == [str(y) for y in range(2024, 2030)]
+        # The base year reproduces the published months covered run forward to December.
+        assert months[0]["unit"] == "months"
+
+    def test_projection_command_writes_the_notebook_page(self, tmp_path, capsys):
+        assert main(["projection", "2024Q1", "--out", str(tmp_path), "--lang", "en"]) == 0
+        page = tmp_path / "projections" / "proyeksi-djs-2024Q1.en.html"
+        html = page.read_text(encoding="utf-8")
+        assert "<script" not in html and "DJS Kesehatan projection" in html
+        assert (
+            main(
+                [
+                    "projection",
+                    "2024Q1",
+                    "--out",
+                    str(tmp_path),
+                    "--override",
+                    '{"claims_growth": 5}',
+                ]
+            )
+            == 1
+        )
+        assert "claims_growth" in capsys.readouterr().err
