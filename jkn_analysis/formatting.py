@@ -6,7 +6,7 @@ same way: half up (`jkn_analysis.numbers.round_half_up`), then Babel formats the
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from functools import cache
 
 from babel.numbers import format_compact_decimal, format_decimal
@@ -23,9 +23,13 @@ def _pattern(decimals: int) -> str:
 def format_number(value: float, decimals: int = 0, *, language: str = "id") -> str:
     """``214501609`` → ``214.501.609`` (id) or ``214,501,609`` (en); fixed ``decimals``."""
     rounded = round_half_up(value, decimals)
-    return format_decimal(
-        rounded, format=_pattern(decimals), locale=language, decimal_quantization=True
-    )
+    # Babel quantizes in the current decimal context (28 digits by default): give it room for
+    # every digit of the rounded value, however large.
+    with localcontext() as context:
+        context.prec = max(context.prec, len(rounded.as_tuple().digits) + decimals + 2)
+        return format_decimal(
+            rounded, format=_pattern(decimals), locale=language, decimal_quantization=True
+        )
 
 
 def format_percent(value: float, decimals: int = 2, *, language: str = "id") -> str:

@@ -14,6 +14,10 @@ Rules of reading
   least one data sheet. A workbook made by the data-entry template (a sheet named `MARKER_SHEET`,
   or a sheet named after a report section) must hold one sheet per report section.
 - A row whose value cell is empty is an unfilled row: skipped, the figure is simply missing.
+  A formula cell without a stored result (a workbook written by a program, never saved by
+  Excel) is not empty: it is an error, as is a header naming a column twice.
+- A value is 0 or of a magnitude from `SMALLEST_VALUE` to `LARGEST_VALUE` (after the scale
+  word); text with more digits than a float holds is refused, never rounded to 0 or infinity.
 - Row numbers are spreadsheet row numbers (the header is row 1 in a CSV file).
 """
 
@@ -21,6 +25,9 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+import re
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -69,6 +76,18 @@ SHEET_NAME_LENGTH = 31
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 _OLE_ENCRYPTION = "EncryptionInfo".encode("utf-16-le")
 _OLE_LEGACY_WORKBOOK = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
+# Names of the columns the loader adds to a table as read: a file's own column of that name is
+# ignored like any other extra column (it would clash with, or be taken for, the loader's).
+RESERVED_COLUMNS = ("row", "xlsx_percent_format")
+# Magnitudes a figure may take, in catalogue units after the scale word: 0, or from
+# SMALLEST_VALUE to LARGEST_VALUE. No JKN figure comes near either limit (the largest, DJS
+# flows, are about 2e14 rupiah; Indonesia's GDP is about 2e16), while values beyond them (a
+# stray "1e300" cell, 5e-324 left by a formula, "triliun" on a figure already in rupiah) would
+# overflow or divide into infinity in sums, growth rates and the report's number formatting.
+SMALLEST_VALUE = 1e-6
+LARGEST_VALUE = 1e16
+# A formula element in a worksheet's XML (<f>, <f t="shared" .../>, <x:f>), but not <formula>.
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
 @dataclass(frozen=True)
@@ -129,6 +148,33 @@ def _with_row_numbers(table: pd.DataFrame, first_row: int) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
+def _column_names(header: list[str]) -> list[str]:
+    """Column names of a header row: empty and reserved names become ``_column<n>``."""
+    return [
+        name if name and name not in RESERVED_COLUMNS else f"_column{number}"
+        for number, name in enumerate(header, start=1)
+    ]
+
+
+def _repeated_columns(
+    columns: list[str], display_name: str, header_row: int, sheet: str = ""
+) -> list[DataIssue]:
+    """An error for each column name given more than once in a header row: its cells could be
+    read from either column, so the table is not read."""
+    repeated = sorted({name for name in columns if columns.count(name) > 1})
+    return [
+        DataIssue(
+            "error",
+            "duplicate_column",
+            display_name,
+            header_row,
+            details={"column": name},
+            sheet=sheet,
+        )
+        for name in repeated
+    ]
+
+
 def _unreadable(display_name: str, message: str, **details) -> DataIssue:
     row = details.pop("row", None)
     return DataIssue(
@@ -166,7 +212,10 @@ def _read_csv(path: Path, display_name: str) -> tuple[list[RawTable], list[DataI
             issues.append(DataIssue("error", "extra_fields", display_name, number, details=details))
             cells = []  # not read: its cells cannot be matched with the columns
         rows.append([*cells[: len(header)], *[""] * (len(header) - len(cells))])
-    columns = [name or f"_column{number}" for number, name in enumerate(header, start=1)]
+    columns = _column_names(header)
+    repeated = _repeated_columns(columns, display_name, header_row=1)
+    if repeated:
+        return [], repeated
     table = pd.DataFrame(rows, columns=columns, dtype=str)
     return [RawTable(display_name, "", _with_row_numbers(table, first_row=2))], issues
 
@@ -189,9 +238,12 @@ def _header_row(rows: list[tuple]) -> int | None:
     return None
 
 
+def _sheet_columns(rows: list[tuple], header_index: int) -> list[str]:
+    return _column_names([_cell_text(cell.value).lower() for cell in rows[header_index]])
+
+
 def _sheet_table(rows: list[tuple], header_index: int) -> pd.DataFrame:
-    header = [_cell_text(cell.value).lower() for cell in rows[header_index]]
-    columns = [name or f"_column{number}" for number, name in enumerate(header, start=1)]
+    columns = _sheet_columns(rows, header_index)
     records = []
     for cells in rows[header_index + 1 :]:
         values = {}
@@ -207,7 +259,8 @@ def _sheet_table(rows: list[tuple], header_index: int) -> pd.DataFrame:
     for column in columns:
         if column != "value":
             table[column] = table[column].fillna("")
-    table["value"] = table["value"].where(table["value"].notna(), "") if len(table) else ""
+    if "value" in table.columns:  # without it, parse_table reports the missing column
+        table["value"] = table["value"].where(table["value"].notna(), "") if len(table) else ""
     table["xlsx_percent_format"] = table["xlsx_percent_format"].fillna(False).astype(bool)
     return _with_row_numbers(table, first_row=header_index + 2)
 
@@ -245,6 +298,76 @@ def _metadata(rows: list[tuple]) -> dict[str, str]:
     }
 
 
+def _formula_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """The formula of every formula cell, by sheet title and (row, column).
+
+    Read because openpyxl, asked for values (``data_only``), gives ``None`` for a formula whose
+    result the file does not store (a workbook written by a program rather than saved by Excel),
+    exactly as for an empty cell. Workbooks without any formula are not read a second time.
+    """
+    with zipfile.ZipFile(path) as archive:
+        if not any(
+            _FORMULA_TAG.search(archive.read(name))
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/") and name.endswith(".xml")
+        ):
+            return {}
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        formulas: dict[str, dict[tuple[int, int], str]] = {}
+        for sheet in workbook.worksheets:
+            cells = formulas.setdefault(sheet.title, {})
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if getattr(cell, "data_type", None) == "f":
+                        text = getattr(cell.value, "text", None) or cell.value  # ArrayFormula
+                        cells[(cell.row, cell.column)] = str(text)
+        return formulas
+    finally:
+        workbook.close()
+
+
+def _formula_issues(
+    rows: list[tuple],
+    header_index: int,
+    formulas: dict[tuple[int, int], str],
+    display_name: str,
+    sheet: str,
+) -> list[DataIssue]:
+    """An error for each cell of a named column that holds a formula without a stored result:
+    read as empty, the row would be skipped or read without that cell, silently."""
+    if not formulas:
+        return []
+    columns = _sheet_columns(rows, header_index)
+    code_index = columns.index("code") if "code" in columns else None
+    issues = []
+    for cells in rows[header_index + 1 :]:
+        for name, cell in zip(columns, cells, strict=False):
+            row, column = getattr(cell, "row", None), getattr(cell, "column", None)
+            if (
+                name.startswith("_column")
+                or cell.value is not None
+                or (row, column) not in formulas
+            ):
+                continue
+            code = ""
+            if code_index is not None and code_index < len(cells):
+                code = _cell_text(cells[code_index].value)
+            details = {"column": name, "formula": formulas[(row, column)]}
+            issues.append(
+                DataIssue(
+                    "error",
+                    "formula_without_value",
+                    display_name,
+                    row,
+                    code,
+                    details=details,
+                    sheet=sheet,
+                )
+            )
+    return issues
+
+
 def _read_xlsx(
     path: Path, display_name: str, quarter: Quarter, catalogue: Catalogue
 ) -> tuple[list[RawTable], list[DataIssue]]:
@@ -262,6 +385,7 @@ def _read_xlsx(
     try:
         workbook = openpyxl.load_workbook(path, data_only=True)
         sheets = {ws.title: list(ws.iter_rows(min_row=1)) for ws in workbook.worksheets}
+        formulas = _formula_cells(path)
     except Exception:  # any failure of the XLSX parser means the file cannot be read
         return [], [_unreadable(display_name, "xlsx")]
     by_name = {_normal(name): name for name in sheets}
@@ -300,6 +424,13 @@ def _read_xlsx(
                     for column in REQUIRED_COLUMNS
                 ]
             continue
+        repeated = _repeated_columns(
+            _sheet_columns(rows, header_index), display_name, header_index + 1, name
+        )
+        if repeated:
+            issues += repeated
+            continue
+        issues += _formula_issues(rows, header_index, formulas.get(name, {}), display_name, name)
         table = _sheet_table(rows, header_index)
         tables.append(RawTable(display_name, name, table, header_index + 1))
     listed = ", ".join(f"'{name}'" for name in sheets if name != marker) or "-"
@@ -483,6 +614,12 @@ def _row_record(row, figure: Figure, catalogue: Catalogue) -> dict | tuple[str, 
         shown = found if isinstance(found, str) else f"{parsed.value:g}%"
         return "bad_unit", "bad_unit.percent_sign", {"found": shown, "expected": labels}
     value = float(Decimal(repr(parsed.value)) * scale)
+    if not math.isfinite(value) or not (
+        value == 0 or SMALLEST_VALUE <= abs(value) <= LARGEST_VALUE
+    ):
+        shown = found if isinstance(found, str) else f"{parsed.value:g}"
+        details = {"found": shown, "smallest": SMALLEST_VALUE, "largest": LARGEST_VALUE}
+        return "out_of_range", "", details
     problem = None
     if value < 0 and not figure.may_be_negative:
         problem = "negative"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 # Scale words an analyst may write in the unit cell ("triliun rupiah", "juta jiwa").
 SCALE_WORDS: dict[str, int] = {
@@ -84,6 +84,9 @@ NUMBER_REASONS: dict[str, str] = {
         "decimals); write it with a decimal comma, such as {as_decimal}, or without separators"
     ),
     "fraction_in_whole_units": "{found!r} has a fraction, but this figure counts whole units",
+    # Digits beyond what a float holds: 400 nines would become infinity, 0,000…01 with 400
+    # zeros would become 0. Refused rather than silently changed.
+    "out_of_range": "{found!r} is too large or too small to be held as a number",
 }
 
 
@@ -130,7 +133,11 @@ def round_half_up(value: float, decimals: int = 0) -> Decimal:
         if not math.isfinite(number):
             raise ValueError(f"cannot round {value!r}: not a finite number")
         exact = Decimal(repr(number))
-    return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    # quantize needs every digit of the result within the context precision (28 by default),
+    # which 1e300 to 2 decimals or 0.1234567890123456 to 20 decimals exceed: widen it.
+    with localcontext() as context:
+        context.prec = max(context.prec, exact.adjusted() + decimals + 2)
+        return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def written_decimals(value: float) -> int:
@@ -188,12 +195,18 @@ def parse_number(
     if isinstance(cell, bool):
         raise NumberFormatError("not_a_number", str(cell))
     if isinstance(cell, int | float):
-        if not math.isfinite(float(cell)):
+        try:
+            number = float(cell)
+        except OverflowError:  # an integer cell with more than 308 digits
+            raise NumberFormatError("out_of_range", str(cell)) from None
+        if not math.isfinite(number):
             raise NumberFormatError("not_finite", str(cell))
         if percent_format:
-            value = float(Decimal(repr(float(cell))) * 100)
+            value = float(Decimal(repr(number)) * 100)
+            if not math.isfinite(value):  # 1e308 shown as a percentage
+                raise NumberFormatError("out_of_range", str(cell))
             return ParsedValue(value, percent_sign=True, decimals=written_decimals(value))
-        return ParsedValue(float(cell), decimals=written_decimals(float(cell)))
+        return ParsedValue(number, decimals=written_decimals(number))
     text = "" if cell is None else str(cell)
     found = text
     text = text.strip().replace("\u00a0", "").replace(" ", "")
@@ -215,9 +228,14 @@ def parse_number(
 
     def as_float(canonical: str) -> float:
         try:
-            return sign * float(Decimal(canonical))
+            exact = Decimal(canonical)
         except InvalidOperation:  # pragma: no cover - patterns below only admit digits
             raise NumberFormatError("not_a_number", found) from None
+        value = float(exact)
+        # float() gives infinity past 1.8e308 and 0 below 5e-324, without an error.
+        if not math.isfinite(value) or (value == 0 and exact != 0):
+            raise NumberFormatError("out_of_range", found)
+        return sign * value
 
     if _PLAIN_INTEGER.match(text):
         return ParsedValue(as_float(text), percent_sign)

@@ -65,6 +65,7 @@ import difflib
 import json
 import re
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -110,6 +111,26 @@ REVIEW_MESSAGES: dict[str, dict[str, str]] = {
         "en": (
             "the YAML structure is broken: {reason}; check the indentation and quotes at this "
             "line or before"
+        ),
+    },
+    "review.bad_value": {
+        "id": (
+            "nilai '{found}' ({kind}) tidak dapat dibaca: {reason}; tulis dalam tanda kutip bila "
+            "dimaksudkan sebagai teks"
+        ),
+        "en": (
+            "the value '{found}' ({kind}) cannot be read: {reason}; put it in quotes if it is "
+            "meant as text"
+        ),
+    },
+    "review.too_deep": {
+        "id": (
+            "susunan YAML bersarang terlalu dalam (lebih dari {depth} tingkat kurung atau "
+            "indentasi); periksa kurung [ dan {{ yang tidak ditutup"
+        ),
+        "en": (
+            "the YAML structure is nested too deeply (more than {depth} levels of brackets or "
+            "indentation); look for unclosed [ and {{ brackets"
         ),
     },
     "review.not_mapping": {
@@ -451,8 +472,56 @@ class _Sequence(list):
     item_lines: list
 
 
+# Nesting deeper than this is refused before PyYAML's recursive composer reaches Python's
+# recursion limit (no review file comes near it).
+MAX_DEPTH = 100
+
+
+class _BadValue(yaml.YAMLError):
+    """A scalar the safe loader recognises (by its tag or its form) but cannot build, such as
+    ``2024-13-45`` (a date), ``!!int abc`` or ``!!bool maybe``."""
+
+    def __init__(self, node: yaml.Node, reason: str):
+        super().__init__(reason)
+        self.found = str(node.value) if isinstance(node, yaml.ScalarNode) else ""
+        self.kind = node.tag.rsplit(":", 1)[-1]
+        self.reason = reason
+        self.line = node.start_mark.line + 1
+
+
+class _TooDeep(yaml.YAMLError):
+    """Brackets or indentation nested deeper than `MAX_DEPTH` levels."""
+
+    def __init__(self, mark: yaml.Mark):
+        super().__init__("nested too deeply")
+        self.line = mark.line + 1
+
+
 class _LineLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, keeping line numbers and reporting keys given twice."""
+    """PyYAML's safe loader, keeping line numbers and reporting keys given twice.
+
+    PyYAML's own constructors raise ValueError, IndexError and the like (not YAMLError) for some
+    scalars; they come out as `_BadValue`, with the node's line.
+    """
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep=deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, LookupError, AttributeError, ArithmeticError) as error:
+            reason = str(error) or type(error).__name__
+            raise _BadValue(node, reason) from None
+
+    def compose_node(self, parent, index):
+        # The composer recurses once per level of nesting: stop before Python's own limit.
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _TooDeep(self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
@@ -501,8 +570,36 @@ def _found(value: object) -> str:
     """A value as the file shows it, shortened, for messages."""
     if value is None:
         return "null"
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, str):
+        text = value
+    else:
+        # Written piece by piece and only as far as shown: aliases can make a short file hold
+        # a structure of billions of items ("billion laughs").
+        text = ""
+        for piece in _json_pieces(value):
+            text += piece
+            if len(text) > 60:
+                break
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _json_pieces(value: object) -> Iterator[str]:
+    """``value`` as JSON, lazily; keys JSON cannot hold (dates, numbers) are written as text."""
+    if isinstance(value, dict):
+        yield "{"
+        for index, (key, item) in enumerate(value.items()):
+            name = key if isinstance(key, str) else str(key)
+            yield (", " if index else "") + json.dumps(name, ensure_ascii=False) + ": "
+            yield from _json_pieces(item)
+        yield "}"
+    elif isinstance(value, list | tuple):
+        yield "["
+        for index, item in enumerate(value):
+            yield ", " if index else ""
+            yield from _json_pieces(item)
+        yield "]"
+    else:
+        yield json.dumps(value, ensure_ascii=False, default=str)
 
 
 class _Checker:
@@ -637,6 +734,18 @@ def _read(path: Path, check: _Checker) -> Review:
         return Review()
     try:
         document = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass: no Python tags
+    except _BadValue as error:
+        check.add(
+            "review.bad_value",
+            error.line,
+            found=_found(error.found),
+            kind=error.kind,
+            reason=error.reason,
+        )
+        return Review()
+    except _TooDeep as error:
+        check.add("review.too_deep", error.line, depth=str(MAX_DEPTH))
+        return Review()
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         reason = getattr(error, "problem", None) or str(error).splitlines()[0]
@@ -719,7 +828,9 @@ def _read_decision(
         return None
     decision_line = key_lines.get("decision", line)
     if not isinstance(decision, str) or decision.strip().lower() not in DECISIONS:
-        close = difflib.get_close_matches(str(decision).strip(), list(DECISIONS), n=1)
+        # Only a text can be a misspelt decision (str() of an aliased list could be huge).
+        found = decision.strip() if isinstance(decision, str) else ""
+        close = difflib.get_close_matches(found, list(DECISIONS), n=1)
         check.add(
             "review.unknown_decision",
             decision_line,

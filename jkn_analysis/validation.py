@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from decimal import localcontext
 from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
@@ -126,6 +127,28 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "kolom '{column}' tidak ada",
         "en": "column '{column}' is missing",
     },
+    "duplicate_column": {
+        "id": (
+            "kolom '{column}' muncul lebih dari sekali di baris judul, sehingga tabel ini tidak "
+            "dibaca; hapus atau ganti nama salah satunya"
+        ),
+        "en": (
+            "column '{column}' appears more than once in the header row, so this table is not "
+            "read; remove or rename one of them"
+        ),
+    },
+    "formula_without_value": {
+        "id": (
+            "sel {column} berisi rumus {formula} tanpa hasil hitung yang tersimpan (berkas "
+            "dibuat oleh program, bukan disimpan dari Excel?); buka di Excel lalu simpan ulang, "
+            "atau ketik nilainya"
+        ),
+        "en": (
+            "the {column} cell holds the formula {formula} without a stored result (a file "
+            "written by a program rather than saved by Excel?); open it in Excel and save it "
+            "again, or type the value"
+        ),
+    },
     "file_period": {
         "id": (
             "semua baris di sini untuk periode {found}, padahal berkas ini dibaca untuk "
@@ -223,6 +246,16 @@ MESSAGES: dict[str, dict[str, str]] = {
             "counts whole units"
         ),
     },
+    "bad_number.out_of_range": {
+        "id": (
+            "nilai tidak dapat dibaca sebagai angka: '{found}' terlalu besar atau terlalu kecil "
+            "untuk disimpan sebagai angka"
+        ),
+        "en": (
+            "value cannot be read as a number: '{found}' is too large or too small to be held "
+            "as a number"
+        ),
+    },
     "bad_unit": {
         "id": "satuan '{found}' tidak sesuai; diharapkan {expected}",
         "en": "unit '{found}' does not fit; expected {expected}",
@@ -252,6 +285,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "percent_range": {
         "id": "persentase harus antara 0 dan 100, ditemukan {found}",
         "en": "percentage must lie between 0 and 100, found {found}",
+    },
+    "out_of_range": {
+        "id": (
+            "nilai {found} di luar rentang figur JKN: diharapkan 0 atau nilai mutlak antara "
+            "{smallest} dan {largest} (setelah kata skala di kolom unit diterapkan)"
+        ),
+        "en": (
+            "value {found} lies outside the range of a JKN figure: expected 0 or a magnitude "
+            "between {smallest} and {largest} (after the scale word of the unit cell)"
+        ),
     },
     "not_integer": {
         "id": "figur ini menghitung satuan utuh, ditemukan {found}",
@@ -453,7 +496,11 @@ def _exact(value: float, language: str) -> str:
     digits = repr(float(value)).split(".")[1] if "." in repr(float(value)) else ""
     decimals = 0 if digits in ("", "0") or "e" in digits else min(len(digits), 6)
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=language, decimal_quantization=False)
+    # Babel quantizes in the current decimal context (28 digits), too few for a stray 1e300
+    # or 5e-324 that a message must still be able to show.
+    with localcontext() as context:
+        context.prec = 1000
+        return format_decimal(value, format=pattern, locale=language, decimal_quantization=False)
 
 
 class DataValidationError(ValueError):
