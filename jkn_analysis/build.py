@@ -26,7 +26,6 @@ from pathlib import Path
 
 from jkn_analysis import __version__
 from jkn_analysis.catalogue import LANGUAGES
-from jkn_analysis.compute import period_warnings
 from jkn_analysis.loading import load_figures
 from jkn_analysis.periods import Quarter
 
@@ -110,13 +109,17 @@ def export_html(notebook_path: Path, quarter: Quarter, language: str, status: st
     return body
 
 
+def _document(folder: Path) -> dict:
+    """``indicators.json`` as the notebook wrote it (empty when it is missing)."""
+    try:
+        return json.loads((folder / "indicators.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
 def _status(folder: Path) -> str:
     """``draft`` or ``final``, as the notebook wrote it into ``indicators.json``."""
-    try:
-        document = json.loads((folder / "indicators.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return "final"
-    return document.get("status", "final")
+    return _document(folder).get("status", "final")
 
 
 def render_pdf(html: str, target: Path) -> None:
@@ -325,10 +328,7 @@ def build_quarter(
     step = "data checks"
     progress(f"{quarter}: checking data")
     try:
-        figures = load_figures(data_dir, up_to=quarter)
-        warnings = [
-            issue.describe("id", figures.catalogue) for issue in period_warnings(figures, quarter)
-        ]
+        load_figures(data_dir, up_to=quarter)  # hard errors stop here, before any kernel
     except Exception as error:
         raise BuildError(step, str(error)) from error
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -368,7 +368,7 @@ def build_quarter(
             # The wall-clock time of this build (the reports themselves carry a reproducible
             # date stamp; see jkn_analysis.report.source_date).
             "built_at": dt.datetime.now(tz=dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
-            "warnings": warnings,
+            "warnings": _document(workspace).get("data_checks", []),
             "files": sorted(path.name for path in written),
         }
         (workspace / BUILD_RECORD).write_text(

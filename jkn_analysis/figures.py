@@ -51,6 +51,8 @@ class FigureSet:
         table["sheet"] = [sheet if isinstance(sheet, str) else "" for sheet in sheets]
         self.table = self._with_derived_totals(table).set_index(["period", "code"])
         self.table = self.table.sort_index()
+        # Indicators look figures up thousands of times: a plain dict, not pandas indexing.
+        self._values = {key: float(value) for key, value in self.table["value"].items()}
 
     def _with_derived_totals(self, table: pd.DataFrame) -> pd.DataFrame:
         """Add a total that is missing when all of its parts are present (status ``derived``)."""
@@ -99,14 +101,11 @@ class FigureSet:
 
     def has(self, code: str, period: Quarter | str) -> bool:
         """Whether the figure is available for the period."""
-        return (str(period), code) in self.table.index
+        return (str(period), code) in self._values
 
     def value(self, code: str, period: Quarter | str) -> float | None:
         """The figure's value in catalogue units, or ``None`` when it is not available."""
-        key = (str(period), code)
-        if key not in self.table.index:
-            return None
-        return float(self.table.at[key, "value"])
+        return self._values.get((str(period), code))
 
     def record(self, code: str, period: Quarter | str) -> dict | None:
         """The whole row (value, status, source, note, file, row) or ``None``."""

@@ -959,6 +959,7 @@ class QuarterlyReport:
             "period": str(self.quarter),
             "generator": f"jkn-analysis {__version__}",
             "status": self.review.status,
+            "data_checks": [issue.describe("id", self.catalogue) for issue in self.warnings],
             "recommendations": [
                 {"rule_id": item.rule_id, "section": item.section, "decision": item.decision}
                 for item in [*self.review.recommendations, *self.review.dropped]
