@@ -196,8 +196,6 @@ def check_parameters(parameters: dict[str, object], notebook: Path = NOTEBOOK) -
 
 
 def _execute_notebook(quarter: Quarter, language: str, data_dir: Path, folder: Path) -> Path:
-    import papermill
-
     path = report_paths(folder, quarter, language)["notebook"]
     parameters = {
         "quarter": str(quarter),
@@ -206,11 +204,19 @@ def _execute_notebook(quarter: Quarter, language: str, data_dir: Path, folder: P
         "output_dir": str(folder.resolve()),
     }
     check_parameters(parameters)
+    run_notebook(NOTEBOOK, path, parameters)
+    return path
+
+
+def run_notebook(notebook: Path, output: Path, parameters: dict[str, object]) -> None:
+    """Execute a notebook with papermill in a fresh kernel, from the notebook's own folder."""
+    import papermill
+
     papermill.execute_notebook(
-        str(NOTEBOOK),
-        str(path),
+        str(notebook),
+        str(output),
         parameters=parameters,
-        cwd=str(NOTEBOOK.parent),
+        cwd=str(notebook.parent),
         kernel_name="python3",
         progress_bar=False,
         log_output=False,
@@ -219,7 +225,6 @@ def _execute_notebook(quarter: Quarter, language: str, data_dir: Path, folder: P
         extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         kernel_manager_class=_ipc_kernel_manager(),
     )
-    return path
 
 
 def _import_renderers() -> None:
@@ -402,8 +407,6 @@ def build_projection(
     The page is written to a temporary file and moved into place, so a failure leaves the
     previous page untouched. Returns the page's path.
     """
-    import papermill
-
     parameters = {
         "quarter": str(quarter),
         "language": language,
@@ -420,17 +423,7 @@ def build_projection(
         executed = Path(workspace) / "projection.ipynb"
         step = "projection notebook"
         try:
-            papermill.execute_notebook(
-                str(PROJECTION_NOTEBOOK),
-                str(executed),
-                parameters=parameters,
-                cwd=str(PROJECTION_NOTEBOOK.parent),
-                kernel_name="python3",
-                progress_bar=False,
-                log_output=False,
-                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-                kernel_manager_class=_ipc_kernel_manager(),
-            )
+            run_notebook(PROJECTION_NOTEBOOK, executed, parameters)
             step = "HTML export"
             html = export_html(executed, quarter, language)
         except Exception as error:

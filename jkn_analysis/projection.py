@@ -68,6 +68,7 @@ from jkn_analysis import indicators as ind
 from jkn_analysis.compute import Indicator
 from jkn_analysis.figures import FigureSet
 from jkn_analysis.formatting import format_compact, format_number, format_percent, format_rupiah
+from jkn_analysis.fragment import Fragment
 from jkn_analysis.periods import Quarter
 
 SCENARIO_FILE = Path(__file__).resolve().parent / "catalogue" / "scenarios.yaml"
@@ -1522,17 +1523,7 @@ def project_scenarios(
 
 
 # --- Notebook ------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Html:
-    """An HTML fragment; JupyterLab and nbconvert display it as rich output."""
-
-    html: str
-
-    def _repr_html_(self) -> str:
-        return self.html
-
-    def __str__(self) -> str:
-        return self.html
+Html = Fragment  # the notebook's rich outputs, as in the quarterly report
 
 
 START_LABELS = {

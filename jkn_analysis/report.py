@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import subprocess
-from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 
@@ -43,6 +42,7 @@ from jkn_analysis.formatting import (
     format_signed,
     format_value,
 )
+from jkn_analysis.fragment import Fragment
 from jkn_analysis.indicators import CORRIDOR_CEILING_MONTHS, CORRIDOR_FLOOR_MONTHS
 from jkn_analysis.loading import available_periods, load_figures, period_files
 from jkn_analysis.periods import Quarter
@@ -76,19 +76,6 @@ TOP_CASES = (
     "ritl_cases_caesarean",
     "ritl_cases_pneumonia",
 )
-
-
-@dataclass(frozen=True)
-class Fragment:
-    """A piece of the report as HTML; JupyterLab and nbconvert display it as rich output."""
-
-    html: str
-
-    def _repr_html_(self) -> str:
-        return self.html
-
-    def __str__(self) -> str:
-        return self.html
 
 
 @cache
