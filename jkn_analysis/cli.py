@@ -54,6 +54,16 @@ def _add_data_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_out_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--out", type=Path, default=Path("reports"), help="output folder (default: reports)"
+    )
+
+
+def _add_language_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--lang", type=_language, default="id", help=f"{what}: id (default) or en")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface (also used by the tests)."""
     parser = argparse.ArgumentParser(
@@ -69,12 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     new.add_argument("quarter", type=_quarter, metavar="QUARTER", help="period such as 2024Q2")
     _add_data_option(new)
-    new.add_argument(
-        "--lang",
-        type=_language,
-        default="id",
-        help="language of labels and notes: id (default) or en",
-    )
+    _add_language_option(new, "language of labels and notes")
 
     validate = commands.add_parser(
         "validate",
@@ -83,9 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("quarter", type=_quarter, metavar="QUARTER")
     _add_data_option(validate)
-    validate.add_argument(
-        "--lang", type=_language, default="id", help="language of the messages: id (default) or en"
-    )
+    _add_language_option(validate, "language of the messages")
     validate.add_argument(
         "--max-stock-change",
         type=float,
@@ -103,12 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     review.add_argument("quarter", type=_quarter, metavar="QUARTER")
     _add_data_option(review)
-    review.add_argument(
-        "--lang",
-        type=_language,
-        default="id",
-        help="language of the comments in the file: id (default) or en",
-    )
+    _add_language_option(review, "language of the comments in the file")
 
     projection = commands.add_parser(
         "projection",
@@ -118,12 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     projection.add_argument("quarter", type=_quarter, metavar="QUARTER")
     _add_data_option(projection)
-    projection.add_argument(
-        "--out", type=Path, default=Path("reports"), help="output folder (default: reports)"
-    )
-    projection.add_argument(
-        "--lang", type=_language, default="id", help="language: id (default) or en"
-    )
+    _add_out_option(projection)
+    _add_language_option(projection, "language")
     projection.add_argument(
         "--scenarios",
         default="",
@@ -167,9 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="report language(s): id (default), en, or id,en",
     )
     _add_data_option(build)
-    build.add_argument(
-        "--out", type=Path, default=Path("reports"), help="output folder (default: reports)"
-    )
+    _add_out_option(build)
     return parser
 
 

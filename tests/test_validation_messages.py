@@ -7,7 +7,6 @@ them): file, sheet, row, figure code and label, what was expected and what was f
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import re
 import string
@@ -28,59 +27,11 @@ from jkn_analysis.validation import (
     ValidationResult,
     format_validation,
 )
+from tests.datafiles import HEADER, write_csv, write_xlsx
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 CATALOGUE = load_catalogue()
 Q1 = Quarter(2024, 1)
-HEADER = ["period", "code", "value", "unit", "status", "source", "note"]
-
-
-def write_csv(
-    data_dir: Path,
-    period: str,
-    rows: list[list],
-    name: str = "figures.csv",
-    header: list[str] = HEADER,
-) -> Path:
-    folder = data_dir / period
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
-def write_xlsx(
-    data_dir: Path,
-    period: str,
-    sheets: dict[str, list[list]],
-    name: str = "figures.xlsx",
-    header: tuple[str, ...] = ("period", "code", "value", "unit"),
-    metadata: dict[str, str] | None = None,
-) -> Path:
-    """A workbook with one sheet per entry (``header`` first) and, given ``metadata``, a hidden
-    ``_jkn`` sheet of key/value rows as the data-entry template writes it."""
-    folder = data_dir / period
-    folder.mkdir(parents=True, exist_ok=True)
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    for title, rows in sheets.items():
-        sheet = workbook.create_sheet(title)
-        if header:
-            sheet.append(list(header))
-        for cells in rows:
-            sheet.append(cells)
-    if metadata is not None:
-        sheet = workbook.create_sheet("_jkn")
-        sheet.append(["key", "value"])
-        for key, value in metadata.items():
-            sheet.append([key, value])
-        sheet.sheet_state = "hidden"
-    path = folder / name
-    workbook.save(path)
-    return path
 
 
 def row(code: str, value, unit: str, *, period: str = "2024Q1", status: str = "") -> list:

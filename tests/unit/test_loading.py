@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from jkn_analysis.catalogue import load_catalogue
@@ -19,43 +17,9 @@ from jkn_analysis.loading import (
 )
 from jkn_analysis.periods import Quarter
 from jkn_analysis.validation import DataIssue, DataValidationError, Place
+from tests.datafiles import HEADER, write_csv, write_xlsx
 
 Q1 = Quarter(2024, 1)
-HEADER = ["period", "code", "value", "unit", "status", "source", "note"]
-
-
-def write_csv(
-    data_dir: Path,
-    period: str,
-    rows: list[list],
-    name: str = "figures.csv",
-    header: list[str] = HEADER,
-) -> Path:
-    folder = data_dir / period
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
-def write_xlsx(
-    data_dir: Path, period: str, sheets: dict[str, list[list]], name: str = "figures.xlsx"
-) -> Path:
-    folder = data_dir / period
-    folder.mkdir(parents=True, exist_ok=True)
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    for title, rows in sheets.items():
-        sheet = workbook.create_sheet(title)
-        sheet.append(HEADER[:4])
-        for row in rows:
-            sheet.append(row)
-    path = folder / name
-    workbook.save(path)
-    return path
 
 
 def row(code: str, value, unit: str, status: str = "", period: str = "2024Q1") -> list:
