@@ -78,7 +78,7 @@ from markupsafe import Markup
 from jkn_analysis.catalogue import LANGUAGES, load_catalogue
 from jkn_analysis.periods import Quarter
 from jkn_analysis.recommendations import Recommendation, Status, TriggeredRule
-from jkn_analysis.validation import MESSAGES, DataIssue, Place
+from jkn_analysis.validation import DataIssue, Place, register_messages
 
 REVIEW_FILE = "review.yaml"
 DECISIONS = ("confirm", "edit", "drop", "undecided")
@@ -316,10 +316,7 @@ REVIEW_MESSAGES: dict[str, dict[str, str]] = {
     },
     "review.status.not_in_file": {"id": "belum ada di berkas", "en": "not in the file yet"},
 }
-_clash = set(REVIEW_MESSAGES) & set(MESSAGES)
-if _clash and any(MESSAGES[key] != REVIEW_MESSAGES[key] for key in _clash):  # pragma: no cover
-    raise RuntimeError(f"review message keys already used in validation.MESSAGES: {_clash}")
-MESSAGES.update(REVIEW_MESSAGES)
+register_messages(REVIEW_MESSAGES)
 
 
 # ------------------------------------------------------------------------------- data types

@@ -99,6 +99,7 @@ import yaml
 from jkn_analysis.catalogue import CATALOGUE_DIR, LANGUAGES, SECTIONS, Catalogue, load_catalogue
 from jkn_analysis.compute import IndicatorSet
 from jkn_analysis.formatting import format_value
+from jkn_analysis.indicators import growth, share_of_total
 from jkn_analysis.numbers import round_half_up, written_decimals
 from jkn_analysis.periods import Quarter
 from jkn_analysis.recommendations import Evidence, TriggeredRule
@@ -437,9 +438,9 @@ class Ratio(Leaf):
     def evaluate(self, context: _Context) -> Outcome:
         numerator, denominator = context.raw(self.numerator), context.raw(self.denominator)
         right = self.right.value(context)
-        if numerator is None or denominator is None or right is None or denominator == 0:
+        if numerator is None or denominator is None or right is None or not denominator > 0:
             return None, ()
-        value = round_half_up(100 * numerator / denominator, self.decimals)
+        value = round_half_up(share_of_total(numerator, denominator), self.decimals)
         if not OPERATORS[self.op](value, right):
             return False, ()
         found = {
@@ -484,7 +485,7 @@ class Growth(Leaf):
         right = self.right.value(context)
         if current is None or previous is None or right is None or not previous > 0:
             return None, ()
-        value = round_half_up(100 * (current - previous) / previous, self.decimals)
+        value = round_half_up(growth(current, previous), self.decimals)
         if not OPERATORS[self.op](value, right):
             return False, ()
         return True, (_Fact(self, {"value": value, "right": right}),)

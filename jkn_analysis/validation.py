@@ -386,6 +386,15 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
+def register_messages(messages: dict[str, dict[str, str]]) -> None:
+    """Add another module's problem texts (``review.*``) to `MESSAGES`, so `DataIssue.describe`
+    finds them; a key already used with other words is a programming error."""
+    clash = [key for key in messages if key in MESSAGES and MESSAGES[key] != messages[key]]
+    if clash:
+        raise RuntimeError(f"message keys already used with other words: {clash}")
+    MESSAGES.update(messages)
+
+
 @dataclass(frozen=True)
 class Place:
     """Where a figure is, named inside a message (the other place of a duplicate, the value
