@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from jkn_analysis import __version__
+from jkn_analysis import __version__, paths
 from jkn_analysis.catalogue import LANGUAGES
 from jkn_analysis.loading import load_figures
 from jkn_analysis.periods import Quarter
@@ -35,9 +35,9 @@ from jkn_analysis.periods import Quarter
 # never validates IRI formats, so it does without it.
 sys.modules.setdefault("rfc3987_syntax", None)
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = PROJECT_ROOT / "notebooks" / "quarterly_report.ipynb"
-PROJECTION_NOTEBOOK = PROJECT_ROOT / "notebooks" / "djs_projection.ipynb"
+# The checkout's notebooks/, or the copy the wheel carries once installed (jkn_analysis.paths).
+NOTEBOOK = paths.notebook_path(paths.REPORT_NOTEBOOK)
+PROJECTION_NOTEBOOK = paths.notebook_path(paths.PROJECTION_NOTEBOOK)
 REPORT_STEM = "laporan-kinerja-jkn"
 BUILD_RECORD = "build.json"
 
@@ -145,6 +145,18 @@ def _ipc_kernel_manager():
             # Without an explicit path every kernel would use "kernel-ipc-N" in the working
             # directory, which parallel builds share.
             self.ip = os.path.join(tempfile.gettempdir(), f"jkn-kernel-{uuid.uuid4().hex}")
+
+        @property
+        def kernel_spec(self):
+            # The interpreter running this build, never a "python3" kernelspec found in the
+            # user's Jupyter folders or another environment, which may lack jkn_analysis or
+            # hold another version of it (an installed pack must build with itself).
+            if self._kernel_spec is None:
+                from ipykernel.kernelspec import RESOURCES, get_kernel_dict
+                from jupyter_client.kernelspec import KernelSpec
+
+                self._kernel_spec = KernelSpec(resource_dir=RESOURCES, **get_kernel_dict())
+            return self._kernel_spec
 
     return IPCKernelManager
 

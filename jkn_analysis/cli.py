@@ -1,4 +1,4 @@
-"""``jkn-report``: the analyst's command line.
+"""``jkn-report``: the analyst's command line (alone, or with ``--help``, it prints its help).
 
     jkn-report new-quarter QUARTER [--data DIR] [--lang id|en]
     jkn-report review QUARTER [--data DIR] [--lang id|en]
@@ -66,10 +66,17 @@ def _add_language_option(parser: argparse.ArgumentParser, what: str) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface (also used by the tests)."""
+    from jkn_analysis import __version__
+
     parser = argparse.ArgumentParser(
-        prog="jkn-report", description="DJSN's quarterly JKN performance report."
+        prog="jkn-report",
+        description="DJSN's quarterly JKN performance report.",
+        epilog="'jkn-report COMMAND --help' lists a command's options, for example "
+        "'jkn-report build --help'.",
     )
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    # Not required: `jkn-report` alone prints this help rather than an argparse error.
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     new = commands.add_parser(
         "new-quarter",
@@ -353,7 +360,11 @@ def _projection(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``jkn-report`` console command."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
     handlers = {
         "new-quarter": _new_quarter,
         "validate": _validate,

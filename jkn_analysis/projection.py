@@ -1704,10 +1704,11 @@ def explore(
     quarter: str,
     *,
     language: str = "id",
-    data_dir: str | Path = "../data",
+    data_dir: str | Path = "",
     scenario_file: str = "",
     horizon: int = DEFAULT_YEARS,
     overrides: str | Mapping[str, float] | None = "",
+    output_dir: str | Path = "",
 ) -> ProjectionView:
     """Load the figures up to ``quarter`` and project every scenario (the notebook's call).
 
@@ -1717,19 +1718,31 @@ def explore(
         Base period, ``YYYYQn``.
     language : {"id", "en"}
     data_dir : str or Path
-        Folder of the period folders.
+        Folder of the period folders; empty: the checkout's ``data/`` (``./data`` when
+        installed), see `jkn_analysis.paths.default_data_dir`.
     scenario_file : str
         A scenario YAML file; ``""`` uses the packaged one.
     horizon : int
         Years projected after the base year.
     overrides : str or mapping
         Driver overrides, such as ``'{"claims_per_participant_growth": 5.0}'``.
+    output_dir : str or Path
+        Folder `ProjectionView.write` will write to, created here, before any work, when
+        missing; empty: nothing is written.
+
+    Raises
+    ------
+    jkn_analysis.paths.OutputFolderError
+        When ``output_dir`` is a file or cannot be created or written to.
     """
     from jkn_analysis.loading import load_figures
+    from jkn_analysis.paths import prepare_output_dir, resolve_data_dir
 
     _check_language(language)
     period = Quarter.parse(quarter)
-    figures = load_figures(Path(data_dir), up_to=period)
+    # Refused or created first, so that a bad folder does not fail after the projection ran.
+    prepare_output_dir(output_dir, language)
+    figures = load_figures(resolve_data_dir(data_dir), up_to=period)
     results = project_scenarios(
         figures, period, scenarios=scenario_file or None, years=horizon, overrides=overrides
     )

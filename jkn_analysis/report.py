@@ -45,6 +45,7 @@ from jkn_analysis.formatting import (
 from jkn_analysis.fragment import Fragment
 from jkn_analysis.indicators import CORRIDOR_CEILING_MONTHS, CORRIDOR_FLOOR_MONTHS
 from jkn_analysis.loading import available_periods, load_figures, period_files
+from jkn_analysis.paths import prepare_output_dir, resolve_data_dir
 from jkn_analysis.periods import Quarter
 from jkn_analysis.review import review_period
 from jkn_analysis.rules import evaluate, load_rules
@@ -160,20 +161,34 @@ class QuarterlyReport:
     language : {"id", "en"}
         Report language: Indonesian (default) or English.
     data_dir : str or Path
-        Folder with one sub-folder of data files per period.
+        Folder with one sub-folder of data files per period; empty: the checkout's ``data/``
+        (``./data`` when installed), see `jkn_analysis.paths.default_data_dir`.
+    output_dir : str or Path
+        Folder `write_indicators` will write to, created here, before any work, when missing;
+        empty: nothing is written.
 
     Raises
     ------
     jkn_analysis.validation.DataValidationError
         When the data of the period, or of a period it compares with, fails a hard check.
+    jkn_analysis.paths.OutputFolderError
+        When ``output_dir`` is a file or cannot be created or written to.
     """
 
-    def __init__(self, quarter: str, language: str = "id", data_dir: str | Path = "data"):
+    def __init__(
+        self,
+        quarter: str,
+        language: str = "id",
+        data_dir: str | Path = "",
+        output_dir: str | Path = "",
+    ):
         if language not in LANGUAGES:
             raise ValueError(f"language must be one of {LANGUAGES}, got {language!r}")
         self.quarter = Quarter.parse(quarter)
         self.language = language
-        self.data_dir = Path(data_dir)
+        # Refused or created first, so that a bad folder does not fail after every section ran.
+        self.output_dir = prepare_output_dir(output_dir, language)
+        self.data_dir = resolve_data_dir(data_dir)
         if self.quarter not in available_periods(self.data_dir):
             raise FileNotFoundError(
                 f"no data files for {self.quarter} in {self.data_dir.resolve()}"
