@@ -71,8 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jkn-report",
         description="DJSN's quarterly JKN performance report.",
-        epilog="'jkn-report COMMAND --help' lists a command's options, for example "
-        "'jkn-report build --help'.",
+        epilog="'jkn-report COMMAND --help' lists the options of a command.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     # Not required: `jkn-report` alone prints this help rather than an argparse error.

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -73,3 +75,77 @@ def test_runs_with_its_defaults_like_jupyterlab(tmp_path):
         assert any("Laporan Kinerja Program JKN" in "".join(h) for h in html)
     # Run with its defaults, the notebook writes nothing next to the built reports.
     assert not (ROOT / "notebooks" / "indicators.json").exists()
+
+
+def _papermill(*arguments: str, cwd: Path) -> subprocess.CompletedProcess:
+    """Stock papermill's command line, as a Jupyter user types it (the environment's own)."""
+    command = [str(Path(sys.executable).with_name("papermill")), *arguments, "--no-progress-bar"]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+def _outputs(path: Path) -> list[list[dict]]:
+    return [c["outputs"] for c in _cells(path) if c["cell_type"] == "code"]
+
+
+@pytest.mark.slow
+class TestStockPapermill:
+    """`papermill notebooks/<notebook> out.ipynb -p ...` from the repository root or any other
+    folder: the default data folder is the checkout's, and ``output_dir`` is made at the start."""
+
+    def test_report_from_the_repository_root_into_a_new_output_folder(self, tmp_path):
+        output = tmp_path / "out.ipynb"
+        folder = tmp_path / "new" / "indicators"
+        result = _papermill(
+            "notebooks/quarterly_report.ipynb",
+            str(output),
+            "-p",
+            "quarter",
+            "2024Q1",
+            "-p",
+            "output_dir",
+            str(folder),
+            cwd=ROOT,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        outputs = [o for cell in _outputs(output) for o in cell]
+        assert not [o for o in outputs if o["output_type"] == "error"]
+        html = "".join(
+            "".join(o["data"]["text/html"]) for o in outputs if "text/html" in o.get("data", {})
+        )
+        assert "Laporan Kinerja Program JKN" in html
+        indicators = json.loads((folder / "indicators.json").read_text(encoding="utf-8"))
+        assert indicators["period"] == "2024Q1"
+        assert not (ROOT / "indicators.json").exists()
+
+    def test_projection_from_another_folder(self, tmp_path):
+        output = tmp_path / "projection.ipynb"
+        folder = tmp_path / "projection"
+        result = _papermill(
+            str(ROOT / "notebooks" / "djs_projection.ipynb"),
+            str(output),
+            "-p",
+            "output_dir",
+            str(folder),
+            cwd=tmp_path,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert json.loads((folder / "projection.json").read_text(encoding="utf-8"))
+
+    @pytest.mark.parametrize("notebook", ["quarterly_report.ipynb", "djs_projection.ipynb"])
+    def test_an_unusable_output_folder_is_refused_in_the_first_cell(self, tmp_path, notebook):
+        occupied = tmp_path / "occupied"
+        occupied.write_text("the analyst's file", encoding="utf-8")
+        output = tmp_path / "out.ipynb"
+        result = _papermill(
+            f"notebooks/{notebook}", str(output), "-p", "output_dir", str(occupied), cwd=ROOT
+        )
+        assert result.returncode != 0
+        assert f"output_dir {occupied} adalah berkas, bukan folder" in result.stderr
+        # The error is raised by the first call, before any section or projection ran.
+        code = [c for c in _cells(output) if c["cell_type"] == "code"]
+        failed = [c for c in code if any(o["output_type"] == "error" for o in c["outputs"])]
+        assert len(failed) == 1
+        assert any(call in _source(failed[0]) for call in ("QuarterlyReport(", "explore("))
+        later = code[code.index(failed[0]) + 1 :]
+        assert later and all(c["execution_count"] is None for c in later)
+        assert occupied.read_text(encoding="utf-8") == "the analyst's file"
