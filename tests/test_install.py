@@ -148,7 +148,9 @@ def installed(wheel, tmp_path_factory) -> Path:
     environment = _clean_environment()
     result = _run([sys.executable, "-m", "venv", str(venv)], env=environment)
     assert result.returncode == 0, result.stderr
-    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+    # --no-compile: byte-compiling all of JupyterLab and friends would take longer than the
+    # build itself; the modules a build imports are compiled when first imported.
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--no-compile"]
     result = subprocess.run(
         [*pip, "--constraint", str(LOCK), str(wheel)],
         capture_output=True,
