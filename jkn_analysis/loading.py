@@ -43,9 +43,12 @@ from jkn_analysis.validation import (
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
     STATUSES,
+    Amount,
     DataIssue,
     DataValidationError,
     Place,
+    Range,
+    UnitName,
     ValidationResult,
     schema_issues,
 )
@@ -86,6 +89,12 @@ RESERVED_COLUMNS = ("row", "xlsx_percent_format")
 # overflow or divide into infinity in sums, growth rates and the report's number formatting.
 SMALLEST_VALUE = 1e-6
 LARGEST_VALUE = 1e16
+# Powers of ten of the scale words a unit cell may carry (ribu, juta, miliar, triliun): a value
+# outside its figure's bounds that one of them would bring inside was probably typed without
+# its scale word, or with the wrong one.
+SCALE_EXPONENTS = (0, 3, 6, 9, 12)
+# Units whose values take no scale word (see _unit_issue).
+UNSCALED_UNITS = ("percent", "months")
 # A formula element in a worksheet's XML (<f>, <f t="shared" .../>, <x:f>), but not <formula>.
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
@@ -631,11 +640,47 @@ def _row_record(row, figure: Figure, catalogue: Catalogue) -> dict | tuple[str, 
         and not (0 <= abs(value) <= 100)
     ):
         problem = "percent_range"
+    elif figure.bounds is not None and value not in figure.bounds:
+        # Before the whole-units check: "280,7 jiwa" is the population in juta, not a fraction.
+        return _bounds_problem(value, scale, figure)
     elif unit.integer and value != round(value):
         problem = "not_integer"
     if problem:
         return problem, "", {"found": found}
     return {"value": value, "scale": scale, "decimals": parsed.decimals}
+
+
+def _bounds_problem(value: float, scale: int, figure: Figure) -> tuple[str, str, dict]:
+    """The error of a value outside its figure's bounds, with the slip it most likely is: a
+    percentage written as a fraction, or a missing, superfluous or wrong scale word."""
+    details = {"found": Amount(value, figure.unit), "bounds": Range(figure.bounds, figure.unit)}
+    if figure.unit == "percent" and value * 100 in figure.bounds:
+        return (
+            "figure_bounds",
+            "figure_bounds.fraction",
+            {
+                **details,
+                "suggestion": Amount(float(Decimal(repr(value)) * 100), "percent"),
+            },
+        )
+    if figure.unit in UNSCALED_UNITS:
+        return "figure_bounds", "", details
+    written = Decimal(repr(value)) / scale
+    current = round(math.log10(scale))
+    # The scale word nearest the one written first: "ribu" for "juta" before "triliun".
+    for exponent in sorted(SCALE_EXPONENTS, key=lambda exponent: abs(exponent - current)):
+        candidate = float(written * 10**exponent)
+        if exponent != current and candidate in figure.bounds:
+            return (
+                "figure_bounds",
+                "figure_bounds.scale",
+                {
+                    **details,
+                    "suggestion": Amount(candidate, figure.unit, exponent=exponent),
+                    "unit": UnitName(figure.unit, exponent),
+                },
+            )
+    return "figure_bounds", "", details
 
 
 def load_period(
