@@ -516,11 +516,16 @@ class Place:
             location.append(MESSAGES["place.row"][language].format(row=self.row))
         return ", ".join(location) or MESSAGES["place.derived"][language]
 
-    def head(self, language: str = "en", catalogue: Catalogue | None = None) -> str:
-        """The figure and period (``active_bp (label) periode 2023Q1``), or the period."""
+    def head(
+        self, language: str = "en", catalogue: Catalogue | None = None, *, context: str = ""
+    ) -> str:
+        """The figure and period (``active_bp (label) periode 2023Q1``), or the period; the
+        period is left out when it is ``context``, the period the message is about."""
         if not self.code:
             return self.period
         figure = _figure_name(self.code, language, catalogue)
+        if self.period == context:
+            return figure
         return MESSAGES["place.figure_period"][language].format(figure=figure, period=self.period)
 
 
@@ -603,16 +608,17 @@ class Range:
 
 @dataclass(frozen=True)
 class FigureValue:
-    """An input figure of an indicator: ``premium_income (Pendapatan iuran) periode 2024Q1 =
-    3.860.000.000.000 rupiah (2024Q1/figures.csv, baris 57)``."""
+    """An input figure of an indicator: ``premium_income (Pendapatan iuran) = 3.860.000.000.000
+    rupiah (2024Q1/figures.csv, baris 57)``, with its period when it is not ``context``."""
 
     place: Place
     value: float
     unit: str
+    context: str = ""
 
     def describe(self, language: str = "en", catalogue: Catalogue | None = None) -> str:
         return MESSAGES["figure_value"][language].format(
-            figure=self.place.head(language, catalogue),
+            figure=self.place.head(language, catalogue, context=self.context),
             value=Amount(self.value, self.unit).describe(language, catalogue),
             where=self.place.location(language),
         )
@@ -621,20 +627,24 @@ class FigureValue:
 @dataclass(frozen=True)
 class Rescaled:
     """An input figure multiplied or divided by a power of ten, and what the indicator would
-    then be: ``premium_income ×10 (38.600.000.000.000 rupiah) memberi 112,2%``."""
+    then be: ``premium_income ×10 (38.600.000.000.000 rupiah) memberi 112,2%`` (with its
+    period when it is not ``context``)."""
 
-    code: str
+    place: Place
     factor: float
     value: Amount
     result: Amount
+    context: str = ""
 
     def describe(self, language: str = "en", catalogue: Catalogue | None = None) -> str:
         if self.factor >= 1:
             factor = "×" + _exact(self.factor, language)
         else:
             factor = "÷" + _exact(round(1 / self.factor), language)
+        # The code alone: the inputs listed before the hint carry the labels.
+        figure = Place(code=self.place.code, period=self.place.period)
         return MESSAGES["rescaled"][language].format(
-            figure=_figure_name(self.code, language, catalogue or load_catalogue()),
+            figure=figure.head(language, None, context=self.context),
             factor=factor,
             value=self.value.describe(language, catalogue),
             result=self.result.describe(language, catalogue),
@@ -866,6 +876,14 @@ class ValidationResult:
     def ok(self) -> bool:
         """Whether the period can be built: no hard errors."""
         return not self.errors
+
+
+def validation_summary(result: ValidationResult, language: str = "id") -> str:
+    """One line of `format_validation`'s words: the counts and whether the report can be built
+    (``0 kesalahan, 3 peringatan. Laporan 2024Q1 dapat dibuat.``), for ``jkn-report build``."""
+    lines = format_validation(result, language, show_missing=False).splitlines()
+    counts = lines[0].split(": ", 1)[1]
+    return f"{counts}. {lines[-1]}"
 
 
 def format_validation(
