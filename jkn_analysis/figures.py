@@ -58,6 +58,20 @@ class FigureSet:
         self.table = self.table.sort_index()
         # Indicators look figures up thousands of times: a plain dict, not pandas indexing.
         self._values = {key: float(value) for key, value in self.table["value"].items()}
+        # The same for the soft checks, which ask of every figure whether it was derived here.
+        self._derived_sums = {
+            key
+            for key, status, note, file in zip(
+                self.table.index,
+                self.table["status"],
+                self.table["note"],
+                self.table["file"],
+                strict=True,
+            )
+            if status == "derived"
+            and str(note).startswith("sum of")
+            and not (isinstance(file, str) and file)
+        }
 
     def _with_derived_totals(self, table: pd.DataFrame) -> pd.DataFrame:
         """Add a total that is missing when all of its parts are present (status ``derived``)."""
@@ -127,13 +141,7 @@ class FigureSet:
 
     def is_derived_sum(self, code: str, period: Quarter | str) -> bool:
         """Whether the figure was derived here as the sum of its parts (not read from a file)."""
-        record = self.record(code, period)
-        return bool(
-            record
-            and record["status"] == "derived"
-            and str(record["note"]).startswith("sum of")
-            and not (isinstance(record["file"], str) and record["file"])
-        )
+        return (str(period), code) in self._derived_sums
 
     def place(self, code: str, period: Quarter | str, *, named: bool = True) -> Place:
         """Where a figure's value comes from (file, sheet, row), for messages; ``named`` adds
