@@ -158,7 +158,9 @@ class FigureSet:
             str(period),
         )
 
-    def _located(self, problem: str, code: str, period: str, details: dict) -> DataIssue:
+    def _located(
+        self, problem: str, code: str, period: str, details: dict, message: str = ""
+    ) -> DataIssue:
         """A warning placed at the figure's file and row (or at its period when derived)."""
         place = self.place(code, period)
         return DataIssue(
@@ -170,6 +172,7 @@ class FigureSet:
             period,
             details,
             place.sheet,
+            message,
         )
 
     def soft_check_issues(
@@ -225,7 +228,7 @@ class FigureSet:
             factor = ratio if larger else 1 / ratio
             issues.append(
                 self._located(
-                    "period_factor" if larger else "period_factor.smaller",
+                    "period_factor",
                     figure.code,
                     period,
                     {
@@ -235,6 +238,7 @@ class FigureSet:
                         "factor": float(round_half_up(factor, 2 - len(str(int(factor))))),
                         "other": self.place(figure.code, earlier, named=False),
                     },
+                    "" if larger else "period_factor.smaller",
                 )
             )
         return issues
