@@ -26,8 +26,9 @@ from pathlib import Path
 
 from jkn_analysis import __version__, paths
 from jkn_analysis.catalogue import LANGUAGES
-from jkn_analysis.loading import load_figures
+from jkn_analysis.loading import data_check
 from jkn_analysis.periods import Quarter
+from jkn_analysis.validation import ValidationResult, format_validation, validation_summary
 
 # jsonschema (imported by nbformat, under papermill and nbconvert) loads rfc3987-syntax when it
 # is installed, and that module builds a Lark grammar at import: about a second on every build.
@@ -49,6 +50,15 @@ class BuildError(RuntimeError):
         super().__init__(f"{step}: {cause}")
         self.step = step
         self.cause = cause
+
+
+class DataCheckError(BuildError):
+    """The data check failed: ``result`` holds what `jkn_analysis.loading.data_check` found
+    and ``cause`` the same text ``jkn-report validate`` prints, in the build's language."""
+
+    def __init__(self, result: ValidationResult, language: str):
+        super().__init__("data checks", format_validation(result, language, show_missing=False))
+        self.result = result
 
 
 @dataclass(frozen=True)
@@ -336,7 +346,9 @@ def build_quarter(
     Raises
     ------
     BuildError
-        Naming the failed step. The previous report of the period is left untouched.
+        Naming the failed step. The previous report of the period is left untouched. A failed
+        data check is a `DataCheckError` worded as ``jkn-report validate`` words it, in the
+        first of ``languages``.
     """
     for language in languages:
         check_parameters({"quarter": str(quarter), "language": language})
@@ -344,10 +356,14 @@ def build_quarter(
         raise BuildError("notebook", f"{NOTEBOOK} not found")
     step = "data checks"
     progress(f"{quarter}: checking data")
+    # The check of `jkn-report validate`: the build proceeds exactly when validate exits 0.
     try:
-        load_figures(data_dir, up_to=quarter)  # hard errors stop here, before any kernel
+        checked = data_check(data_dir, quarter)
     except Exception as error:
-        raise BuildError(step, str(error)) from error
+        raise BuildError(step, _one_line(error)) from error
+    if not checked.ok:  # hard errors stop here, before any kernel
+        raise DataCheckError(checked, languages[0])
+    progress(f"{quarter}: {validation_summary(checked, languages[0])}")
     out_dir.mkdir(parents=True, exist_ok=True)
     # Absolute: papermill changes the working directory while a kernel runs, and the renderer
     # thread works on the previous language meanwhile.

@@ -13,6 +13,8 @@ from typing import Literal
 
 import yaml
 
+from jkn_analysis.numbers import SCALE_WORDS
+
 Language = Literal["id", "en"]
 LANGUAGES: tuple[Language, ...] = ("id", "en")
 FIGURE_KINDS = ("stock", "flow", "target", "rate")
@@ -27,6 +29,10 @@ DEFAULT_SETTINGS: dict[str, float] = {
 # Read through the file system rather than importlib.resources: some editable installs
 # register the package in a way importlib.resources cannot list.
 CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
+# Indicators that carry no bounds: categories (the corridor position) and the projection's
+# outputs, which jkn_analysis.projection derives from its drivers rather than from the figures.
+UNBOUNDED_INDICATOR_UNITS = ("category",)
+UNBOUNDED_INDICATOR_PREFIXES = ("projection_",)
 
 
 class CatalogueError(ValueError):
@@ -43,6 +49,21 @@ class Unit:
 
 
 @dataclass(frozen=True)
+class Bounds:
+    """The plausible range of a figure or indicator, in catalogue units, both ends included.
+
+    A value outside it is a unit slip or a typing error rather than a fact about JKN (see the
+    reasoning beside each range in ``figures.yaml``).
+    """
+
+    lowest: float
+    highest: float
+
+    def __contains__(self, value: float) -> bool:
+        return self.lowest <= value <= self.highest
+
+
+@dataclass(frozen=True)
 class Figure:
     """One input figure as defined in the catalogue."""
 
@@ -55,6 +76,7 @@ class Figure:
     checks: tuple[str, ...] = ()
     reported_indicator: str | None = None
     dimensions: dict[str, str] = field(default_factory=dict)
+    bounds: Bounds | None = None
 
     @property
     def may_be_negative(self) -> bool:
@@ -70,6 +92,7 @@ class IndicatorDefinition:
     label: dict[str, str]
     unit: str
     decimals: int
+    bounds: Bounds | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +136,35 @@ class Catalogue:
         return None
 
 
+def _bound_value(value: object, where: str) -> float:
+    """One end of a range: a number, or a number with a scale word (``200 juta``, ``1.5 T``)."""
+    if isinstance(value, bool):
+        raise CatalogueError(f"{where}: bounds must be numbers, got {value!r}")
+    if isinstance(value, int | float):
+        return float(value)
+    words = str(value).split()
+    try:
+        number = float(words[0])
+        if len(words) == 1:
+            return number
+        if len(words) == 2 and words[1].lower() in SCALE_WORDS:
+            return number * SCALE_WORDS[words[1].lower()]
+    except (IndexError, ValueError):
+        pass
+    raise CatalogueError(
+        f"{where}: bound {value!r} is not a number or a number with a scale word (200 juta)"
+    )
+
+
+def _parse_bounds(spec: object, where: str) -> Bounds:
+    if not isinstance(spec, list | tuple) or len(spec) != 2:
+        raise CatalogueError(f"{where}: bounds must be [lowest, highest], got {spec!r}")
+    lowest, highest = (_bound_value(value, where) for value in spec)
+    if not lowest < highest:
+        raise CatalogueError(f"{where}: bounds {spec!r} are empty (lowest not below highest)")
+    return Bounds(lowest, highest)
+
+
 def _parse_catalogue(document: dict) -> Catalogue:
     units = {
         code: Unit(code=code, label={"id": spec["id"], "en": spec["en"]}, integer=spec["integer"])
@@ -134,6 +186,7 @@ def _parse_catalogue(document: dict) -> Catalogue:
             checks=tuple(spec.get("checks", ())),
             reported_indicator=spec.get("reported_indicator"),
             dimensions=dict(spec.get("dimensions", {})),
+            bounds=_parse_bounds(spec.get("bounds"), f"figure {code!r}"),
         )
         if figure.unit not in units:
             raise CatalogueError(f"figure {code!r} has unknown unit {figure.unit!r}")
@@ -148,12 +201,20 @@ def _parse_catalogue(document: dict) -> Catalogue:
         for part in figure.parts:
             if part not in figures:
                 raise CatalogueError(f"figure {figure.code!r} lists unknown part {part!r}")
-    indicators = {
-        code: IndicatorDefinition(
-            code=code, label=dict(spec["label"]), unit=spec["unit"], decimals=spec["decimals"]
+    indicators = {}
+    for code, spec in document["indicators"].items():
+        unbounded = spec["unit"] in UNBOUNDED_INDICATOR_UNITS or code.startswith(
+            UNBOUNDED_INDICATOR_PREFIXES
         )
-        for code, spec in document["indicators"].items()
-    }
+        if unbounded and "bounds" in spec:
+            raise CatalogueError(f"indicator {code!r} is not checked against bounds; remove them")
+        indicators[code] = IndicatorDefinition(
+            code=code,
+            label=dict(spec["label"]),
+            unit=spec["unit"],
+            decimals=spec["decimals"],
+            bounds=None if unbounded else _parse_bounds(spec.get("bounds"), f"indicator {code!r}"),
+        )
     for indicator in indicators.values():
         if indicator.unit not in units:
             raise CatalogueError(f"indicator {indicator.code!r} has unknown unit")

@@ -2,12 +2,15 @@
 
 An indicator whose inputs are missing is left out; where a figure carries the published value
 of an indicator that cannot be computed, the published value is used and marked ``reported``.
+A computed indicator outside its catalogue bounds is a hard error (`IndicatorSet.out_of_bounds`)
+naming the figures it comes from and, where one exists, the unit slip that explains it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pandas as pd
 
@@ -16,7 +19,15 @@ from jkn_analysis.catalogue import Catalogue
 from jkn_analysis.figures import FigureSet
 from jkn_analysis.numbers import round_half_up
 from jkn_analysis.periods import Quarter
-from jkn_analysis.validation import DataIssue
+from jkn_analysis.validation import (
+    Amount,
+    DataIssue,
+    FigureValue,
+    IndicatorName,
+    Listing,
+    Range,
+    Rescaled,
+)
 
 ACTIVE_SEGMENTS = {
     "total": "active_total",
@@ -45,6 +56,9 @@ INVESTMENT_INSTRUMENTS = {
     "deposits": "djs_investment_deposits",
     "government_bonds": "djs_investment_government_bonds",
 }
+# Powers of ten tried on each input of an indicator outside its bounds, smallest first: a
+# figure typed ten times too small (38,6 read as 3,86), then a scale word left out or doubled.
+RESCALE_EXPONENTS = (1, 2, 3, 6, 9, 12)
 
 
 @dataclass(frozen=True)
@@ -88,10 +102,14 @@ class IndicatorSet:
         items: Iterable[Indicator],
         catalogue: Catalogue,
         undefined: Iterable[DataIssue] = (),
+        out_of_bounds: Iterable[DataIssue] = (),
     ):
         self.period = period
         self.catalogue = catalogue
         self.undefined = list(undefined)
+        # Hard errors: computed indicators outside their catalogue bounds. No report is built
+        # while there is one (jkn_analysis.loading.load_figures raises them).
+        self.out_of_bounds = list(out_of_bounds)
         self._items = {item.key(): item for item in items}
 
     def __iter__(self):
@@ -122,6 +140,7 @@ class _Collector:
         self.period = period
         self.items: list[Indicator] = []
         self.undefined: list[DataIssue] = []
+        self.out_of_bounds: list[DataIssue] = []
 
     def value(self, code: str, period: Quarter | None = None) -> float | None:
         return self.figures.value(code, period or self.period)
@@ -161,6 +180,86 @@ class _Collector:
         self.items.append(
             Indicator(code, result, unit, str(self.period), dimensions, "computed", names)
         )
+        places = [(figure, period or self.period) for figure, period in inputs.values()]
+        self._check_bounds(code, function, places, values, extra, result, dimensions)
+
+    def _check_bounds(
+        self,
+        code: str,
+        function: Callable[..., float | str],
+        places: list[tuple[str, Quarter]],
+        values: list[float],
+        extra: tuple,
+        result: float | str,
+        dimensions: dict[str, str],
+    ) -> None:
+        """An error when ``result`` lies outside the indicator's bounds, naming its inputs."""
+        definition = self.figures.catalogue.indicator(code)
+        if definition.bounds is None or isinstance(result, str) or result in definition.bounds:
+            return
+        figures = self.figures.catalogue.figures
+        inputs = Listing(
+            tuple(
+                FigureValue(
+                    self.figures.place(figure, period),
+                    value,
+                    figures[figure].unit,
+                    str(self.period),
+                )
+                for (figure, period), value in zip(places, values, strict=True)
+            )
+        )
+        hints = self._rescalings(definition, function, places, values, extra)
+        details = {
+            "indicator": IndicatorName(code, tuple(sorted(dimensions.items()))),
+            "found": Amount(result, definition.unit, definition.decimals),
+            "bounds": Range(definition.bounds, definition.unit),
+            "inputs": inputs,
+        }
+        if hints:
+            details["hint"] = Listing(tuple(hints), "or")
+        self.out_of_bounds.append(
+            DataIssue(
+                "error",
+                "indicator_bounds",
+                code=code,
+                period=str(self.period),
+                details=details,
+                message="indicator_bounds.hint" if hints else "",
+            )
+        )
+
+    def _rescalings(self, definition, function, places, values, extra) -> list[Rescaled]:
+        """The smallest rescalings of one input by a power of ten that keep that input within
+        its own bounds and bring the indicator within its bounds: the likely slips."""
+        figures = self.figures.catalogue.figures
+        for exponent in RESCALE_EXPONENTS:
+            found = []
+            for index, ((figure, period), value) in enumerate(zip(places, values, strict=True)):
+                for power in (exponent, -exponent):
+                    candidate = float(Decimal(repr(float(value))) * Decimal(10) ** power)
+                    bounds = figures[figure].bounds
+                    if bounds is not None and candidate not in bounds:
+                        continue
+                    trial = [*values[:index], candidate, *values[index + 1 :]]
+                    try:
+                        outcome = function(*trial, *extra)
+                    except (ArithmeticError, ValueError):
+                        continue
+                    if isinstance(outcome, str) or outcome not in definition.bounds:
+                        continue
+                    found.append(
+                        Rescaled(
+                            self.figures.place(figure, period, named=True),
+                            10.0**power,
+                            Amount(candidate, figures[figure].unit),
+                            Amount(outcome, definition.unit, definition.decimals),
+                            str(self.period),
+                        )
+                    )
+            if found:
+                return found
+        return []
 
     def figure(self, code: str, figure: str, **dimensions: str) -> None:
         """Carry a figure as an indicator (a level such as active participants)."""
@@ -435,7 +534,7 @@ def compute_indicators(figures: FigureSet, period: Quarter) -> IndicatorSet:
                 ("months_of_claims_covered",),
             )
         )
-    return IndicatorSet(period, c.items, figures.catalogue, c.undefined)
+    return IndicatorSet(period, c.items, figures.catalogue, c.undefined, c.out_of_bounds)
 
 
 def reported_vs_computed_issues(figures: FigureSet, indicators: IndicatorSet) -> list[DataIssue]:

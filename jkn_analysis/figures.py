@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 import pandas as pd
 
 from jkn_analysis.catalogue import Catalogue
 from jkn_analysis.numbers import round_half_up, written_decimals
 from jkn_analysis.periods import Quarter
-from jkn_analysis.validation import DataIssue, Place
+from jkn_analysis.validation import Amount, DataIssue, Place
 
 # Parts published rounded (0,01 T; 0,1 juta) may miss their total by this much, relative to
 # the total, before the data checks call it a gap.
@@ -21,6 +22,10 @@ ICK_REALISED_PREFIX = "ick_realised_"
 # An ICK realisation counts active participants: it may equal an active-participant figure of
 # its own period, but not a value of another period or another kind of figure.
 SAME_PERIOD_EQUAL_OK = ("active_",)
+# A figure this many times larger (or smaller) than in the latest earlier period holding it is
+# a likely unit slip (juta for ribu, a percentage as a fraction) in one of the two: no JKN
+# figure that cannot be negative moves by a factor of 100 between the periods of this pack.
+PERIOD_FACTOR_WARNING = 100
 
 
 class FigureSet:
@@ -53,6 +58,20 @@ class FigureSet:
         self.table = self.table.sort_index()
         # Indicators look figures up thousands of times: a plain dict, not pandas indexing.
         self._values = {key: float(value) for key, value in self.table["value"].items()}
+        # The same for the soft checks, which ask of every figure whether it was derived here.
+        self._derived_sums = {
+            key
+            for key, status, note, file in zip(
+                self.table.index,
+                self.table["status"],
+                self.table["note"],
+                self.table["file"],
+                strict=True,
+            )
+            if status == "derived"
+            and str(note).startswith("sum of")
+            and not (isinstance(file, str) and file)
+        }
 
     def _with_derived_totals(self, table: pd.DataFrame) -> pd.DataFrame:
         """Add a total that is missing when all of its parts are present (status ``derived``)."""
@@ -122,13 +141,7 @@ class FigureSet:
 
     def is_derived_sum(self, code: str, period: Quarter | str) -> bool:
         """Whether the figure was derived here as the sum of its parts (not read from a file)."""
-        record = self.record(code, period)
-        return bool(
-            record
-            and record["status"] == "derived"
-            and str(record["note"]).startswith("sum of")
-            and not (isinstance(record["file"], str) and record["file"])
-        )
+        return (str(period), code) in self._derived_sums
 
     def place(self, code: str, period: Quarter | str, *, named: bool = True) -> Place:
         """Where a figure's value comes from (file, sheet, row), for messages; ``named`` adds
@@ -145,7 +158,9 @@ class FigureSet:
             str(period),
         )
 
-    def _located(self, problem: str, code: str, period: str, details: dict) -> DataIssue:
+    def _located(
+        self, problem: str, code: str, period: str, details: dict, message: str = ""
+    ) -> DataIssue:
         """A warning placed at the figure's file and row (or at its period when derived)."""
         place = self.place(code, period)
         return DataIssue(
@@ -157,6 +172,7 @@ class FigureSet:
             period,
             details,
             place.sheet,
+            message,
         )
 
     def soft_check_issues(
@@ -172,7 +188,11 @@ class FigureSet:
           immediately before, when that quarter is loaded;
         - an ICK realisation exactly equal to the value of a figure of another period (up to
           this one), or of another figure of its period other than active participants (a
-          likely copy from elsewhere in the source report).
+          likely copy from elsewhere in the source report);
+        - a figure that cannot be negative, `PERIOD_FACTOR_WARNING` times larger or smaller
+          than in the latest earlier period holding it (a unit slip in one of the two);
+        - a percentage under 1 that, multiplied by 100, would still lie within its bounds
+          (``0,98`` typed for 98%; a true 0,5% share of a figure bounded at 10% is not named).
         """
         period = str(period)
         return (
@@ -181,7 +201,69 @@ class FigureSet:
             + self._flow_decrease_issues(period)
             + self._stock_change_issues(period, max_stock_change_percent)
             + self._ick_copy_issues(period)
+            + self._period_factor_issues(period)
+            + self._percent_fraction_issues(period)
         )
+
+    def _period_factor_issues(self, period: str) -> list[DataIssue]:
+        quarter = Quarter.parse(period)
+        earlier_periods = [other for other in reversed(self.periods) if other < quarter]
+        issues = []
+        for figure in self.catalogue.figures.values():
+            value = self.value(figure.code, period)
+            if (
+                figure.may_be_negative
+                or not value  # None or 0: nothing to compare
+                or self.is_derived_sum(figure.code, period)
+            ):
+                continue
+            earlier = next((q for q in earlier_periods if self.value(figure.code, q)), None)
+            if earlier is None or self.is_derived_sum(figure.code, earlier):
+                continue
+            previous = self.value(figure.code, earlier)
+            ratio = value / previous
+            if 1 / PERIOD_FACTOR_WARNING < ratio < PERIOD_FACTOR_WARNING:
+                continue
+            larger = ratio >= 1
+            factor = ratio if larger else 1 / ratio
+            issues.append(
+                self._located(
+                    "period_factor",
+                    figure.code,
+                    period,
+                    {
+                        "found": value,
+                        "expected": previous,
+                        # Two significant digits: "about 1.000 times", not "998,7 times".
+                        "factor": float(round_half_up(factor, 2 - len(str(int(factor))))),
+                        "other": self.place(figure.code, earlier, named=False),
+                    },
+                    "" if larger else "period_factor.smaller",
+                )
+            )
+        return issues
+
+    def _percent_fraction_issues(self, period: str) -> list[DataIssue]:
+        issues = []
+        for figure in self.catalogue.figures.values():
+            value = self.value(figure.code, period)
+            if figure.unit != "percent" or value is None or not 0 < abs(value) < 1:
+                continue
+            percent = float(Decimal(repr(value)) * 100)
+            if figure.bounds is not None and percent not in figure.bounds:
+                continue  # below 1 is usual for this figure (a 0,5% share bounded at 10%)
+            issues.append(
+                self._located(
+                    "percent_fraction",
+                    figure.code,
+                    period,
+                    {
+                        "found": Amount(value, "percent"),
+                        "suggestion": Amount(percent, "percent"),
+                    },
+                )
+            )
+        return issues
 
     def _parts_issues(self, period: str) -> list[DataIssue]:
         issues = []

@@ -43,9 +43,12 @@ from jkn_analysis.validation import (
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
     STATUSES,
+    Amount,
     DataIssue,
     DataValidationError,
     Place,
+    Range,
+    UnitName,
     ValidationResult,
     schema_issues,
 )
@@ -86,6 +89,12 @@ RESERVED_COLUMNS = ("row", "xlsx_percent_format")
 # overflow or divide into infinity in sums, growth rates and the report's number formatting.
 SMALLEST_VALUE = 1e-6
 LARGEST_VALUE = 1e16
+# Powers of ten of the scale words a unit cell may carry (ribu, juta, miliar, triliun): a value
+# outside its figure's bounds that one of them would bring inside was probably typed without
+# its scale word, or with the wrong one.
+SCALE_EXPONENTS = (0, 3, 6, 9, 12)
+# Units whose values take no scale word (see _unit_issue).
+UNSCALED_UNITS = ("percent", "months")
 # A formula element in a worksheet's XML (<f>, <f t="shared" .../>, <x:f>), but not <formula>.
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
@@ -631,11 +640,47 @@ def _row_record(row, figure: Figure, catalogue: Catalogue) -> dict | tuple[str, 
         and not (0 <= abs(value) <= 100)
     ):
         problem = "percent_range"
+    elif figure.bounds is not None and value not in figure.bounds:
+        # Before the whole-units check: "280,7 jiwa" is the population in juta, not a fraction.
+        return _bounds_problem(value, scale, figure)
     elif unit.integer and value != round(value):
         problem = "not_integer"
     if problem:
         return problem, "", {"found": found}
     return {"value": value, "scale": scale, "decimals": parsed.decimals}
+
+
+def _bounds_problem(value: float, scale: int, figure: Figure) -> tuple[str, str, dict]:
+    """The error of a value outside its figure's bounds, with the slip it most likely is: a
+    percentage written as a fraction, or a missing, superfluous or wrong scale word."""
+    details = {"found": Amount(value, figure.unit), "bounds": Range(figure.bounds, figure.unit)}
+    if figure.unit == "percent" and value * 100 in figure.bounds:
+        return (
+            "figure_bounds",
+            "figure_bounds.fraction",
+            {
+                **details,
+                "suggestion": Amount(float(Decimal(repr(value)) * 100), "percent"),
+            },
+        )
+    if figure.unit in UNSCALED_UNITS:
+        return "figure_bounds", "", details
+    written = Decimal(repr(value)) / scale
+    current = round(math.log10(scale))
+    # The scale word nearest the one written first: "ribu" for "juta" before "triliun".
+    for exponent in sorted(SCALE_EXPONENTS, key=lambda exponent: abs(exponent - current)):
+        candidate = float(written * 10**exponent)
+        if exponent != current and candidate in figure.bounds:
+            return (
+                "figure_bounds",
+                "figure_bounds.scale",
+                {
+                    **details,
+                    "suggestion": Amount(candidate, figure.unit, exponent=exponent),
+                    "unit": UnitName(figure.unit, exponent),
+                },
+            )
+    return "figure_bounds", "", details
 
 
 def load_period(
@@ -709,7 +754,8 @@ def load_figures(
     Raises
     ------
     DataValidationError
-        With every hard error of every period read, when there is any.
+        With every hard error of every period read, when there is any: first those of the
+        files, then (when the files have none) computed indicators outside their bounds.
     """
     catalogue = catalogue or load_catalogue()
     frames, issues = [], []
@@ -720,7 +766,19 @@ def load_figures(
         issues += period_issues
     if issues:
         raise DataValidationError(issues, catalogue)
-    return _figure_set(frames, catalogue)
+    figures = _figure_set(frames, catalogue)
+    impossible = [issue for issues in indicator_errors(figures).values() for issue in issues]
+    if impossible:
+        raise DataValidationError(impossible, catalogue)
+    return figures
+
+
+def indicator_errors(figures: FigureSet) -> dict[Quarter, list[DataIssue]]:
+    """The computed indicators outside their catalogue bounds, by period (every period of
+    ``figures``: the report compares with earlier periods and charts their history)."""
+    from jkn_analysis.compute import compute_history  # here: compute builds on this module
+
+    return {period: item.out_of_bounds for period, item in compute_history(figures).items()}
 
 
 def validate_period(
@@ -748,16 +806,17 @@ def validate_period(
         Warn when a stock moves more than this from the quarter before (default: the
         catalogue setting ``stock_change_warning_percent``).
     published_checks : bool, default False
-        Also compute the period's indicators and warn where a published indicator value
-        differs from the recomputed one, or an indicator cannot be computed
-        (`jkn_analysis.compute.reported_vs_computed_issues`, as in the report's appendix).
+        Also warn where a published indicator value differs from the recomputed one, or an
+        indicator cannot be computed (`jkn_analysis.compute.reported_vs_computed_issues`, as in
+        the report's appendix).
 
     Returns
     -------
     ValidationResult
         ``errors``: hard errors, those of ``quarter`` first, then those of earlier periods (their
-        file names start with the period); ``warnings``: the soft checks of ``quarter``;
-        ``missing``: catalogue codes without a value for ``quarter``.
+        file names start with the period), computed indicators outside their bounds included;
+        ``warnings``: the soft checks of ``quarter``; ``missing``: catalogue codes without a
+        value for ``quarter``.
     """
     catalogue = catalogue or load_catalogue()
     data_dir = Path(data_dir)
@@ -774,6 +833,9 @@ def validate_period(
         frames.append(frame)
         (own if period == quarter else others).extend(issues)
     figures = _figure_set(frames, catalogue)
+    # Indicators come from the rows that passed; a row with an error names its own slip.
+    for period, issues in indicator_errors(figures).items():
+        (own if period == quarter else others).extend(issues)
     warnings = figures.soft_check_issues(quarter, max_stock_change_percent=max_stock_change_percent)
     if published_checks and quarter in figures.periods:
         from jkn_analysis.compute import compute_indicators, reported_vs_computed_issues
@@ -781,3 +843,25 @@ def validate_period(
         warnings += reported_vs_computed_issues(figures, compute_indicators(figures, quarter))
     missing = [code for code in catalogue.figures if not figures.has(code, quarter)]
     return ValidationResult(own + others, warnings, missing, str(quarter))
+
+
+def data_check(
+    data_dir: Path | str,
+    quarter: Quarter,
+    *,
+    catalogue: Catalogue | None = None,
+    max_stock_change_percent: float | None = None,
+) -> ValidationResult:
+    """The one data check of ``jkn-report validate`` and ``jkn-report build``.
+
+    `validate_period` with the published-versus-computed comparison of the report's appendix:
+    ``validate`` prints it and exits 0 exactly when ``result.ok``; ``build`` proceeds exactly
+    when ``result.ok`` and otherwise prints the same `jkn_analysis.validation.format_validation`.
+    """
+    return validate_period(
+        data_dir,
+        quarter,
+        catalogue=catalogue,
+        max_stock_change_percent=max_stock_change_percent,
+        published_checks=True,
+    )

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from decimal import localcontext
-from typing import TYPE_CHECKING, Literal
+from decimal import Decimal, localcontext
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import pandas as pd
 import pandera.pandas as pa
 from babel.numbers import format_decimal
 
-from jkn_analysis.catalogue import Catalogue, load_catalogue
+from jkn_analysis.catalogue import Bounds, Catalogue, load_catalogue
+from jkn_analysis.formatting import format_compact, format_number
+from jkn_analysis.numbers import written_decimals
 
 if TYPE_CHECKING:
     pass
@@ -296,6 +298,36 @@ MESSAGES: dict[str, dict[str, str]] = {
             "between {smallest} and {largest} (after the scale word of the unit cell)"
         ),
     },
+    "figure_bounds": {
+        "id": (
+            "nilai {found} di luar rentang wajar {bounds} (batas di katalog figures.yaml); "
+            "periksa satuan dan angkanya"
+        ),
+        "en": (
+            "value {found} is outside the plausible range {bounds} (bounds in the catalogue "
+            "figures.yaml); check its unit and digits"
+        ),
+    },
+    "figure_bounds.scale": {
+        "id": (
+            "nilai {found} di luar rentang wajar {bounds}; mungkin maksudnya {suggestion} "
+            "(satuan '{unit}')?"
+        ),
+        "en": (
+            "value {found} is outside the plausible range {bounds}; did you mean {suggestion} "
+            "(unit '{unit}')?"
+        ),
+    },
+    "figure_bounds.fraction": {
+        "id": (
+            "nilai {found} di luar rentang wajar {bounds}; persentase ini tampaknya ditulis "
+            "sebagai pecahan (0,98 untuk 98%): mungkin maksudnya {suggestion}?"
+        ),
+        "en": (
+            "value {found} is outside the plausible range {bounds}; this percentage looks "
+            "written as a fraction (0.98 for 98%): did you mean {suggestion}?"
+        ),
+    },
     "not_integer": {
         "id": "figur ini menghitung satuan utuh, ditemukan {found}",
         "en": "this figure counts whole units, found {found}",
@@ -345,6 +377,53 @@ MESSAGES: dict[str, dict[str, str]] = {
             "another figure in the source report"
         ),
     },
+    "period_factor": {
+        "id": (
+            "nilai {found} sekitar {factor} kali {expected} pada {other}; selisih sebesar itu "
+            "biasanya salah satuan (ribu, juta, persen sebagai pecahan) di salah satu periode"
+        ),
+        "en": (
+            "value {found} is about {factor} times {expected} in {other}; a difference that "
+            "large is usually a unit slip (thousand, million, a percentage as a fraction) in one "
+            "of the two periods"
+        ),
+    },
+    "period_factor.smaller": {
+        "id": (
+            "nilai {found} sekitar 1/{factor} dari {expected} pada {other}; selisih sebesar itu "
+            "biasanya salah satuan (ribu, juta, persen sebagai pecahan) di salah satu periode"
+        ),
+        "en": (
+            "value {found} is about 1/{factor} of {expected} in {other}; a difference that "
+            "large is usually a unit slip (thousand, million, a percentage as a fraction) in one "
+            "of the two periods"
+        ),
+    },
+    "percent_fraction": {
+        "id": (
+            "nilai {found} kurang dari 1%; jika persentase ini ditulis sebagai pecahan (0,98 "
+            "untuk 98%), maksudnya {suggestion}: tulis nilainya dalam persen"
+        ),
+        "en": (
+            "value {found} is under 1%; if this percentage was written as a fraction (0.98 for "
+            "98%), it means {suggestion}: write the value in percent"
+        ),
+    },
+    "indicator_bounds": {
+        "id": "{indicator} = {found} di luar rentang wajar {bounds}; dihitung dari {inputs}",
+        "en": "{indicator} = {found} is outside the plausible range {bounds}; computed from "
+        "{inputs}",
+    },
+    "indicator_bounds.hint": {
+        "id": (
+            "{indicator} = {found} di luar rentang wajar {bounds}; dihitung dari {inputs}; "
+            "mungkin salah satuan: {hint}"
+        ),
+        "en": (
+            "{indicator} = {found} is outside the plausible range {bounds}; computed from "
+            "{inputs}; a likely unit slip: {hint}"
+        ),
+    },
     "undefined_indicator": {
         "id": "indikator {indicator} tidak dapat dihitung: {reason}",
         "en": "indicator {indicator} cannot be computed: {reason}",
@@ -353,6 +432,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "nilai dipublikasikan {found} berbeda dengan hasil hitung {expected}",
         "en": "published value {found} differs from the computed {expected}",
     },
+    # --- amounts, ranges and indicators named inside messages (see Amount) ----------------------
+    "range": {"id": "{lowest} sampai {highest}", "en": "{lowest} to {highest}"},
+    "figure_value": {"id": "{figure} = {value} ({where})", "en": "{figure} = {value} ({where})"},
+    "rescaled": {
+        "id": "{figure} {factor} ({value}) memberi {result}",
+        "en": "{figure} {factor} ({value}) gives {result}",
+    },
+    "or": {"id": " atau ", "en": " or "},
+    "scale.3": {"id": "ribu", "en": "thousand"},
+    "scale.6": {"id": "juta", "en": "million"},
+    "scale.9": {"id": "miliar", "en": "billion"},
+    "scale.12": {"id": "triliun", "en": "trillion"},
+    "months": {"id": "bulan", "en": "months"},
     # --- places named inside messages (see Place) ----------------------------------------------
     "place.sheet": {"id": "lembar {sheet}", "en": "sheet {sheet}"},
     "place.row": {"id": "baris {row}", "en": "row {row}"},
@@ -410,22 +502,181 @@ class Place:
     def describe(self, language: str = "en", catalogue: Catalogue | None = None) -> str:
         """``2024Q1/figures.csv, baris 2``; with a code, ``active_bp (label) periode 2023Q1
         (2023Q1/figures.csv, baris 8)``; a derived value names the sum of its parts."""
+        where = self.location(language)
+        if not self.code and not self.period:
+            return where
+        return f"{self.head(language, catalogue)} ({where})"
+
+    def location(self, language: str = "en") -> str:
+        """File, sheet and row (``2024Q1/figures.csv, baris 2``), or the sum of the parts."""
         location = [self.file] if self.file else []
         if self.sheet:
             location.append(MESSAGES["place.sheet"][language].format(sheet=self.sheet))
         if self.row is not None:
             location.append(MESSAGES["place.row"][language].format(row=self.row))
-        where = ", ".join(location) or MESSAGES["place.derived"][language]
-        if not self.code and not self.period:
-            return where
-        if self.code:
-            figure = _figure_name(self.code, language, catalogue)
-            head = MESSAGES["place.figure_period"][language].format(
-                figure=figure, period=self.period
-            )
+        return ", ".join(location) or MESSAGES["place.derived"][language]
+
+    def head(
+        self, language: str = "en", catalogue: Catalogue | None = None, *, context: str = ""
+    ) -> str:
+        """The figure and period (``active_bp (label) periode 2023Q1``), or the period; the
+        period is left out when it is ``context``, the period the message is about."""
+        if not self.code:
+            return self.period
+        figure = _figure_name(self.code, language, catalogue)
+        if self.period == context:
+            return figure
+        return MESSAGES["place.figure_period"][language].format(figure=figure, period=self.period)
+
+
+class Described(Protocol):
+    """A message detail that words itself in the message language (a `Place`, an `Amount`)."""
+
+    def describe(self, language: str = "en", catalogue: Catalogue | None = None) -> str: ...
+
+
+def _unit_suffix(unit: str, language: str, catalogue: Catalogue | None) -> str:
+    """What follows a number of this unit: ``%``, `` bulan``, `` jiwa``."""
+    if unit == "percent":
+        return "%"
+    if unit == "months":
+        return " " + MESSAGES["months"][language]
+    return " " + (catalogue or load_catalogue()).units[unit].label[language]
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A value with its unit, named inside a message: ``281 jiwa``, ``0,98%``, ``1.122,3%``.
+
+    ``decimals`` rounds it half up as the report prints it (every digit is shown without);
+    ``exponent`` writes it with a scale word: 281e6 with exponent 6 is ``281 juta jiwa``.
+    """
+
+    value: float
+    unit: str
+    decimals: int | None = None
+    exponent: int = 0
+
+    def describe(self, language: str = "en", catalogue: Catalogue | None = None) -> str:
+        if self.exponent:
+            scaled = float(Decimal(repr(float(self.value))) / Decimal(10) ** self.exponent)
+            word = MESSAGES[f"scale.{self.exponent}"][language]
+            number = f"{_exact(scaled, language)} {word}"
+        elif self.decimals is not None:
+            number = format_number(self.value, self.decimals, language=language)
         else:
-            head = self.period
-        return f"{head} ({where})"
+            number = _exact(self.value, language)
+        return number + _unit_suffix(self.unit, language, catalogue)
+
+
+@dataclass(frozen=True)
+class UnitName:
+    """A unit cell as an analyst would write it: ``juta jiwa``, ``million persons``, ``jiwa``."""
+
+    unit: str
+    exponent: int = 0
+
+    def describe(self, language: str = "en", catalogue: Catalogue | None = None) -> str:
+        label = (catalogue or load_catalogue()).units[self.unit].label[language]
+        return f"{MESSAGES[f'scale.{self.exponent}'][language]} {label}" if self.exponent else label
+
+
+def _bound_text(value: float, language: str) -> str:
+    """One end of a range: in full below a million, with a scale word above (``200 juta``)."""
+    if abs(value) < 1e6:
+        return _exact(value, language)
+    exponent = next(e for e in (12, 9, 6) if abs(value) >= 10**e)
+    decimals = min(
+        written_decimals(float(Decimal(repr(float(value))) / Decimal(10) ** exponent)), 3
+    )
+    return format_compact(value, decimals, language=language, style="long")
+
+
+@dataclass(frozen=True)
+class Range:
+    """A figure's or indicator's plausible range: ``200 juta sampai 400 juta jiwa``."""
+
+    bounds: Bounds
+    unit: str
+
+    def describe(self, language: str = "en", catalogue: Catalogue | None = None) -> str:
+        suffix = _unit_suffix(self.unit, language, catalogue)
+        lowest = _bound_text(self.bounds.lowest, language) + (suffix if suffix == "%" else "")
+        highest = _bound_text(self.bounds.highest, language) + suffix
+        return MESSAGES["range"][language].format(lowest=lowest, highest=highest)
+
+
+@dataclass(frozen=True)
+class FigureValue:
+    """An input figure of an indicator: ``premium_income (Pendapatan iuran) = 3.860.000.000.000
+    rupiah (2024Q1/figures.csv, baris 57)``, with its period when it is not ``context``."""
+
+    place: Place
+    value: float
+    unit: str
+    context: str = ""
+
+    def describe(self, language: str = "en", catalogue: Catalogue | None = None) -> str:
+        return MESSAGES["figure_value"][language].format(
+            figure=self.place.head(language, catalogue, context=self.context),
+            value=Amount(self.value, self.unit).describe(language, catalogue),
+            where=self.place.location(language),
+        )
+
+
+@dataclass(frozen=True)
+class Rescaled:
+    """An input figure multiplied or divided by a power of ten, and what the indicator would
+    then be: ``premium_income ×10 (38.600.000.000.000 rupiah) memberi 112,2%`` (with its
+    period when it is not ``context``)."""
+
+    place: Place
+    factor: float
+    value: Amount
+    result: Amount
+    context: str = ""
+
+    def describe(self, language: str = "en", catalogue: Catalogue | None = None) -> str:
+        if self.factor >= 1:
+            factor = "×" + _exact(self.factor, language)
+        else:
+            factor = "÷" + _exact(round(1 / self.factor), language)
+        # The code alone: the inputs listed before the hint carry the labels.
+        figure = Place(code=self.place.code, period=self.place.period)
+        return MESSAGES["rescaled"][language].format(
+            figure=figure.head(language, None, context=self.context),
+            factor=factor,
+            value=self.value.describe(language, catalogue),
+            result=self.result.describe(language, catalogue),
+        )
+
+
+@dataclass(frozen=True)
+class IndicatorName:
+    """An indicator's label in the message language, with its breakdown: ``Rasio klaim``,
+    ``Pertumbuhan peserta aktif sejak Desember (pbi)``."""
+
+    code: str
+    dimensions: tuple[tuple[str, str], ...] = ()
+
+    def describe(self, language: str = "en", catalogue: Catalogue | None = None) -> str:
+        label = (catalogue or load_catalogue()).indicator(self.code).label[language]
+        if self.dimensions:
+            label += f" ({', '.join(value for _, value in self.dimensions)})"
+        return label
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Several details in one placeholder, joined by ``, `` or by a word of `MESSAGES`
+    (``or``: ``a atau b``)."""
+
+    items: tuple[Described, ...]
+    word: str = ""
+
+    def describe(self, language: str = "en", catalogue: Catalogue | None = None) -> str:
+        joiner = MESSAGES[self.word][language] if self.word else ", "
+        return joiner.join(item.describe(language, catalogue) for item in self.items)
 
 
 def _figure_name(code: str, language: str, catalogue: Catalogue | None) -> str:
@@ -454,7 +705,8 @@ class DataIssue:
         The period concerned.
     details : dict
         Values for the message placeholders (``expected``, ``found`` and others); numbers
-        are formatted for the message language, a `Place` is named in it.
+        are formatted for the message language; a `Described` detail (`Place`, `Amount`,
+        `Range`...) words itself in it.
     sheet : str
         Worksheet name for XLSX files.
     message : str
@@ -468,7 +720,7 @@ class DataIssue:
     row: int | None = None
     code: str = ""
     period: str = ""
-    details: dict[str, str | float | Place] = field(default_factory=dict)
+    details: dict[str, str | float | Described] = field(default_factory=dict)
     sheet: str = ""
     message: str = ""
 
@@ -493,7 +745,7 @@ class DataIssue:
 
 
 def _detail_text(value: object, language: str, catalogue: Catalogue | None) -> object:
-    if isinstance(value, Place):
+    if hasattr(value, "describe"):  # a Place, an Amount, a Range: worded in the language
         return value.describe(language, catalogue)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _exact(value, language)
@@ -624,6 +876,14 @@ class ValidationResult:
     def ok(self) -> bool:
         """Whether the period can be built: no hard errors."""
         return not self.errors
+
+
+def validation_summary(result: ValidationResult, language: str = "id") -> str:
+    """One line of `format_validation`'s words: the counts and whether the report can be built
+    (``0 kesalahan, 3 peringatan. Laporan 2024Q1 dapat dibuat.``), for ``jkn-report build``."""
+    lines = format_validation(result, language, show_missing=False).splitlines()
+    counts = lines[0].split(": ", 1)[1]
+    return f"{counts}. {lines[-1]}"
 
 
 def format_validation(

@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import dataclasses
 import datetime as dt
 import io
 import math
@@ -38,10 +39,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from jkn_analysis.catalogue import load_catalogue
+from jkn_analysis.catalogue import Bounds, load_catalogue
 from jkn_analysis.figures import FigureSet
 from jkn_analysis.formatting import format_number, format_value
-from jkn_analysis.loading import load_figures, validate_period
+from jkn_analysis.loading import LARGEST_VALUE, load_figures, validate_period
 from jkn_analysis.numbers import NumberFormatError, parse_number, round_half_up
 from jkn_analysis.periods import Quarter
 from jkn_analysis.recommendations import TriggeredRule
@@ -108,12 +109,17 @@ def assert_allowed_outcome(
     for issue in result.errors:
         assert isinstance(issue, DataIssue)
         assert issue.severity == "error"
-        assert issue.file in files, issue
+        # An indicator outside its bounds names the files of its inputs rather than one file.
+        named = issue.problem == "indicator_bounds"
+        assert named or issue.file in files, issue
         for language in ("id", "en"):
             for catalogue in (CATALOGUE, None):
                 text = issue.describe(language, catalogue)
                 assert isinstance(text, str) and text.strip()
-                assert issue.file in text, text
+                if named:
+                    assert any(file in text for file in files), text
+                else:
+                    assert issue.file in text, text
     with pytest.raises(DataValidationError) as raised:
         load_figures(data_dir)
     assert raised.value.issues
@@ -155,6 +161,14 @@ def is_blank(value: object) -> bool:
     if isinstance(value, float) and math.isnan(value):
         return True
     return isinstance(value, str) and not value.replace("\u00a0", "").strip()
+
+
+def plausible_text(code: str) -> str:
+    """A value cell within the figure's bounds: its lowest plausible value, or 0 where its
+    range holds 0, so that any combination of such figures gives plausible indicators too."""
+    bounds = CATALOGUE.figures[code].bounds
+    value = 0.0 if bounds.lowest <= 0 else bounds.lowest
+    return str(int(value)) if value.is_integer() else str(value).replace(".", ",")
 
 
 # --------------------------------------------------------------------------------- strategies
@@ -451,16 +465,32 @@ def test_extreme_values_within_the_limits_reach_the_soft_checks(smallest, larges
         ["2024Q2", "premium_income", smallest, "rupiah", "", "", ""],
     ]
     names = {"2024Q1/figures.csv", "2024Q2/figures.csv"}
+    # The figures' plausible bounds refuse such values; without them (a catalogue whose
+    # bounds reach the magnitude limits), the values reach the soft checks.
+    unbounded = dataclasses.replace(
+        CATALOGUE,
+        figures={
+            code: dataclasses.replace(figure, bounds=Bounds(-LARGEST_VALUE, LARGEST_VALUE))
+            for code, figure in CATALOGUE.figures.items()
+        },
+        indicators={
+            code: dataclasses.replace(indicator, bounds=None)
+            for code, indicator in CATALOGUE.indicators.items()
+        },
+    )
     with data_folder() as data_dir:
         (data_dir / "2024Q2").mkdir()
         (data_dir / "2024Q1" / "figures.csv").write_bytes(csv_bytes(earlier))
         (data_dir / "2024Q2" / "figures.csv").write_bytes(csv_bytes(later))
-        figures = assert_allowed_outcome(data_dir, names, Quarter(2024, 2), published_checks=True)
-        result = validate_period(data_dir, Quarter(2024, 2))
-    assert (figures is not None) == ok
+        assert_allowed_outcome(data_dir, names, Quarter(2024, 2), published_checks=True)
+        shipped = validate_period(data_dir, Quarter(2024, 2))
+        result = validate_period(data_dir, Quarter(2024, 2), catalogue=unbounded)
     if ok:
+        assert {issue.problem for issue in shipped.errors} == {"figure_bounds"}
+        assert result.errors == []
         assert {"stock_change", "flow_decrease"} <= {issue.problem for issue in result.warnings}
     else:
+        assert "out_of_range" in {issue.problem for issue in shipped.errors}
         assert {issue.problem for issue in result.errors} == {"out_of_range"}
 
 
@@ -748,7 +778,9 @@ def test_formula_with_a_stored_result_is_read_as_its_result(cell, loaded):
     suffix=st.sampled_from([".csv", ".xlsx"]),
 )
 def test_thousands_of_rows(filled, junk_value, suffix):
-    rows = [[PERIOD, code, "1", unit_names(code)[1], "", "", ""] for code in filled]
+    rows = [
+        [PERIOD, code, plausible_text(code), unit_names(code)[1], "", "", ""] for code in filled
+    ]
     rows += [[PERIOD, CODES[n % len(CODES)], junk_value, "", "", "", ""] for n in range(3000)]
     name = f"{PERIOD}/figures{suffix}"
     with data_folder() as data_dir:

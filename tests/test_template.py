@@ -13,6 +13,7 @@ import pytest
 
 from jkn_analysis.catalogue import load_catalogue
 from jkn_analysis.loading import load_period
+from jkn_analysis.numbers import parse_scale
 from jkn_analysis.periods import Quarter
 from jkn_analysis.template import (
     COLUMNS,
@@ -33,18 +34,25 @@ SHEETS = {
 }
 LOCKED = {"period", "code", "label", "previous"}
 EDITABLE = {"unit", "value", "status", "source", "note"}
-# A value each unit accepts whatever the figure's checks (positive, 0-100 percent, integer).
-FILL = {
-    "jiwa": 1_000,
-    "faskes": 10,
-    "kunjungan": 100,
-    "kasus": 100,
-    "triliun rupiah": "1,25",
-    "persen": "12,5",
-    "bulan": "3,5",
-}
-FILL_VALUE = {"jiwa": 1_000, "faskes": 10, "kunjungan": 100, "kasus": 100}
-FILL_VALUE |= {"triliun rupiah": 1.25e12, "persen": 12.5, "bulan": 3.5}
+
+
+def fill_value(code: str) -> float:
+    """A value the figure accepts (its checks and its catalogue bounds): the lowest plausible
+    value, or 0 where the range holds 0; in catalogue units."""
+    bounds = load_catalogue().figures[code].bounds
+    return 0.0 if bounds.lowest <= 0 else bounds.lowest
+
+
+def fill_cell(code: str, unit_cell: str) -> float:
+    """`fill_value` in the unit the template writes for the figure (``triliun rupiah``)."""
+    scale, _ = parse_scale(unit_cell)
+    return fill_value(code) / scale
+
+
+def fill_text(code: str, unit_cell: str) -> str:
+    """`fill_cell` as Indonesian text: ``200000000``, ``0,001``."""
+    number = fill_cell(code, unit_cell)
+    return str(int(number)) if number.is_integer() else repr(number).replace(".", ",")
 
 
 def _loader_handles_templates() -> bool:
@@ -112,9 +120,9 @@ def fill_workbook(path: Path, codes=None) -> dict[str, float]:
     expected = {}
     for code, cells in workbook_cells(workbook).items():
         if codes is None or code in codes:
-            cells["value"].value = FILL[cells["unit"].value]
+            cells["value"].value = fill_cell(code, cells["unit"].value)
             cells["source"].value = "test source"
-            expected[code] = FILL_VALUE[cells["unit"].value]
+            expected[code] = fill_value(code)
     workbook.save(path)
     return expected
 
@@ -441,7 +449,7 @@ class TestLoadsWithTheLoader:
         xlsx.unlink()
         rows = read_csv(csv_path)
         for row in rows:
-            row["value"] = str(FILL[row["unit"]])
+            row["value"] = fill_text(row["code"], row["unit"])
         with csv_path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=COLUMNS)
             writer.writeheader()
@@ -449,7 +457,7 @@ class TestLoadsWithTheLoader:
         frame, issues = load_period(tmp_path, Q2)
         assert issues == []
         assert dict(zip(frame["code"], frame["value"], strict=True)) == pytest.approx(
-            {row["code"]: FILL_VALUE[row["unit"]] for row in rows}
+            {row["code"]: fill_value(row["code"]) for row in rows}
         )
 
     @needs_loader_change
@@ -466,7 +474,7 @@ class TestLoadsWithTheLoader:
         frame, issues = load_period(tmp_path, Q2)
         assert issues == []
         assert dict(zip(frame["code"], frame["value"], strict=True)) == pytest.approx(expected)
-        assert expected == {"active_total": 1_000, "claims_expense_total": 1.25e12}
+        assert expected == {"active_total": 50e6, "claims_expense_total": 1e12}
 
 
 def test_written_without_warnings(tmp_path):

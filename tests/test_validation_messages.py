@@ -174,11 +174,11 @@ ROW_CASES = [
     ),
     (
         "not_integer",
-        [row("active_bp", "1,5", "jiwa")],
+        [row("active_bp", "5.150.013,5", "jiwa")],
         "2024Q1/figures.csv, baris 2, active_bp (Bukan Pekerja (BP)): figur ini menghitung "
-        "satuan utuh, ditemukan 1,5",
+        "satuan utuh, ditemukan 5.150.013,5",
         "2024Q1/figures.csv, row 2, active_bp (Non-workers (BP)): this figure counts whole "
-        "units, found 1,5",
+        "units, found 5.150.013,5",
     ),
     (
         "bad_unit",
@@ -461,7 +461,7 @@ def test_missing_sheets_are_each_reported(tmp_path):
 
 
 def test_a_sheet_named_after_a_section_marks_a_template_workbook(tmp_path):
-    write_xlsx(tmp_path, "2024Q1", {"Kepesertaan": [["2024Q1", "fktp_total", 1, "faskes"]]})
+    write_xlsx(tmp_path, "2024Q1", {"Kepesertaan": [["2024Q1", "fktp_total", 23245, "faskes"]]})
     errors = validate_period(tmp_path, Q1).errors
     assert [issue.details["sheet_name"] for issue in errors] == TEMPLATE_SHEETS[1:]
 
@@ -603,7 +603,10 @@ def test_errors_follow_the_workbook_order_of_sheets(tmp_path):
         "2024Q1",
         {
             "zeta": [["2024Q1", "fktp_total", -1, "faskes"]],
-            "alpha": [["2024Q1", "fkrtl_total", -1, "faskes"], ["2024Q1", "fktp_total", 1, ""]],
+            "alpha": [
+                ["2024Q1", "fkrtl_total", -1, "faskes"],
+                ["2024Q1", "fktp_total", 23245, ""],
+            ],
         },
     )
     errors = validate_period(tmp_path, Q1).errors
@@ -651,9 +654,9 @@ def test_empty_value_cells_are_skipped(tmp_path):
     [
         ("active_pbi", "96.701.058", "jiwa", 96_701_058.0),
         ("active_pbi", 96_701_058, "jiwa", 96_701_058.0),
-        ("fktp_doctor_practice_change_reported", "(28.148)", "faskes", -28_148.0),
-        ("djs_investment_yield", "76,41%", "persen", 76.41),
-        ("djs_investment_yield", "76,41", "%", 76.41),
+        ("fktp_doctor_practice_change_reported", "(2.148)", "faskes", -2_148.0),
+        ("djs_investment_yield", "5,41%", "persen", 5.41),
+        ("djs_investment_yield", "5,41", "%", 5.41),
         ("premium_income", "38,6", "triliun", 38.6e12),
         ("premium_income", "38,6", "triliun rupiah", 38.6e12),
         ("premium_income", 38.6, "Triliun Rupiah", 38.6e12),
@@ -875,10 +878,10 @@ class TestIckCopy:
     def test_later_periods_and_other_units_are_not_compared(self, tmp_path):
         periods = {
             "2024Q1": [
-                row("ick_realised_pbpu", "51.756.673", "jiwa"),
-                row("visits_ritp", "51.756.673", "kunjungan"),
+                row("ick_realised_pbpu", "41.756.673", "jiwa"),
+                row("visits_ritp", "41.756.673", "kunjungan"),
             ],
-            "2024Q2": [row("active_pbpu", "51.756.673", "jiwa", period="2024Q2")],
+            "2024Q2": [row("active_pbpu", "41.756.673", "jiwa", period="2024Q2")],
         }
         assert _warnings(tmp_path, periods) == []
 

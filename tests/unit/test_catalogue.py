@@ -11,6 +11,9 @@ from jkn_analysis.catalogue import (
     FIGURE_KINDS,
     LANGUAGES,
     SECTIONS,
+    UNBOUNDED_INDICATOR_PREFIXES,
+    UNBOUNDED_INDICATOR_UNITS,
+    Bounds,
     Catalogue,
     CatalogueError,
     _parse_catalogue,
@@ -29,6 +32,7 @@ def _document() -> dict:
         "units": {
             "persons": {"id": "jiwa", "en": "persons", "integer": True},
             "percent": {"id": "persen", "en": "percent", "integer": False},
+            "category": {"id": "kategori", "en": "category", "integer": False},
         },
         "sections": {"participation": {"number": "I", "id": "Kepesertaan", "en": "Participation"}},
         "figures": [
@@ -39,6 +43,7 @@ def _document() -> dict:
                 "kind": "stock",
                 "section": "participation",
                 "parts": ["part_a", "part_b"],
+                "bounds": ["1 juta", "400 juta"],
             },
             {
                 "code": "part_a",
@@ -46,6 +51,7 @@ def _document() -> dict:
                 "unit": "persons",
                 "kind": "stock",
                 "section": "participation",
+                "bounds": [0, "200 juta"],
             },
             {
                 "code": "part_b",
@@ -54,6 +60,7 @@ def _document() -> dict:
                 "kind": "stock",
                 "section": "participation",
                 "checks": ["may_be_negative"],
+                "bounds": ["-1.5 juta", 1.5e8],
             },
             {
                 "code": "share_reported",
@@ -63,10 +70,22 @@ def _document() -> dict:
                 "section": "participation",
                 "reported_indicator": "share",
                 "dimensions": {"segment": "a"},
+                "bounds": [0, 100],
             },
         ],
         "indicators": {
-            "share": {"unit": "percent", "decimals": 2, "label": {"id": "Porsi", "en": "Share"}}
+            "share": {
+                "unit": "percent",
+                "decimals": 2,
+                "bounds": [0, 100],
+                "label": {"id": "Porsi", "en": "Share"},
+            },
+            "position": {"unit": "category", "decimals": 0, "label": {"id": "P", "en": "P"}},
+            "projection_share": {
+                "unit": "percent",
+                "decimals": 2,
+                "label": {"id": "Proyeksi", "en": "Projection"},
+            },
         },
     }
 
@@ -111,6 +130,30 @@ class TestLoadCatalogue:
             assert set(indicator.label) == set(LANGUAGES), code
             assert indicator.unit in catalogue.units, code
             assert isinstance(indicator.decimals, int) and indicator.decimals >= 0, code
+
+    def test_every_figure_and_checked_indicator_has_bounds(self, catalogue):
+        assert all(figure.bounds is not None for figure in catalogue.figures.values())
+        for code, indicator in catalogue.indicators.items():
+            unbounded = indicator.unit in UNBOUNDED_INDICATOR_UNITS or code.startswith(
+                UNBOUNDED_INDICATOR_PREFIXES
+            )
+            assert (indicator.bounds is None) == unbounded, code
+
+    def test_a_published_indicator_value_within_its_figure_bounds_is_within_the_indicator_bounds(
+        self, catalogue
+    ):
+        # Otherwise a published value would pass its row's check and fail the indicator's.
+        for figure in catalogue.figures.values():
+            if figure.reported_indicator:
+                indicator = catalogue.indicator(figure.reported_indicator).bounds
+                assert indicator.lowest <= figure.bounds.lowest, figure.code
+                assert figure.bounds.highest <= indicator.highest, figure.code
+
+    def test_a_part_is_never_bounded_above_its_total(self, catalogue):
+        # A part larger than the largest possible total can only be a slip.
+        for figure in catalogue.figures.values():
+            for part in figure.parts:
+                assert catalogue.figures[part].bounds.highest <= figure.bounds.highest, part
 
     def test_units_have_labels_and_integer_flag(self, catalogue):
         assert catalogue.units["persons"].integer is True
@@ -190,11 +233,37 @@ class TestParseCatalogue:
                 "unknown indicator 'nothing'",
             ),
             (lambda d: d["indicators"]["share"].update(unit="litres"), "'share' has unknown unit"),
+            (lambda d: d["figures"][1].pop("bounds"), "'part_a': bounds must be"),
+            (lambda d: d["figures"][1].update(bounds=[0]), "'part_a': bounds must be"),
+            (lambda d: d["figures"][1].update(bounds=[5, 5]), "are empty"),
+            (lambda d: d["figures"][1].update(bounds=["5 juta", "1 juta"]), "are empty"),
+            (lambda d: d["figures"][1].update(bounds=[0, "200 crore"]), "'200 crore' is not a"),
+            (lambda d: d["figures"][1].update(bounds=[0, "lots"]), "'lots' is not a number"),
+            (lambda d: d["figures"][1].update(bounds=[False, 1]), "must be numbers"),
+            (lambda d: d["indicators"]["share"].pop("bounds"), "indicator 'share': bounds must"),
+            (
+                lambda d: d["indicators"]["position"].update(bounds=[0, 1]),
+                "'position' is not checked against bounds",
+            ),
+            (
+                lambda d: d["indicators"]["projection_share"].update(bounds=[0, 1]),
+                "'projection_share' is not checked against bounds",
+            ),
         ],
     )
     def test_inconsistencies_raise(self, change, message):
         with pytest.raises(CatalogueError, match=message):
             _parse_catalogue(self._broken(change))
+
+    def test_bounds_take_numbers_and_scale_words(self):
+        catalogue = _parse_catalogue(_document())
+        assert catalogue.figures["total"].bounds == Bounds(1e6, 4e8)
+        assert catalogue.figures["part_b"].bounds == Bounds(-1.5e6, 1.5e8)
+        assert 4e8 in catalogue.figures["total"].bounds  # both ends included
+        assert 1e6 - 1 not in catalogue.figures["total"].bounds
+        assert catalogue.indicators["share"].bounds == Bounds(0, 100)
+        assert catalogue.indicators["position"].bounds is None
+        assert catalogue.indicators["projection_share"].bounds is None
 
     def test_catalogue_error_is_a_value_error(self):
         assert issubclass(CatalogueError, ValueError)

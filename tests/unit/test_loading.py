@@ -202,7 +202,7 @@ class TestHardErrors:
                 row("premium_income", "abc", "triliun rupiah"),  # row 9
                 row("claims_expense_total", "1.234", "triliun rupiah"),  # row 10
                 row("active_ppu_pn", "18.107.072", "jiwa", status="final"),  # row 11
-                row("active_bp", "1,5", "jiwa"),  # row 12
+                row("active_bp", "5.150.013,5", "jiwa"),  # row 12
                 row("population", "0", "jiwa"),  # row 13
                 row("fktp_target", "1,5%", "faskes"),  # row 14
                 row("djs_investment_yield", "1,67", "juta persen"),  # row 15
@@ -302,9 +302,10 @@ class TestHardErrors:
             ),
             (
                 12,
-                "2024Q1/figures.csv, row 12, active_bp: this figure counts whole units, found 1,5",
+                "2024Q1/figures.csv, row 12, active_bp: this figure counts whole units, found "
+                "5.150.013,5",
                 "2024Q1/figures.csv, baris 12, active_bp: figur ini menghitung satuan utuh, "
-                "ditemukan 1,5",
+                "ditemukan 5.150.013,5",
             ),
             (
                 13,
@@ -467,7 +468,7 @@ class TestXlsx:
                 ],
                 "keuangan": [
                     ["2024Q1", "premium_income", 38.6, "triliun rupiah"],
-                    ["2024Q1", "claims_expense_total", 1.234, "triliun rupiah"],  # not ambiguous
+                    ["2024Q1", "claims_expense_total", 41.234, "triliun rupiah"],  # not ambiguous
                     ["2024Q1", "djs_investment_yield", 1.67, "persen"],
                     ["2024Q1", "djs_surplus_reported", -2.177, "triliun rupiah"],
                 ],
@@ -477,7 +478,7 @@ class TestXlsx:
         assert figures.value("active_pbi", Q1) == 96_725_576.0
         assert figures.value("fktp_total", Q1) == 23_245.0
         assert figures.value("premium_income", Q1) == 3.86e13
-        assert figures.value("claims_expense_total", Q1) == 1.234e12
+        assert figures.value("claims_expense_total", Q1) == 41.234e12
         assert figures.value("djs_investment_yield", Q1) == 1.67
         assert figures.value("djs_surplus_reported", Q1) == -2.177e12
         record = figures.record("premium_income", Q1)
@@ -492,7 +493,7 @@ class TestXlsx:
                 "data": [
                     ["2024Q1", "active_pbi", 96_725_576, "jiwa"],
                     ["2024Q1", "fktp_total", -5, "faskes"],
-                    ["2024Q1", "active_bp", 1234.5, "jiwa"],
+                    ["2024Q1", "active_bp", 5_150_013.5, "jiwa"],
                     ["2024Q1", "bogus", 1, "jiwa"],
                 ]
             },
