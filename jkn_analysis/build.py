@@ -26,7 +26,7 @@ from pathlib import Path
 
 from jkn_analysis import __version__
 from jkn_analysis.catalogue import LANGUAGES
-from jkn_analysis.loading import load_figures
+from jkn_analysis.loading import load_figures, report_readiness
 from jkn_analysis.periods import Quarter
 
 # jsonschema (imported by nbformat, under papermill and nbconvert) loads rfc3987-syntax when it
@@ -336,6 +336,9 @@ def build_quarter(
         load_figures(data_dir, up_to=quarter)  # hard errors stop here, before any kernel
     except Exception as error:
         raise BuildError(step, str(error)) from error
+    blocker = report_readiness(data_dir, quarter)  # nothing filled in yet, or too little
+    if blocker is not None:
+        raise BuildError(step, blocker.describe(languages[0]))
     out_dir.mkdir(parents=True, exist_ok=True)
     # Absolute: papermill changes the working directory while a kernel runs, and the renderer
     # thread works on the previous language meanwhile.

@@ -44,7 +44,12 @@ from jkn_analysis.formatting import (
 )
 from jkn_analysis.fragment import Fragment
 from jkn_analysis.indicators import CORRIDOR_CEILING_MONTHS, CORRIDOR_FLOOR_MONTHS
-from jkn_analysis.loading import available_periods, load_figures, period_files
+from jkn_analysis.loading import (
+    available_periods,
+    load_figures,
+    period_files,
+    report_readiness,
+)
 from jkn_analysis.periods import Quarter
 from jkn_analysis.review import review_period
 from jkn_analysis.rules import evaluate, load_rules
@@ -181,6 +186,9 @@ class QuarterlyReport:
             )
         self.catalogue = load_catalogue()
         self.figures = load_figures(self.data_dir, up_to=self.quarter, catalogue=self.catalogue)
+        blocker = report_readiness(self.data_dir, self.quarter, self.catalogue)
+        if blocker is not None:  # nothing filled in yet, or a history period: no report
+            raise ValueError(blocker.describe(language, self.catalogue))
         self.history: dict[Quarter, IndicatorSet] = compute_history(self.figures)
         self.indicators = self.history[self.quarter]
         triggered = evaluate(load_rules(), self.history, self.quarter)
