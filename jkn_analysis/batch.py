@@ -136,6 +136,15 @@ def plan(
     return planned
 
 
+def _warning_text(warning: object, language: str) -> str:
+    """A data check of ``build.json`` in ``language``: a record with its message per language
+    (`jkn_analysis.validation.DataIssue.as_record`), or the plain text of older builds."""
+    if isinstance(warning, dict):
+        messages = warning.get("message") or {}
+        return str(messages.get(language) or next(iter(messages.values()), ""))
+    return str(warning)
+
+
 def write_index(out_dir: Path, *, language: str = "id") -> Path:
     """Write ``reports/index.html``: every built report with links, build time and warnings."""
     from jkn_analysis.report import TEMPLATE_DIR, load_text
@@ -155,7 +164,7 @@ def write_index(out_dir: Path, *, language: str = "id") -> Path:
                 (f"laporan-kinerja-jkn-{quarter}.{language_code}.pdf", f"PDF ({language_code})"),
             )
         )
-        warnings = record.get("warnings", [])
+        warnings = [_warning_text(warning, language) for warning in record.get("warnings", [])]
         warning_html = (
             "<ul>" + "".join(f"<li>{html.escape(w)}</li>" for w in warnings) + "</ul>"
             if warnings

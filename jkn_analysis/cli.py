@@ -178,14 +178,15 @@ def _new_quarter(args: argparse.Namespace) -> int:
     return 0
 
 
-def _folder_warnings(data: Path, language: str, stream=sys.stdout) -> None:
-    """Print a warning for each folder or file of ``data`` named almost like a period."""
+def _folder_warnings(data: Path, language: str, stream=None) -> None:
+    """Print a warning for each folder or file of ``data`` named almost like a period (to
+    ``stream``, standard output by default)."""
     from jkn_analysis.loading import misnamed_period_issues
     from jkn_analysis.validation import MESSAGES
 
     for issue in misnamed_period_issues(data):
         text = MESSAGES["report.folder_warning"][language].format(text=issue.describe(language))
-        print(text, file=stream, flush=True)
+        print(text, file=stream or sys.stdout, flush=True)
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -431,12 +431,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "undefined_indicator.denominator": {
         "id": (
-            "indikator {indicator} tidak dapat dihitung: penyebutnya, {denominator}, bernilai "
-            "{value}; indikator ini memerlukan penyebut positif"
+            "indikator {indicator} tidak dapat dihitung dari {inputs}: penyebutnya bernilai "
+            "{value}, padahal indikator ini memerlukan penyebut positif"
         ),
         "en": (
-            "indicator {indicator} cannot be computed: its denominator, {denominator}, is "
-            "{value}; the indicator needs a positive denominator"
+            "indicator {indicator} cannot be computed from {inputs}: its denominator is "
+            "{value}, but the indicator needs a positive denominator"
         ),
     },
     "reported_vs_computed": {

@@ -382,6 +382,7 @@ class TestReviewProblems:
         assert only(issues, "review.not_utf8").describe("en").endswith("save it again as UTF-8")
 
     def test_decision_for_a_rule_that_did_not_fire_is_a_warning(self, tmp_path):
+        # fraud_prevention is a rule of the shipped rules.yaml; it is not among TRIGGERED.
         write_review(
             tmp_path,
             """
@@ -389,14 +390,40 @@ class TestReviewProblems:
               claim_ratio_above_100: confirm
               fktp_gatekeeper: confirm
               specialist_supply_and_kris: {decision: drop, reason: "Sudah ditangani"}
-              gone_rule: confirm
+              fraud_prevention: confirm
             """,
         )
         outcome = review_period(tmp_path, QUARTER, TRIGGERED, "id")
         issue = only(outcome.issues, "review.not_triggered")
         assert (issue.severity, issue.row) == ("warning", 5)
-        assert "gone_rule" in issue.describe("id") and "did not fire" in issue.describe("en")
+        assert "fraud_prevention" in issue.describe("id")
+        assert "did not fire" in issue.describe("en")
         assert outcome.errors == [] and outcome.status == "final"
+
+    def test_unknown_rule_id_is_an_error_with_the_closest_id(self, tmp_path):
+        write_review(
+            tmp_path,
+            """
+            recommendations:
+              compliance_enforcment: confirm
+              no_such_thing_at_all: confirm
+            """,
+        )
+        outcome = review_period(tmp_path, QUARTER, TRIGGERED, "id")
+        misspelt, unknown = [i for i in outcome.issues if i.problem == "review.unknown_rule"]
+        assert (misspelt.severity, misspelt.row) == ("error", 2)
+        assert misspelt.describe("id").endswith(
+            "compliance_enforcment: maksud Anda compliance_enforcement? (aturan "
+            "'compliance_enforcment' tidak dikenal; keputusan ini tidak diterapkan)"
+        )
+        assert "did you mean compliance_enforcement?" in misspelt.describe("en")
+        assert unknown.describe("en").endswith(
+            "rule 'no_such_thing_at_all' is not known: no recommendation has this id in "
+            "rules.yaml; the decision is not applied"
+        )
+        # "did not fire" is said only of rules that exist.
+        assert not [i for i in outcome.issues if i.problem == "review.not_triggered"]
+        assert outcome.status == "draft"
 
     def test_every_message_has_both_languages_with_the_same_placeholders(self):
         def fields(text: str) -> set[str]:
