@@ -45,8 +45,9 @@ Decisions: ``confirm``, ``edit``, ``drop`` (decided) and ``undecided`` (what
 `write_review_template` writes). A decision for an id that is no rule of ``rules.yaml`` is an
 error naming the closest rule id; one for a rule that did not fire this period, a warning.
 ``note`` and ``reason`` are one text, taken as Indonesian (shown as written, marked
-``lang="id"``, in the English edition), or a text per language, ``{id: ..., en: ...}``. ``title``/``text`` are allowed only with ``edit`` (at least
-one of them), ``reason`` only with ``drop``.
+``lang="id"``, in the English edition), or a text per language, ``{id: ..., en: ...}``.
+``title``/``text`` are allowed only with ``edit`` (at least one of them), ``reason`` only with
+``drop``.
 
 Problems are `DataIssue` objects (file ``QUARTER/review.yaml``, ``row`` = the line in the
 file), described in Indonesian or English by `REVIEW_MESSAGES` (keys ``review.*``, registered
@@ -54,8 +55,9 @@ into `jkn_analysis.validation.MESSAGES` so that `DataIssue.describe` finds them)
 that cannot be read or parsed, unknown keys, sections, decisions or languages, wrong types, a
 drop without a reason, an incomplete edit or added recommendation, a key or id given twice, a
 decision for an unknown rule id. Warning: a decision for a rule that did not fire this period
-(the data may have changed); it is ignored. An entry with an error is not applied, and a review with any error keeps the report a
-draft, so that a final report never silently misses part of the analyst's file.
+(the data may have changed); it is ignored. An entry with an error is not applied, and a
+review with any error keeps the report a draft, so that a final report never silently misses
+part of the analyst's file.
 
 Commentary is rendered by `render_markdown`: raw HTML comes out as text, images as their alt
 text (the report fetches nothing), links keep their text and get an ``href`` only for
