@@ -175,6 +175,7 @@ def _new_quarter(args: argparse.Namespace) -> int:
         return 1
     for path in paths:
         print(f"wrote {path}")
+    _folder_warnings(args.data, args.lang)  # a misnamed folder holding this period's figures?
     return 0
 
 

@@ -228,6 +228,13 @@ class TestNearMissFolders:
         ) in capsys.readouterr().out
         assert recorded == ["2024Q1"]
 
+    def test_new_quarter_names_a_misnamed_folder_of_the_same_period(self, data, capsys):
+        (data / "2024-Q2").mkdir()
+        assert main(["new-quarter", "2024Q2", "--data", str(data), "--lang", "en"]) == 0
+        assert "Warning: folder '2024-Q2' is not read: period 2024Q2 is read from the folder" in (
+            capsys.readouterr().out
+        )
+
     def test_a_data_file_outside_its_folder(self, data):
         shutil.copy(data / "2024Q1" / "figures.csv", data / "2024Q2.csv")
         [issue] = misnamed_period_issues(data)
