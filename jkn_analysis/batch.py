@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from jkn_analysis.build import BUILD_RECORD
-from jkn_analysis.loading import available_periods, period_files
+from jkn_analysis.loading import available_periods, period_files, unsupported_files
 from jkn_analysis.periods import Quarter
 from jkn_analysis.review import review_path
 
@@ -53,7 +53,10 @@ def data_fingerprint(data_dir: Path, quarter: Quarter) -> dict[str, str]:
     for period in available_periods(data_dir):
         if period > quarter:
             continue
-        for path in period_files(data_dir / str(period)):
+        # A spreadsheet in a format the pack does not read counts too: one added after a build
+        # must rebuild the period, whose data checks then name it, not leave it "up to date".
+        folder = data_dir / str(period)
+        for path in [*period_files(folder), *unsupported_files(folder)]:
             hashes[f"{period}/{path.name}"] = _sha256(path)
     review = review_path(data_dir, quarter)  # the analyst's decisions for this period
     if review.exists():

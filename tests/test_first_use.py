@@ -276,6 +276,13 @@ class TestUnsupportedFormats:
         assert "2024Q1/figures-revisi.xlsm: the .xlsm file is not read" in error
         assert not (out / "2024Q1").exists()
 
+    def test_one_added_after_a_build_is_not_passed_over_as_up_to_date(self, data, tmp_path):
+        from jkn_analysis.batch import data_fingerprint
+
+        before = data_fingerprint(data, Quarter(2024, 1))
+        (data / "2024Q1" / "figures.ods").write_bytes(b"not read")
+        assert data_fingerprint(data, Quarter(2024, 1)) != before
+
     def test_editor_lock_files_are_not_named(self, data):
         (data / "2024Q1" / "~$figures.xls").write_bytes(b"lock")
         (data / "2024Q1" / ".~lock.figures.ods#").write_bytes(b"lock")
