@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from jkn_analysis.build import BUILD_RECORD
-from jkn_analysis.loading import available_periods, period_files
+from jkn_analysis.loading import available_periods, period_files, unsupported_files
 from jkn_analysis.periods import Quarter
 from jkn_analysis.review import review_path
 
@@ -53,7 +53,10 @@ def data_fingerprint(data_dir: Path, quarter: Quarter) -> dict[str, str]:
     for period in available_periods(data_dir):
         if period > quarter:
             continue
-        for path in period_files(data_dir / str(period)):
+        # A spreadsheet in a format the pack does not read counts too: one added after a build
+        # must rebuild the period, whose data checks then name it, not leave it "up to date".
+        folder = data_dir / str(period)
+        for path in [*period_files(folder), *unsupported_files(folder)]:
             hashes[f"{period}/{path.name}"] = _sha256(path)
     review = review_path(data_dir, quarter)  # the analyst's decisions for this period
     if review.exists():
@@ -136,6 +139,15 @@ def plan(
     return planned
 
 
+def _warning_text(warning: object, language: str) -> str:
+    """A data check of ``build.json`` in ``language``: a record with its message per language
+    (`jkn_analysis.validation.DataIssue.as_record`), or the plain text of older builds."""
+    if isinstance(warning, dict):
+        messages = warning.get("message") or {}
+        return str(messages.get(language) or next(iter(messages.values()), ""))
+    return str(warning)
+
+
 def write_index(out_dir: Path, *, language: str = "id") -> Path:
     """Write ``reports/index.html``: every built report with links, build time and warnings."""
     from jkn_analysis.report import TEMPLATE_DIR, load_text
@@ -155,7 +167,7 @@ def write_index(out_dir: Path, *, language: str = "id") -> Path:
                 (f"laporan-kinerja-jkn-{quarter}.{language_code}.pdf", f"PDF ({language_code})"),
             )
         )
-        warnings = record.get("warnings", [])
+        warnings = [_warning_text(warning, language) for warning in record.get("warnings", [])]
         warning_html = (
             "<ul>" + "".join(f"<li>{html.escape(w)}</li>" for w in warnings) + "</ul>"
             if warnings

@@ -96,6 +96,15 @@ class IndicatorDefinition:
 
 
 @dataclass(frozen=True)
+class ReportRequirements:
+    """What a period needs for a report of its own: a key figure in each of at least
+    ``sections`` of the report sections (``key_figures`` lists them by section)."""
+
+    sections: int = 0
+    key_figures: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Catalogue:
     """All figures, indicators, units and sections of the report pack."""
 
@@ -104,6 +113,7 @@ class Catalogue:
     figures: dict[str, Figure]
     indicators: dict[str, IndicatorDefinition]
     settings: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
+    report_requirements: ReportRequirements = field(default_factory=ReportRequirements)
 
     def setting(self, name: str) -> float:
         """A data-check setting from the catalogue's ``settings:`` block, or its default."""
@@ -236,7 +246,32 @@ def _parse_catalogue(document: dict) -> Catalogue:
         figures=figures,
         indicators=indicators,
         settings=settings,
+        report_requirements=_parse_requirements(document.get("report_requirements"), figures),
     )
+
+
+def _parse_requirements(spec: dict | None, figures: dict[str, Figure]) -> ReportRequirements:
+    """The ``report_requirements:`` block: a section count and key figures by section."""
+    if spec is None:
+        return ReportRequirements()
+    key_figures = {
+        section: tuple(codes) for section, codes in (spec.get("key_figures") or {}).items()
+    }
+    for section, codes in key_figures.items():
+        if not codes:
+            raise CatalogueError(f"report_requirements: section {section!r} lists no figure")
+        for code in codes:
+            if code not in figures or figures[code].section != section:
+                raise CatalogueError(
+                    f"report_requirements: {code!r} is not a figure of section {section!r}"
+                )
+    count = spec.get("sections")
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= len(key_figures):
+        raise CatalogueError(
+            f"report_requirements: sections must be a whole number from 0 to "
+            f"{len(key_figures)}, got {count!r}"
+        )
+    return ReportRequirements(sections=count, key_figures=key_figures)
 
 
 @cache

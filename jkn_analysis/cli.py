@@ -181,7 +181,19 @@ def _new_quarter(args: argparse.Namespace) -> int:
         return 1
     for path in paths:
         print(f"wrote {path}")
+    _folder_warnings(args.data, args.lang)  # a misnamed folder holding this period's figures?
     return 0
+
+
+def _folder_warnings(data: Path, language: str, stream=None) -> None:
+    """Print a warning for each folder or file of ``data`` named almost like a period (to
+    ``stream``, standard output by default)."""
+    from jkn_analysis.loading import misnamed_period_issues
+    from jkn_analysis.validation import MESSAGES
+
+    for issue in misnamed_period_issues(data):
+        text = MESSAGES["report.folder_warning"][language].format(text=issue.describe(language))
+        print(text, file=stream or sys.stdout, flush=True)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -190,9 +202,12 @@ def _validate(args: argparse.Namespace) -> int:
 
     if not (args.data / str(args.quarter)).is_dir():
         print(f"error: no folder {args.data / str(args.quarter)}", file=sys.stderr)
+        _folder_warnings(args.data, args.lang, sys.stderr)
         return 2
-    # The check `build` runs (the report's appendix too, published-versus-computed included):
-    # exit 0 exactly when `build` would proceed, with the words `build` prints when it stops.
+    _folder_warnings(args.data, args.lang)
+    # The check `build` runs (the report's appendix too, published-versus-computed included,
+    # and whether the period holds enough figures for a report of its own): exit 0 exactly
+    # when `build` would proceed, with the words `build` prints when it stops.
     result = data_check(args.data, args.quarter, max_stock_change_percent=args.max_stock_change)
     print(format_validation(result, args.lang), end="")
     if not result.ok:
@@ -209,6 +224,10 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+# Problems of a period whose data is sound but too thin for a report of its own.
+READINESS_PROBLEMS = ("not_filled", "too_few_figures")
+
+
 def _triggered_rules(data: Path, quarter: Quarter) -> list:
     """The recommendations the rules trigger for ``quarter`` (the data must be valid)."""
     from jkn_analysis.compute import compute_history
@@ -222,7 +241,12 @@ def _review(args: argparse.Namespace) -> int:
     from jkn_analysis.loading import validate_period
     from jkn_analysis.review import write_review_template
 
-    if not validate_period(args.data, args.quarter).ok:
+    result = validate_period(args.data, args.quarter, readiness=True)
+    unready = [issue for issue in result.errors if issue.problem in READINESS_PROBLEMS]
+    if unready and len(unready) == len(result.errors):
+        print(f"error: {unready[0].describe(args.lang)}", file=sys.stderr)
+        return 1
+    if not result.ok:
         print(
             f"error: the data of {args.quarter} has errors; run "
             f"'jkn-report validate {args.quarter}' first",
@@ -277,11 +301,64 @@ def _build_one(task: tuple) -> bool:
     return True
 
 
+def _buildable(
+    args: argparse.Namespace, periods: list[Quarter], language: str
+) -> tuple[list[Quarter], int] | int:
+    """The periods to build and the number refused; or an exit status when there are none.
+
+    Every period without a report of its own (`jkn_analysis.loading.report_readiness`: nothing
+    filled in yet, or too few figures) is named with its reason. ``--all`` skips them; with no
+    period given, the latest period that can be built is chosen; a period asked for by name
+    is refused (and counted, so that the command exits 1).
+    """
+    from jkn_analysis.loading import report_readiness
+    from jkn_analysis.validation import MESSAGES
+
+    def reason(quarter: Quarter) -> str | None:
+        blocker = report_readiness(args.data, quarter)
+        return None if blocker is None else blocker.describe(language)
+
+    if args.all:
+        quarters = []
+        for quarter in periods:
+            why = reason(quarter)
+            if why is None:
+                quarters.append(quarter)
+            else:
+                print(MESSAGES["build.skipped"][language].format(reason=why), flush=True)
+        return quarters, 0
+    if args.quarters:
+        quarters, refused = [], 0
+        for quarter in dict.fromkeys(args.quarters):
+            why = reason(quarter)
+            if why is None:
+                quarters.append(quarter)
+            else:
+                print(MESSAGES["build.not_built"][language].format(reason=why), file=sys.stderr)
+                refused += 1
+        return quarters, refused
+    for quarter in reversed(periods):  # the latest period that can be built
+        why = reason(quarter)
+        if why is None:
+            print(MESSAGES["build.latest"][language].format(period=quarter), flush=True)
+            return [quarter], 0
+        print(MESSAGES["build.skipped"][language].format(reason=why), flush=True)
+    folder = args.data.resolve()
+    print(
+        f"error: {MESSAGES['build.none_buildable'][language].format(folder=folder)}",
+        file=sys.stderr,
+    )
+    return 1
+
+
 def _build(args: argparse.Namespace) -> int:
     from jkn_analysis.batch import plan, write_index
     from jkn_analysis.build import NOTEBOOK
     from jkn_analysis.loading import available_periods
 
+    # Messages in the first report language asked for (Indonesian by default).
+    language = args.lang[0]
+    _folder_warnings(args.data, language)
     periods = available_periods(args.data)
     if not periods:
         print(f"error: no period folders with data files in {args.data.resolve()}", file=sys.stderr)
@@ -292,8 +369,7 @@ def _build(args: argparse.Namespace) -> int:
     if args.all and args.quarters:
         print("error: give quarters or --all, not both", file=sys.stderr)
         return 2
-    quarters = periods if args.all else (args.quarters or [periods[-1]])
-    missing = [q for q in quarters if q not in periods]
+    missing = [q for q in args.quarters if q not in periods]
     if missing:
         print(
             f"error: no data for {', '.join(map(str, missing))} in {args.data.resolve()}; "
@@ -301,6 +377,10 @@ def _build(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    chosen = _buildable(args, periods, language)
+    if isinstance(chosen, int):
+        return chosen
+    quarters, refused = chosen
     planned = plan(
         quarters,
         data_dir=args.data,
@@ -330,7 +410,7 @@ def _build(args: argparse.Namespace) -> int:
         index = write_index(args.out, language=args.lang[0])
         print(f"index: {index}")
     print(f"{built} built, {len(planned) - built - failures} up to date, {failures} failed")
-    return 1 if failures else 0
+    return 1 if failures or refused else 0
 
 
 def _projection(args: argparse.Namespace) -> int:

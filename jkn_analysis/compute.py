@@ -168,7 +168,12 @@ class _Collector:
                     "undefined_indicator",
                     code=code,
                     period=str(self.period),
-                    details={"indicator": code, "reason": str(error)},
+                    details={
+                        "indicator": code,
+                        "inputs": ", ".join(name for name, _ in inputs.values()),
+                        "value": error.denominator,
+                    },
+                    message="undefined_indicator.denominator",
                 )
             )
             return

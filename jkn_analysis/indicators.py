@@ -19,13 +19,21 @@ CorridorPosition = Literal["below", "within", "above"]
 
 
 class UndefinedIndicatorError(ZeroDivisionError):
-    """An indicator's denominator is zero or negative, so the indicator is undefined."""
+    """An indicator's denominator is zero or negative, so the indicator is undefined.
+
+    ``denominator`` is the value found, for messages in the report's language.
+    """
+
+    def __init__(self, message: str, denominator: float):
+        super().__init__(message)
+        self.denominator = denominator
 
 
 def _percent(numerator: float, denominator: float, *, denominator_name: str) -> float:
     if not denominator > 0:  # also refuses NaN
         raise UndefinedIndicatorError(
-            f"{denominator_name} is {denominator!r}; the indicator needs a positive denominator"
+            f"{denominator_name} is {denominator!r}; the indicator needs a positive denominator",
+            denominator,
         )
     return 100.0 * numerator / denominator
 
@@ -206,7 +214,8 @@ def months_of_claims_covered(
         raise ValueError(f"months elapsed must lie between 1 and 12, got {months_elapsed}")
     if not claims_expense > 0:
         raise UndefinedIndicatorError(
-            f"claims expense is {claims_expense!r}; months covered need positive claims"
+            f"claims expense is {claims_expense!r}; months covered need positive claims",
+            claims_expense,
         )
     return net_assets / (claims_expense / months_elapsed)
 

@@ -35,17 +35,19 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from jkn_analysis.catalogue import Catalogue, Figure, load_catalogue
+from jkn_analysis.catalogue import LANGUAGES, Catalogue, Figure, load_catalogue
 from jkn_analysis.figures import FigureSet
 from jkn_analysis.numbers import NumberFormatError, parse_number, parse_scale
 from jkn_analysis.periods import PeriodError, Quarter
 from jkn_analysis.validation import (
+    MESSAGES,
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
     STATUSES,
     Amount,
     DataIssue,
     DataValidationError,
+    Localized,
     Place,
     Range,
     UnitName,
@@ -54,6 +56,16 @@ from jkn_analysis.validation import (
 )
 
 DATA_SUFFIXES = (".csv", ".xlsx")
+# Spreadsheet formats an analyst may save figures in that the pack does not read: named as an
+# error with a hint to save the file as .xlsx, never silently passed over (the figures in them
+# would be missing from the report). .xlsm and .xlsb are Excel's macro and binary workbooks.
+UNSUPPORTED_SUFFIXES = (".xls", ".xlsm", ".xlsb", ".ods", ".fods", ".numbers")
+# Names that are almost a period folder's: 2024q2, 2024-Q2, "2024Q2 (copy)", "2024Q2 " (a
+# trailing space), "Q2 2024". The year comes first or last; separators and case vary.
+_NEAR_PERIOD = (
+    re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)\s*[-_. ]?\s*[qQ]\s*(?P<quarter>[1-4])(?!\d)"),
+    re.compile(r"(?<![A-Za-z])[qQ]\s*(?P<quarter>[1-4])\s*[-_. ]?\s*(?P<year>(?:19|20)\d\d)(?!\d)"),
+)
 FIGURE_COLUMNS = [
     "period",
     "code",
@@ -125,29 +137,88 @@ class ParsedRow:
 
 
 def available_periods(data_dir: Path | str) -> list[Quarter]:
-    """Quarters that have a folder with at least one data file, oldest first."""
+    """Quarters that have a folder, named exactly ``YYYYQn``, with at least one data file (or a
+    spreadsheet in a format the pack does not read, which its checks then name), oldest first.
+
+    A folder whose name is only close to a period's (``2024q2``, ``2024Q2 (copy)``) is not a
+    period: `misnamed_period_issues` names it.
+    """
     periods = []
     for folder in Path(data_dir).iterdir() if Path(data_dir).is_dir() else []:
         try:
             quarter = Quarter.parse(folder.name)
         except PeriodError:
             continue
-        if folder.is_dir() and period_files(folder):
+        if str(quarter) != folder.name:  # Quarter.parse forgives spaces around the name
+            continue
+        if folder.is_dir() and (period_files(folder) or unsupported_files(folder)):
             periods.append(quarter)
     return sorted(periods)
 
 
-def period_files(folder: Path) -> list[Path]:
-    """Data files of one period folder, in name order (editor lock files are skipped)."""
+def _spreadsheets(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(
         path
         for path in folder.iterdir()
-        if path.suffix.lower() in DATA_SUFFIXES
+        if path.suffix.lower() in suffixes
         and not path.name.startswith(("~$", ".", ".~lock"))
         and path.is_file()
     )
+
+
+def period_files(folder: Path) -> list[Path]:
+    """Data files of one period folder, in name order (editor lock files are skipped)."""
+    return _spreadsheets(folder, DATA_SUFFIXES)
+
+
+def unsupported_files(folder: Path) -> list[Path]:
+    """Spreadsheets of a period folder in a format the pack does not read (`UNSUPPORTED_SUFFIXES`),
+    in name order."""
+    return _spreadsheets(folder, UNSUPPORTED_SUFFIXES)
+
+
+def misnamed_period_issues(data_dir: Path | str) -> list[DataIssue]:
+    """A warning for every folder (or data file) in ``data_dir`` whose name is close to a
+    period's but is not one, so is not read: ``2024q2``, ``2024-Q2``, ``2024Q2 (copy)``, a
+    trailing space, ``Q2 2024``; and for a data file put directly in ``data_dir``. Each names
+    the expected folder name, and says when that folder exists too (a copy left beside it).
+    """
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        return []
+    issues = []
+    for entry in sorted(data_dir.iterdir()):
+        name = entry.name
+        if name.startswith((".", "~$")):
+            continue
+        is_file = entry.is_file()
+        if is_file and entry.suffix.lower() not in DATA_SUFFIXES + UNSUPPORTED_SUFFIXES:
+            continue
+        if not is_file and not entry.is_dir():
+            continue
+        match = next((m for pattern in _NEAR_PERIOD if (m := pattern.search(name))), None)
+        if match is None:
+            continue
+        expected = f"{match['year']}Q{match['quarter']}"
+        if name == expected:
+            continue  # a period folder (files named exactly like one are reported below)
+        if is_file:
+            message = "misnamed_folder.file"
+        elif (data_dir / expected).is_dir():
+            message = "misnamed_folder.copy"
+        else:
+            message = ""
+        issues.append(
+            DataIssue(
+                "warning",
+                "misnamed_folder",
+                details={"found": name, "expected": expected},
+                message=message,
+            )
+        )
+    return issues
 
 
 def _with_row_numbers(table: pd.DataFrame, first_row: int) -> pd.DataFrame:
@@ -205,9 +276,18 @@ def _read_csv(path: Path, display_name: str) -> tuple[list[RawTable], list[DataI
     first_line = text.splitlines()[0]
     separator = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    records = []
+    first_line = 1  # of the record being read: a quoted cell may span lines
     try:
-        records = list(reader)
-    except csv.Error:
+        for record in reader:
+            records.append(record)
+            first_line = reader.line_num + 1
+    except csv.Error as error:
+        # The csv module refuses a cell longer than its field limit (128 KiB), most often the
+        # rest of the file swallowed by an unclosed quote: say so, rather than "broken CSV".
+        if "field larger than field limit" in str(error):
+            limit = csv.field_size_limit()
+            return [], [_unreadable(display_name, "csv_field_limit", row=first_line, limit=limit)]
         return [], [_unreadable(display_name, "csv", row=reader.line_num)]
     header = [name.strip().lower() for name in records[0]]
     if not any(header):
@@ -703,6 +783,11 @@ def load_period(
     rows: list[ParsedRow] = []
     issues: list[DataIssue] = []
     order: dict[tuple[str, str], int] = {}  # (file, sheet) in reading order
+    for path in unsupported_files(folder):
+        display_name = f"{quarter}/{path.name}"
+        order[(display_name, "")] = len(order)
+        details = {"suffix": path.suffix.lower()}
+        issues.append(DataIssue("error", "unsupported_format", display_name, details=details))
     for path in period_files(folder):
         display_name = f"{quarter}/{path.name}"
         order[(display_name, "")] = len(order)
@@ -781,6 +866,81 @@ def indicator_errors(figures: FigureSet) -> dict[Quarter, list[DataIssue]]:
     return {period: item.out_of_bounds for period, item in compute_history(figures).items()}
 
 
+def report_readiness(
+    data_dir: Path | str, quarter: Quarter, catalogue: Catalogue | None = None
+) -> DataIssue | None:
+    """Why a period whose data passes its checks still cannot have a report of its own.
+
+    ``not_filled`` when its files hold no value yet (a template just written by
+    ``jkn-report new-quarter``); ``too_few_figures`` when it holds key figures of fewer report
+    sections than the catalogue's ``report_requirements`` ask (a history period such as
+    2014Q4, with one figure). ``None`` when it can be built, and also when it has no data files
+    or hard errors: those are said by `validate_period` and the build.
+    """
+    catalogue = catalogue or load_catalogue()
+    folder = Path(data_dir) / str(quarter)
+    files = period_files(folder)
+    if not files:
+        return None
+    frame, issues = load_period(data_dir, quarter, catalogue)
+    if issues:
+        return None
+    if frame.empty:
+        # The workbook first: it is the file new-quarter means to be filled in.
+        names = [str(path) for path in sorted(files, key=lambda path: path.suffix != ".xlsx")]
+        listed = Localized(
+            tuple(
+                (language, f" {MESSAGES['words.or'][language]} ".join(names))
+                for language in LANGUAGES
+            )
+        )
+        return DataIssue("error", "not_filled", period=str(quarter), details={"files": listed})
+    requirements = catalogue.report_requirements
+    figures = FigureSet(frame, catalogue)  # totals derived from complete parts count
+    present = [
+        section
+        for section, codes in requirements.key_figures.items()
+        if any(figures.has(code, quarter) for code in codes)
+    ]
+    if len(present) >= requirements.sections:
+        return None
+
+    def section_name(section: str, language: str) -> str:
+        spec = catalogue.sections[section]
+        return f"{spec['number']}. {spec[language]}"
+
+    key_figures = Localized(
+        tuple(
+            (
+                language,
+                "; ".join(
+                    f"{section_name(section, language)}: {', '.join(codes)}"
+                    for section, codes in requirements.key_figures.items()
+                ),
+            )
+            for language in LANGUAGES
+        )
+    )
+    found = Localized(
+        tuple(
+            (
+                language,
+                ", ".join(section_name(section, language) for section in present)
+                or MESSAGES["words.none"][language],
+            )
+            for language in LANGUAGES
+        )
+    )
+    details = {
+        "count": len(frame),
+        "needed": requirements.sections,
+        "total": len(requirements.key_figures),
+        "key_figures": key_figures,
+        "found": found,
+    }
+    return DataIssue("error", "too_few_figures", period=str(quarter), details=details)
+
+
 def validate_period(
     data_dir: Path | str,
     quarter: Quarter,
@@ -788,6 +948,7 @@ def validate_period(
     catalogue: Catalogue | None = None,
     max_stock_change_percent: float | None = None,
     published_checks: bool = False,
+    readiness: bool = False,
 ) -> ValidationResult:
     """Check a period as the build would, and report everything found, without raising.
 
@@ -806,9 +967,13 @@ def validate_period(
         Warn when a stock moves more than this from the quarter before (default: the
         catalogue setting ``stock_change_warning_percent``).
     published_checks : bool, default False
-        Also warn where a published indicator value differs from the recomputed one, or an
-        indicator cannot be computed (`jkn_analysis.compute.reported_vs_computed_issues`, as in
-        the report's appendix).
+        Also compute the period's indicators and warn where a published indicator value
+        differs from the recomputed one, or an indicator cannot be computed
+        (`jkn_analysis.compute.reported_vs_computed_issues`, as in the report's appendix).
+    readiness : bool, default False
+        Also refuse a period that has no value filled in yet or too few figures for a report
+        of its own (`report_readiness`), as ``jkn-report validate`` and ``build`` do: one more
+        error.
 
     Returns
     -------
@@ -823,7 +988,7 @@ def validate_period(
     own: list[DataIssue] = []
     others: list[DataIssue] = []
     folder = data_dir / str(quarter)
-    if not period_files(folder):
+    if not period_files(folder) and not unsupported_files(folder):
         own.append(
             DataIssue("error", "no_data", details={"expected": str(quarter), "folder": str(folder)})
         )
@@ -832,6 +997,9 @@ def validate_period(
         frame, issues = load_period(data_dir, period, catalogue)
         frames.append(frame)
         (own if period == quarter else others).extend(issues)
+    if readiness and not own:
+        blocker = report_readiness(data_dir, quarter, catalogue)
+        own += [blocker] if blocker else []
     figures = _figure_set(frames, catalogue)
     # Indicators come from the rows that passed; a row with an error names its own slip.
     for period, issues in indicator_errors(figures).items():
@@ -854,9 +1022,10 @@ def data_check(
 ) -> ValidationResult:
     """The one data check of ``jkn-report validate`` and ``jkn-report build``.
 
-    `validate_period` with the published-versus-computed comparison of the report's appendix:
-    ``validate`` prints it and exits 0 exactly when ``result.ok``; ``build`` proceeds exactly
-    when ``result.ok`` and otherwise prints the same `jkn_analysis.validation.format_validation`.
+    `validate_period` with the published-versus-computed comparison of the report's appendix
+    and the check that the period holds enough figures for a report of its own. ``validate``
+    prints it and exits 0 exactly when ``result.ok``; ``build`` proceeds exactly when
+    ``result.ok`` and otherwise prints the same `jkn_analysis.validation.format_validation`.
     """
     return validate_period(
         data_dir,
@@ -864,4 +1033,5 @@ def data_check(
         catalogue=catalogue,
         max_stock_change_percent=max_stock_change_percent,
         published_checks=True,
+        readiness=True,
     )

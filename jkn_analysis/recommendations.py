@@ -52,3 +52,6 @@ class Recommendation:
     evidence: tuple[Evidence, ...]
     decision: Decision
     reason: str = ""  # why it was dropped, or the analyst's note
+    # The language ``reason`` is written in ("" without a reason): a note given in one
+    # language only is shown as written, marked with its language, in the other edition.
+    reason_language: str = ""

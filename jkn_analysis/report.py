@@ -44,7 +44,12 @@ from jkn_analysis.formatting import (
 )
 from jkn_analysis.fragment import Fragment
 from jkn_analysis.indicators import CORRIDOR_CEILING_MONTHS, CORRIDOR_FLOOR_MONTHS
-from jkn_analysis.loading import available_periods, load_figures, period_files
+from jkn_analysis.loading import (
+    available_periods,
+    load_figures,
+    period_files,
+    report_readiness,
+)
 from jkn_analysis.paths import prepare_output_dir, resolve_data_dir
 from jkn_analysis.periods import Quarter
 from jkn_analysis.review import review_period
@@ -66,6 +71,10 @@ SEGMENT_ROWS = (
     ("total", 0, True),
 )
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+# The language of the data files' source and note columns, which the appendix quotes as
+# supplied: the shipped data and the data-entry template's notes are Indonesian. The English
+# edition marks them lang="id", so that they are read (and hyphenated, and translated) as such.
+DATA_LANGUAGE = "id"
 COUNT_UNITS = ("persons", "facilities", "visits", "cases")
 # Segments drawn in the active-participant chart (the main blocks of the table).
 CHART_SEGMENTS = ("pbi", "ppu_pn", "ppu_non_pn", "pbpu", "bp", "pbpu_pemda")
@@ -196,6 +205,9 @@ class QuarterlyReport:
             )
         self.catalogue = load_catalogue()
         self.figures = load_figures(self.data_dir, up_to=self.quarter, catalogue=self.catalogue)
+        blocker = report_readiness(self.data_dir, self.quarter, self.catalogue)
+        if blocker is not None:  # nothing filled in yet, or a history period: no report
+            raise ValueError(blocker.describe(language, self.catalogue))
         self.history: dict[Quarter, IndicatorSet] = compute_history(self.figures)
         self.indicators = self.history[self.quarter]
         triggered = evaluate(load_rules(), self.history, self.quarter)
@@ -338,6 +350,7 @@ class QuarterlyReport:
                 "decision": recommendation.decision,
                 "decision_text": decision_text[recommendation.decision],
                 "note": recommendation.reason,
+                "note_lang": self._foreign(recommendation.reason_language),
                 "indicator_label": None,
                 "indicator_value": None,
             }
@@ -349,6 +362,21 @@ class QuarterlyReport:
                 )
             items.append(item)
         return items
+
+    def _foreign(self, language: str) -> str:
+        """``language`` when a quoted text is in another language than the report, else ""."""
+        return language if language and language != self.language else ""
+
+    def _figure_note(self, code: str, note: str) -> dict[str, str]:
+        """A figure's ``note`` for the appendix and the language to mark it with (``note_lang``):
+        a total derived here from its parts is described in the report language; other notes
+        are quoted from the data file, in `DATA_LANGUAGE`."""
+        if self.figures.is_derived_sum(code, self.quarter):
+            parts = " + ".join(
+                self.figure_label(part) for part in self.catalogue.figure(code).parts
+            )
+            return {"note": self.text("derived_sum_note", parts=parts), "note_lang": ""}
+        return {"note": note, "note_lang": self._foreign(DATA_LANGUAGE) if note else ""}
 
     def _indicator_caption(self, code: str, dimensions: dict) -> str:
         label = self.indicator_label(code)
@@ -941,11 +969,12 @@ class QuarterlyReport:
                     "source": sources.setdefault(row.source, len(sources) + 1)
                     if row.source
                     else None,
-                    "note": row.note,
+                    **self._figure_note(row.code, row.note),
                 }
                 for row in figures_table.itertuples(index=False)
             ],
             sources=sources,
+            sources_lang=self._foreign(DATA_LANGUAGE),
             files=files,
             parameters=parameters or {"quarter": str(self.quarter), "language": self.language},
             version=__version__,
@@ -961,7 +990,8 @@ class QuarterlyReport:
             "period": str(self.quarter),
             "generator": f"jkn-analysis {__version__}",
             "status": self.review.status,
-            "data_checks": [issue.describe("id", self.catalogue) for issue in self.warnings],
+            # Codes and the message in each language, for programs and for either edition.
+            "data_checks": [issue.as_record(self.catalogue) for issue in self.warnings],
             "recommendations": [
                 {"rule_id": item.rule_id, "section": item.section, "decision": item.decision}
                 for item in [*self.review.recommendations, *self.review.dropped]

@@ -14,7 +14,8 @@ empty review::
     recommendations:                    # one entry per triggered rule, by rule id
       claim_ratio_above_100:
         decision: confirm               # shown as the rules wrote it
-        note: "Dibahas dalam rapat pleno 12 Mei"   # optional, any decision
+        note: "Dibahas dalam rapat pleno 12 Mei"   # optional, any decision; one text (taken as
+                                                   # Indonesian) or {id: ..., en: ...}
       fktp_gatekeeper:
         decision: edit                  # shown with the analyst's wording (counts as decided)
         title: {id: "Judul baru", en: "New title"}  # both languages of what it replaces
@@ -41,17 +42,22 @@ empty review::
         en: ""                          # empty or missing: no commentary in that language
 
 Decisions: ``confirm``, ``edit``, ``drop`` (decided) and ``undecided`` (what
-`write_review_template` writes). ``title``/``text`` are allowed only with ``edit`` (at least
-one of them), ``reason`` only with ``drop``.
+`write_review_template` writes). A decision for an id that is no rule of ``rules.yaml`` is an
+error naming the closest rule id; one for a rule that did not fire this period, a warning.
+``note`` and ``reason`` are one text, taken as Indonesian (shown as written, marked
+``lang="id"``, in the English edition), or a text per language, ``{id: ..., en: ...}``.
+``title``/``text`` are allowed only with ``edit`` (at least one of them), ``reason`` only with
+``drop``.
 
 Problems are `DataIssue` objects (file ``QUARTER/review.yaml``, ``row`` = the line in the
 file), described in Indonesian or English by `REVIEW_MESSAGES` (keys ``review.*``, registered
 into `jkn_analysis.validation.MESSAGES` so that `DataIssue.describe` finds them). Errors: a file
 that cannot be read or parsed, unknown keys, sections, decisions or languages, wrong types, a
-drop without a reason, an incomplete edit or added recommendation, a key or id given twice.
-Warning: a decision for a rule that did not fire this period (the data may have changed); it is
-ignored. An entry with an error is not applied, and a review with any error keeps the report a
-draft, so that a final report never silently misses part of the analyst's file.
+drop without a reason, an incomplete edit or added recommendation, a key or id given twice, a
+decision for an unknown rule id. Warning: a decision for a rule that did not fire this period
+(the data may have changed); it is ignored. An entry with an error is not applied, and a
+review with any error keeps the report a draft, so that a final report never silently misses
+part of the analyst's file.
 
 Commentary is rendered by `render_markdown`: raw HTML comes out as text, images as their alt
 text (the report fetches nothing), links keep their text and get an ``href`` only for
@@ -170,6 +176,15 @@ REVIEW_MESSAGES: dict[str, dict[str, str]] = {
         "id": "{where} harus berupa teks; ditemukan {found}",
         "en": "{where} must be text; found {found}",
     },
+    "review.wrong_type.local_text": {
+        "id": (
+            '{where} harus berupa teks, atau teks per bahasa {{id: "...", en: "..."}}; '
+            "ditemukan {found}"
+        ),
+        "en": (
+            '{where} must be text, or a text per language {{id: "...", en: "..."}}; found {found}'
+        ),
+    },
     "review.missing_decision": {
         "id": "rekomendasi '{rule}' tidak memiliki decision; diharapkan salah satu dari {expected}",
         "en": "recommendation '{rule}' has no decision; expected one of {expected}",
@@ -266,6 +281,22 @@ REVIEW_MESSAGES: dict[str, dict[str, str]] = {
             "this period (the data may have changed); the decision is ignored"
         ),
     },
+    "review.unknown_rule": {
+        "id": (
+            "aturan '{rule}' tidak dikenal: tidak ada rekomendasi dengan id ini di rules.yaml; "
+            "keputusan ini tidak diterapkan"
+        ),
+        "en": (
+            "rule '{rule}' is not known: no recommendation has this id in rules.yaml; the "
+            "decision is not applied"
+        ),
+    },
+    "review.unknown_rule.close": {
+        "id": "{rule}: maksud Anda {suggestion}? (aturan '{rule}' tidak dikenal; keputusan ini "
+        "tidak diterapkan)",
+        "en": "{rule}: did you mean {suggestion}? (rule '{rule}' is not known; the decision "
+        "is not applied)",
+    },
     "review.undecided": {
         "id": (
             "rekomendasi '{rule}' ({title}) belum diputuskan: tulis decision: confirm, edit "
@@ -300,6 +331,7 @@ REVIEW_MESSAGES: dict[str, dict[str, str]] = {
     },
     "review.place.triggered": {"id": "aturan yang terpicu", "en": "a triggered rule"},
     "review.place.line": {"id": "baris {line}", "en": "line {line}"},
+    "review.place.language": {"id": "{where} ({language})", "en": "{where} ({language})"},
     "review.place.number": {"id": "ke-{number}", "en": "number {number}"},
     # --- the review status, for ``jkn-report validate`` and ``jkn-report review`` ---------------
     "review.status.draft": {
@@ -320,21 +352,36 @@ register_messages(REVIEW_MESSAGES)
 
 
 # ------------------------------------------------------------------------------- data types
+# A remark of the analyst (note, reason): one text, taken as written in Indonesian (the pack's
+# default language, `DEFAULT_LANGUAGE`), or a text per language.
+LocalText = str | dict[str, str]
+DEFAULT_LANGUAGE = LANGUAGES[0]
+
+
+def in_language(value: LocalText, language: str) -> tuple[str, str]:
+    """A remark in ``language`` and the language it is written in: its text in ``language``
+    when given per language, otherwise the one text, in `DEFAULT_LANGUAGE`."""
+    if isinstance(value, dict):
+        return value.get(language, ""), language
+    return value, DEFAULT_LANGUAGE
+
+
 @dataclass(frozen=True)
 class RuleDecision:
     """The analyst's decision on one triggered rule, as written in the review file.
 
     ``title`` and ``text`` hold the replacement wording of an ``edit`` (by language; empty
-    when not replaced); ``reason`` is why it was dropped; ``note`` is a free remark.
-    ``line`` is the line of the entry in the file.
+    when not replaced); ``reason`` is why it was dropped; ``note`` is a free remark; either is
+    one text or a text per language (`LocalText`). ``line`` is the line of the entry in the
+    file.
     """
 
     rule_id: str
     decision: str
     title: dict[str, str] = field(default_factory=dict)
     text: dict[str, str] = field(default_factory=dict)
-    reason: str = ""
-    note: str = ""
+    reason: LocalText = ""
+    note: LocalText = ""
     line: int | None = None
 
 
@@ -346,7 +393,7 @@ class AddedRecommendation:
     section: str
     title: dict[str, str]
     text: dict[str, str]
-    note: str = ""
+    note: LocalText = ""
     line: int | None = None
 
 
@@ -662,6 +709,17 @@ class _Checker:
         self.wrong_type("text", value, line, where)
         return None
 
+    def local_text(self, value: object, line: int | None, where: str) -> LocalText | None:
+        """A remark (note, reason) given once, as a plain text, or per language as
+        ``{id: ..., en: ...}`` with both given; None (reported) for anything else."""
+        if isinstance(value, dict):
+            texts = self.bilingual(value, line, where, required=True)
+            return None if texts is None else {key: texts[key].strip() for key in LANGUAGES}
+        if value is None or isinstance(value, str):
+            return (value or "").strip()
+        self.wrong_type("local_text", value, line, where)
+        return None
+
     def bilingual(
         self, value: object, line: int | None, where: str, *, required: bool
     ) -> dict[str, str] | None:
@@ -678,7 +736,9 @@ class _Checker:
                 self.add("review.unknown_language", key_line, key=str(key), where=where)
                 ok = False
                 continue
-            checked = self.text(text, key_line, f"{where} ({key})")
+            checked = self.text(
+                text, key_line, _where("review.place.language", where=where, language=key)
+            )
             if checked is None:
                 ok = False
                 continue
@@ -851,7 +911,7 @@ def _read_decision(
                 decision=decision,
             )
             ok = False
-    note = check.text(
+    note = check.local_text(
         entry.get("note"),
         key_lines.get("note", line),
         _where("review.place.field", key="note", rule=rule_id),
@@ -859,20 +919,20 @@ def _read_decision(
     ok = ok and note is not None
     title: dict[str, str] = {}
     text: dict[str, str] = {}
-    reason = ""
+    reason: LocalText = ""
     if decision == "drop":
-        value = check.text(
+        value = check.local_text(
             entry.get("reason"),
             key_lines.get("reason", line),
             _where("review.place.field", key="reason", rule=rule_id),
         )
         if value is None:
             ok = False
-        elif not value.strip():
+        elif not value:
             check.add("review.drop_without_reason", key_lines.get("reason", line), rule=rule_id)
             ok = False
         else:
-            reason = value.strip()
+            reason = value
     if decision == "edit":
         if "title" not in entry and "text" not in entry:
             check.add("review.edit_without_change", line, rule=rule_id)
@@ -897,7 +957,7 @@ def _read_decision(
         title=title,
         text=text,
         reason=reason,
-        note=(note or "").strip(),
+        note=note or "",
         line=line,
     )
 
@@ -974,7 +1034,11 @@ def _read_added(
                 required=True,
             )
             ok = ok and texts[key] is not None
-        note = check.text(entry.get("note"), key_lines.get("note"), where)
+        note = check.local_text(
+            entry.get("note"),
+            key_lines.get("note"),
+            _where("review.place.added_field", key="note", name=name),
+        )
         if not ok or note is None:
             continue
         added.append(
@@ -983,7 +1047,7 @@ def _read_added(
                 section=section,
                 title={language: texts["title"][language].strip() for language in LANGUAGES},
                 text={language: texts["text"][language].strip() for language in LANGUAGES},
-                note=note.strip(),
+                note=note,
                 line=entry_line,
             )
         )
@@ -1033,7 +1097,19 @@ def _read_commentary(document: dict, check: _Checker) -> dict[str, dict[str, str
 
 
 # ----------------------------------------------------------------------- applying a review
-def apply_review(triggered: list[TriggeredRule], review: Review, language: str) -> ReviewOutcome:
+def rule_ids() -> tuple[str, ...]:
+    """The ids of every rule of the shipped rules file, whether it fires or not."""
+    from jkn_analysis.rules import load_rules  # here: the rules need the computed indicators
+
+    return tuple(rule.id for rule in load_rules())
+
+
+def apply_review(
+    triggered: list[TriggeredRule],
+    review: Review,
+    language: str,
+    known_rules: tuple[str, ...] | None = None,
+) -> ReviewOutcome:
     """The report's recommendations and status after the analyst's decisions.
 
     Parameters
@@ -1044,6 +1120,10 @@ def apply_review(triggered: list[TriggeredRule], review: Review, language: str) 
         The analyst's review (`load_review`; ``Review()`` when there is none).
     language : {"id", "en"}
         The report language: titles, texts, evidence and commentary are taken in it.
+    known_rules : tuple of str, optional
+        Every rule id there is (default: the shipped rules, `rule_ids`). A decision for one
+        that did not fire is a warning; for an id that is no rule at all, an error with the
+        closest id.
 
     Returns
     -------
@@ -1067,7 +1147,8 @@ def apply_review(triggered: list[TriggeredRule], review: Review, language: str) 
         if kind == "edit":
             title = decision.title.get(language) or title
             text = decision.text.get(language) or text
-        reason = decision.reason if kind == "drop" else decision.note if decision else ""
+        remark = decision.reason if kind == "drop" else decision.note if decision else ""
+        reason, reason_language = in_language(remark, language)
         recommendation = Recommendation(
             rule_id=rule.rule_id,
             section=rule.section,
@@ -1076,6 +1157,7 @@ def apply_review(triggered: list[TriggeredRule], review: Review, language: str) 
             evidence=tuple(rule.evidence.get(language, ())),
             decision=kind,  # type: ignore[arg-type]
             reason=reason,
+            reason_language=reason_language if reason else "",
         )
         if kind == "drop":
             dropped.append(recommendation)
@@ -1083,14 +1165,27 @@ def apply_review(triggered: list[TriggeredRule], review: Review, language: str) 
             shown.append(recommendation)
         if kind == "undecided":
             undecided.append(rule.rule_id)
+    known = set(rule_ids() if known_rules is None else known_rules) | fired
     for rule_id, decision in review.decisions.items():
-        if rule_id not in fired:
+        if rule_id in fired:
+            continue
+        if rule_id in known:
             check.add("review.not_triggered", decision.line, severity="warning", rule=rule_id)
+            continue
+        close = difflib.get_close_matches(rule_id, sorted(known), n=1)
+        check.add(
+            "review.unknown_rule",
+            decision.line,
+            message="review.unknown_rule.close" if close else "",
+            rule=rule_id,
+            **({"suggestion": close[0]} if close else {}),
+        )
     for item in review.added:
         if item.id in fired:
             other = _where("review.place.rule", rule=item.id)
             check.add("review.duplicate_id", item.line, found=item.id, other=other)
             continue
+        note, note_language = in_language(item.note, language)
         shown.append(
             Recommendation(
                 rule_id=item.id,
@@ -1099,7 +1194,8 @@ def apply_review(triggered: list[TriggeredRule], review: Review, language: str) 
                 text=item.text[language],
                 evidence=(),
                 decision="added",
-                reason=item.note,
+                reason=note,
+                reason_language=note_language if note else "",
             )
         )
     has_errors = any(issue.severity == "error" for issue in check.issues)
@@ -1255,7 +1351,8 @@ TEMPLATE_WORDS: dict[str, dict[str, str]] = {
 #   edit      dimuat dengan kata-kata Anda: title: {{id: ..., en: ...}} dan/atau
 #             text: {{id: ..., en: ...}} (keduanya dalam dua bahasa)
 #   drop      tidak dimuat; wajib reason: "alasan" (dicatat di lampiran)
-# note: "..." boleh ditambahkan pada keputusan apa pun.
+# note: "..." boleh ditambahkan pada keputusan apa pun; note: {{id: "...", en: "..."}}
+# memberi catatan dalam dua bahasa (teks tunggal dianggap berbahasa Indonesia).
 # Selama masih ada yang "undecided", laporan bertanda DRAF.
 # Rekomendasi tambahan ditulis di "added", komentar (Markdown) di "commentary".
 """,
@@ -1267,7 +1364,8 @@ TEMPLATE_WORDS: dict[str, dict[str, str]] = {
 #   edit      shown in your words: title: {{id: ..., en: ...}} and/or
 #             text: {{id: ..., en: ...}} (both in both languages)
 #   drop      not shown; needs reason: "why" (recorded in the appendix)
-# note: "..." may be added to any decision.
+# note: "..." may be added to any decision; note: {{id: "...", en: "..."}} gives it
+# in both languages (a single text is taken as Indonesian).
 # While any is "undecided", the report is marked DRAFT.
 # Add your own recommendations under "added", commentary (Markdown) under "commentary".
 """,

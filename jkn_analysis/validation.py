@@ -17,7 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 from babel.numbers import format_decimal
 
-from jkn_analysis.catalogue import Bounds, Catalogue, load_catalogue
+from jkn_analysis.catalogue import LANGUAGES, Bounds, Catalogue, load_catalogue
 from jkn_analysis.formatting import format_compact, format_number
 from jkn_analysis.numbers import written_decimals
 
@@ -82,6 +82,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": (
             "the file cannot be read: its CSV structure breaks at this row or before (an "
             "unclosed quote, for example); save it again from Excel as CSV UTF-8"
+        ),
+    },
+    "unreadable.csv_field_limit": {
+        "id": (
+            "berkas tidak dapat dibaca: sel yang dimulai di baris ini lebih panjang dari {limit} "
+            'karakter, batas pembaca CSV; biasanya tanda kutip (") yang dibuka tanpa ditutup '
+            "membuat sisa berkas terbaca sebagai satu sel: tutup tanda kutipnya, atau perpendek "
+            "isi sel itu"
+        ),
+        "en": (
+            "the file cannot be read: the cell starting at this row is longer than {limit} "
+            'characters, the limit of the CSV reader; usually a quotation mark (") opened and '
+            "never closed makes the rest of the file one cell: close the quote, or shorten the "
+            "cell"
         ),
     },
     "unreadable.os": {
@@ -164,6 +178,72 @@ MESSAGES: dict[str, dict[str, str]] = {
     "no_data": {
         "id": "tidak ada berkas .csv atau .xlsx untuk periode {expected} (folder {folder})",
         "en": "there are no .csv or .xlsx files for period {expected} (folder {folder})",
+    },
+    "unsupported_format": {
+        "id": (
+            "berkas {suffix} tidak dibaca: paket ini hanya membaca .xlsx dan .csv; buka berkas "
+            "ini di Excel atau LibreOffice lalu simpan sebagai Buku Kerja Excel (.xlsx), atau "
+            "pindahkan berkas ini keluar dari folder bila tidak diperlukan"
+        ),
+        "en": (
+            "the {suffix} file is not read: the pack reads only .xlsx and .csv; open the file in "
+            "Excel or LibreOffice and save it as an Excel Workbook (.xlsx), or move it out of "
+            "the folder if it is not needed"
+        ),
+    },
+    "not_filled": {
+        "id": (
+            "belum ada angka yang diisi di {files}; isi kolom value di salah satu berkas itu, "
+            "lalu jalankan lagi"
+        ),
+        "en": (
+            "no figure has been filled in yet in {files}; fill the value column of one of "
+            "those files, then run this again"
+        ),
+    },
+    "too_few_figures": {
+        "id": (
+            "hanya memuat {count} angka, terlalu sedikit untuk laporan tersendiri: laporan "
+            "memerlukan angka utama dari sedikitnya {needed} dari {total} bagian ({key_figures}); "
+            "yang ada: {found}. Angka periode ini tetap dipakai untuk tren dan perbandingan "
+            "laporan periode lain"
+        ),
+        "en": (
+            "holds only {count} figure(s), too few for a report of its own: a report needs "
+            "the key figures of at least {needed} of its {total} sections ({key_figures}); "
+            "present: {found}. The period's figures still feed the trends and comparisons of "
+            "other periods' reports"
+        ),
+    },
+    "misnamed_folder": {
+        "id": (
+            "folder '{found}' tidak dibaca karena namanya bukan nama periode; ganti namanya "
+            "menjadi '{expected}' agar dibaca"
+        ),
+        "en": (
+            "folder '{found}' is not read because its name is not a period name; rename it to "
+            "'{expected}' to have it read"
+        ),
+    },
+    "misnamed_folder.copy": {
+        "id": (
+            "folder '{found}' tidak dibaca: periode {expected} dibaca dari folder '{expected}' "
+            "saja; pindahkan atau hapus folder ini bila tidak diperlukan"
+        ),
+        "en": (
+            "folder '{found}' is not read: period {expected} is read from the folder "
+            "'{expected}' only; move or delete this folder if it is not needed"
+        ),
+    },
+    "misnamed_folder.file": {
+        "id": (
+            "berkas '{found}' tidak dibaca: berkas data sebuah periode disimpan di folder "
+            "'{expected}' (misalnya {expected}/figures.xlsx)"
+        ),
+        "en": (
+            "file '{found}' is not read: the data files of a period go in the folder "
+            "'{expected}' (such as {expected}/figures.xlsx)"
+        ),
     },
     # --- rows ---------------------------------------------------------------------------------
     "unknown_code": {
@@ -428,6 +508,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "indikator {indicator} tidak dapat dihitung: {reason}",
         "en": "indicator {indicator} cannot be computed: {reason}",
     },
+    "undefined_indicator.denominator": {
+        "id": (
+            "indikator {indicator} tidak dapat dihitung dari {inputs}: penyebutnya bernilai "
+            "{value}, padahal indikator ini memerlukan penyebut positif"
+        ),
+        "en": (
+            "indicator {indicator} cannot be computed from {inputs}: its denominator is "
+            "{value}, but the indicator needs a positive denominator"
+        ),
+    },
     "reported_vs_computed": {
         "id": "nilai dipublikasikan {found} berbeda dengan hasil hitung {expected}",
         "en": "published value {found} differs from the computed {expected}",
@@ -450,6 +540,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "place.row": {"id": "baris {row}", "en": "row {row}"},
     "place.derived": {"id": "jumlah rinciannya", "en": "the sum of its parts"},
     "place.figure_period": {"id": "{figure} periode {period}", "en": "{figure} for {period}"},
+    # --- words joining the parts of a message (see Localized) ----------------------------------
+    "words.or": {"id": "atau", "en": "or"},
+    "words.none": {"id": "tidak ada", "en": "none"},
     # --- the validation report (format_validation) ---------------------------------------------
     "report.counts": {
         "id": "{period}: {errors} kesalahan, {warnings} peringatan",
@@ -466,6 +559,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.missing": {
         "id": "Figur tanpa nilai untuk {period} ({count}):",
         "en": "Figures without a value for {period} ({count}):",
+    },
+    "report.folder_warning": {"id": "Peringatan: {text}", "en": "Warning: {text}"},
+    # --- which periods ``jkn-report build`` builds -----------------------------------------------
+    "build.skipped": {"id": "[dilewati] {reason}", "en": "[skipped] {reason}"},
+    "build.not_built": {"id": "[tidak dibuat] {reason}", "en": "[not built] {reason}"},
+    "build.latest": {
+        "id": "Periode tidak disebut: dibuat laporan {period}, periode terakhir yang dapat dibuat.",
+        "en": "No period given: building {period}, the latest period that can be built.",
+    },
+    "build.none_buildable": {
+        "id": "tidak ada periode di {folder} yang dapat dibuat laporannya (alasannya di atas)",
+        "en": "no period in {folder} can be built (the reasons are above)",
     },
     "report.ok": {
         "id": "Laporan {period} dapat dibuat.",
@@ -679,6 +784,18 @@ class Listing:
         return joiner.join(item.describe(language, catalogue) for item in self.items)
 
 
+@dataclass(frozen=True)
+class Localized:
+    """A detail of a message worded in each language (section names, a list of files joined
+    with the language's own words), described in the language of the message that shows it."""
+
+    texts: tuple[tuple[str, str], ...]
+
+    def describe(self, language: str = "en", catalogue: Catalogue | None = None) -> str:
+        """The text in ``language``."""
+        return dict(self.texts)[language]
+
+
 def _figure_name(code: str, language: str, catalogue: Catalogue | None) -> str:
     if catalogue is not None and code in catalogue.figures:
         return f"{code} ({catalogue.figures[code].label[language]})"
@@ -723,6 +840,17 @@ class DataIssue:
     details: dict[str, str | float | Described] = field(default_factory=dict)
     sheet: str = ""
     message: str = ""
+
+    def as_record(self, catalogue: Catalogue | None = None) -> dict[str, object]:
+        """The issue for ``indicators.json`` and ``build.json``: its stable codes (severity,
+        problem, figure code, period, place) and its message in every language."""
+        record: dict[str, object] = {"severity": self.severity, "problem": self.problem}
+        for name in ("code", "period", "file", "sheet", "row"):
+            value = getattr(self, name)
+            if value not in ("", None):
+                record[name] = value
+        record["message"] = {language: self.describe(language, catalogue) for language in LANGUAGES}
+        return record
 
     def describe(self, language: str = "en", catalogue: Catalogue | None = None) -> str:
         """One line naming where the problem is and what was expected and found."""
@@ -917,7 +1045,9 @@ def format_validation(
         if issues:
             lines += ["", MESSAGES[key][language]]
             lines += [f"  - {issue.describe(language, catalogue)}" for issue in issues]
-    if show_missing and result.missing:
+    # Of a period where nothing is filled in, every figure is missing: the list says nothing.
+    unfilled = any(issue.problem == "not_filled" for issue in result.errors)
+    if show_missing and result.missing and not unfilled:
         lines += [
             "",
             MESSAGES["report.missing"][language].format(period=period, count=len(result.missing)),

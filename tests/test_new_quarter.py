@@ -84,6 +84,9 @@ def test_golden_path(data, tmp_path, capsys):
     assert "data belum tersedia" in html
     assert "Data belum tersedia untuk periode ini" in html
     assert "Jumlah penduduk" in html.split("Data belum tersedia untuk periode ini")[1]
+    # Totals derived from their parts are described in the report's language.
+    assert "jumlah PPU Penyelenggara Negara + PPU Non Penyelenggara Negara + " in html
+    assert "sum of" not in html
 
 
 def test_three_planted_mistakes_are_named(data, capsys):

@@ -382,6 +382,7 @@ class TestReviewProblems:
         assert only(issues, "review.not_utf8").describe("en").endswith("save it again as UTF-8")
 
     def test_decision_for_a_rule_that_did_not_fire_is_a_warning(self, tmp_path):
+        # fraud_prevention is a rule of the shipped rules.yaml; it is not among TRIGGERED.
         write_review(
             tmp_path,
             """
@@ -389,14 +390,40 @@ class TestReviewProblems:
               claim_ratio_above_100: confirm
               fktp_gatekeeper: confirm
               specialist_supply_and_kris: {decision: drop, reason: "Sudah ditangani"}
-              gone_rule: confirm
+              fraud_prevention: confirm
             """,
         )
         outcome = review_period(tmp_path, QUARTER, TRIGGERED, "id")
         issue = only(outcome.issues, "review.not_triggered")
         assert (issue.severity, issue.row) == ("warning", 5)
-        assert "gone_rule" in issue.describe("id") and "did not fire" in issue.describe("en")
+        assert "fraud_prevention" in issue.describe("id")
+        assert "did not fire" in issue.describe("en")
         assert outcome.errors == [] and outcome.status == "final"
+
+    def test_unknown_rule_id_is_an_error_with_the_closest_id(self, tmp_path):
+        write_review(
+            tmp_path,
+            """
+            recommendations:
+              compliance_enforcment: confirm
+              no_such_thing_at_all: confirm
+            """,
+        )
+        outcome = review_period(tmp_path, QUARTER, TRIGGERED, "id")
+        misspelt, unknown = [i for i in outcome.issues if i.problem == "review.unknown_rule"]
+        assert (misspelt.severity, misspelt.row) == ("error", 2)
+        assert misspelt.describe("id").endswith(
+            "compliance_enforcment: maksud Anda compliance_enforcement? (aturan "
+            "'compliance_enforcment' tidak dikenal; keputusan ini tidak diterapkan)"
+        )
+        assert "did you mean compliance_enforcement?" in misspelt.describe("en")
+        assert unknown.describe("en").endswith(
+            "rule 'no_such_thing_at_all' is not known: no recommendation has this id in "
+            "rules.yaml; the decision is not applied"
+        )
+        # "did not fire" is said only of rules that exist.
+        assert not [i for i in outcome.issues if i.problem == "review.not_triggered"]
+        assert outcome.status == "draft"
 
     def test_every_message_has_both_languages_with_the_same_placeholders(self):
         def fields(text: str) -> set[str]:
@@ -738,3 +765,109 @@ class TestStatusText:
 
     def test_decisions_cover_the_documented_words(self):
         assert DECISIONS == ("confirm", "edit", "drop", "undecided")
+
+
+class TestRemarksPerLanguage:
+    """Notes and reasons in both languages: each edition shows its own; a single text is
+    Indonesian, and is marked as such where the English edition quotes it."""
+
+    def test_note_and_reason_per_language(self, tmp_path):
+        write_review(
+            tmp_path,
+            """
+            recommendations:
+              fktp_gatekeeper:
+                decision: confirm
+                note: {id: "Dibahas 12 Mei", en: "Discussed on 12 May"}
+              specialist_supply_and_kris:
+                decision: drop
+                reason: {id: "Sudah ditangani", en: "Already dealt with"}
+            added:
+              - id: analyst_followup_1
+                section: finance
+                title: {id: "Tindak lanjut", en: "Follow-up"}
+                text: {id: "Pantau iuran.", en: "Monitor contributions."}
+                note: {id: "usulan rapat pleno", en: "proposed at the plenary"}
+            """,
+        )
+        for language, note, reason, added in (
+            ("id", "Dibahas 12 Mei", "Sudah ditangani", "usulan rapat pleno"),
+            ("en", "Discussed on 12 May", "Already dealt with", "proposed at the plenary"),
+        ):
+            outcome = review_period(tmp_path, QUARTER, TRIGGERED, language)
+            assert outcome.issues == []
+            shown = {item.rule_id: item for item in outcome.recommendations}
+            assert (shown["fktp_gatekeeper"].reason, shown["fktp_gatekeeper"].reason_language) == (
+                note,
+                language,
+            )
+            assert (outcome.dropped[0].reason, outcome.dropped[0].reason_language) == (
+                reason,
+                language,
+            )
+            assert shown["analyst_followup_1"].reason == added
+
+    def test_a_single_text_is_indonesian_in_both_editions(self, tmp_path):
+        write_review(
+            tmp_path, 'recommendations:\n  fktp_gatekeeper: {decision: confirm, note: "Dibahas"}\n'
+        )
+        item = review_period(tmp_path, QUARTER, TRIGGERED, "en").recommendations[1]
+        assert (item.reason, item.reason_language) == ("Dibahas", "id")
+
+    def test_a_note_per_language_needs_both(self, tmp_path):
+        _, issues = load(
+            tmp_path,
+            """
+            recommendations:
+              fktp_gatekeeper: {decision: confirm, note: {id: "Dibahas"}}
+            """,
+        )
+        assert only(issues, "review.missing_language").describe("en") == (
+            "2024Q1/review.yaml, row 2: the note of recommendation 'fktp_gatekeeper' must be "
+            "given in both languages (id and en); empty or missing: en"
+        )
+
+    def test_a_note_that_is_neither_text_nor_languages(self, tmp_path):
+        _, issues = load(
+            tmp_path, "recommendations:\n  fktp_gatekeeper: {decision: confirm, note: [1, 2]}\n"
+        )
+        assert only(issues, "review.wrong_type").describe("id") == (
+            "2024Q1/review.yaml, baris 2: note rekomendasi 'fktp_gatekeeper' harus berupa teks, "
+            'atau teks per bahasa {id: "...", en: "..."}; ditemukan [1, 2]'
+        )
+
+    def test_the_shipped_review_gives_every_note_in_both_languages(self):
+        review, issues = load_review(Path(__file__).resolve().parents[1] / "data", QUARTER)
+        assert issues == []
+        notes = [decision.note for decision in review.decisions.values() if decision.note]
+        assert notes and all(isinstance(note, dict) and note["en"] for note in notes)
+
+
+# Broken review files reaching every place a message can name: nested language entries of
+# edits, added recommendations (by id and by number), commentary, notes and reasons.
+BROKEN_REVIEWS = (
+    "recommendations:\n  fktp_gatekeeper: {decision: edit, title: {id: 1, en: [2]}}\n",
+    "recommendations:\n  fktp_gatekeeper: {decision: edit, text: {id: x, fr: y}}\n",
+    "recommendations:\n  fktp_gatekeeper: {decision: confirm, note: {id: 5, en: {a: b}}}\n",
+    "recommendations:\n  fktp_gatekeeper: {decision: drop, reason: {id: '', en: x}}\n",
+    "recommendations:\n  fktp_gatekeeper: {decision: drop, reason: [x]}\n",
+    "recommendations:\n  fktp_gatekeeper: {decison: confirm}\n",
+    "added:\n  - {id: a1, section: finance, title: {id: 3, en: t}, text: {id: x, en: y}}\n",
+    "added:\n  - {section: financ, title: {id: t}, text: 5, note: [1]}\n",
+    "added:\n  - {id: a b, section: finance, title: {id: t, en: t}, text: {id: x, en: y}}\n",
+    "added:\n  - 7\n  - {id: a1, section: x, title: {id: t, en: t}, text: {id: x, en: 4}}\n",
+    "commentary:\n  summary: {id: 7}\n  participaton: {id: x}\n  finance: [x]\n",
+    "recommendations:\n  compliance_enforcment: confirm\n  zzz: {decision: confirm, note: 3}\n",
+)
+INTERNAL = re.compile(r"\w+Place\(|Localized\(|DataIssue\(|object at 0x|\{'|\('")
+
+
+@pytest.mark.parametrize("text", BROKEN_REVIEWS)
+def test_no_message_shows_an_internal_object(tmp_path, text):
+    write_review(tmp_path, text)
+    outcome = review_period(tmp_path, QUARTER, TRIGGERED, "id")
+    assert outcome.issues
+    for issue in outcome.issues:
+        for language in ("id", "en"):
+            message = issue.describe(language)
+            assert not INTERNAL.search(message), message

@@ -29,7 +29,7 @@ from jkn_analysis.build import DataCheckError, build_quarter
 from jkn_analysis.catalogue import load_catalogue
 from jkn_analysis.cli import main
 from jkn_analysis.compute import compute_history
-from jkn_analysis.loading import data_check, load_figures
+from jkn_analysis.loading import data_check, load_figures, validate_period
 from jkn_analysis.periods import Quarter
 from jkn_analysis.report import QuarterlyReport
 from jkn_analysis.validation import (
@@ -142,12 +142,20 @@ def assert_check_agrees_with_the_report(data_dir: Path, result: ValidationResult
             load_figures(data_dir, up_to=Q1)
 
 
+def bounds_check(data_dir: Path, quarter: Quarter) -> ValidationResult:
+    """The build's data check without its readiness step: the small data sets written here
+    hold a few figures only, too few for a report of their own, which is not what is tested."""
+    return validate_period(data_dir, quarter, published_checks=True)
+
+
 # ---------------------------------------------------------------------------- shipped data
 @pytest.mark.parametrize("period", PERIODS)
 def test_every_shipped_period_passes_within_its_bounds(period):
     data_dir = DATA
     result = data_check(data_dir, Quarter.parse(period))
-    assert result.errors == []
+    # History-only periods (2014Q4-2018Q4, 2021Q4) are too thin for a report of their own;
+    # that is not a bounds error, and their figures still feed the later reports.
+    assert [e for e in result.errors if e.problem not in ("not_filled", "too_few_figures")] == []
     assert not [w for w in result.warnings if w.problem.startswith(("period_", "percent_"))]
     figures = load_figures(data_dir, up_to=Quarter.parse(period))
     for (_, code), value in figures.table["value"].items():
@@ -195,7 +203,7 @@ def test_any_slip_passes_the_check_only_with_plausible_numbers(code, exponent):
 class TestFigureBounds:
     def _error(self, tmp_path, *rows) -> DataIssue:
         write_csv(tmp_path, PERIOD, list(rows))
-        (issue,) = data_check(tmp_path, Q1).errors
+        (issue,) = bounds_check(tmp_path, Q1).errors
         assert issue.problem == "figure_bounds"
         return issue
 
@@ -254,7 +262,7 @@ class TestFigureBounds:
             PERIOD,
             [row("population", "200.000.000", "jiwa"), row("fkrtl_total", "10.000", "faskes")],
         )
-        assert data_check(tmp_path, Q1).errors == []
+        assert bounds_check(tmp_path, Q1).errors == []
 
 
 # ------------------------------------------------------------------ warnings that name a slip
@@ -262,7 +270,7 @@ class TestSlipWarnings:
     def _warnings(self, tmp_path, periods: dict[str, list[list]]) -> list[DataIssue]:
         for period, rows in periods.items():
             write_csv(tmp_path, period, rows)
-        result = data_check(tmp_path, Q1)
+        result = bounds_check(tmp_path, Q1)
         assert result.errors == []
         return [w for w in result.warnings if w.problem in ("period_factor", "percent_fraction")]
 
@@ -329,7 +337,7 @@ class TestIndicatorBounds:
                 row("premium_income", "3,86", "triliun rupiah"),  # 38,6 typed as 3,86
             ],
         )
-        (issue,) = data_check(tmp_path, Q1).errors
+        (issue,) = bounds_check(tmp_path, Q1).errors
         assert (issue.problem, issue.code, issue.period) == (
             "indicator_bounds",
             "claim_ratio",
@@ -359,7 +367,7 @@ class TestIndicatorBounds:
             tmp_path, "2023Q4", [row("active_bp_pn", "478.200", "jiwa", period="2023Q4")]
         )  # 4.782.000 with a digit lost
         write_csv(tmp_path, PERIOD, [row("active_bp_pn", "4.710.300", "jiwa")])
-        errors = data_check(tmp_path, Q1).errors
+        errors = bounds_check(tmp_path, Q1).errors
         growth = next(e for e in errors if e.code == "active_growth_vs_december")
         text = growth.describe("en", CATALOGUE)
         assert text.startswith(
@@ -381,7 +389,7 @@ class TestIndicatorBounds:
             ],
         )
         write_csv(tmp_path, PERIOD, [row("fktp_total", "23.245", "faskes")])
-        result = data_check(tmp_path, Q1)
+        result = bounds_check(tmp_path, Q1)
         assert [(e.code, e.period) for e in result.errors] == [("claim_ratio", "2023Q4")]
         with pytest.raises(DataValidationError):
             QuarterlyReport(PERIOD, data_dir=tmp_path)
@@ -392,7 +400,7 @@ class TestIndicatorBounds:
             PERIOD,
             [row("active_total", "250.000.000", "jiwa"), row("population", "210.000.000", "jiwa")],
         )
-        (issue,) = data_check(tmp_path, Q1).errors
+        (issue,) = bounds_check(tmp_path, Q1).errors
         assert (issue.code, issue.message) == ("active_share_of_population", "")
         assert issue.describe("en", CATALOGUE).endswith("(2024Q1/figures.csv, row 3)")
 

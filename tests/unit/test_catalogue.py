@@ -300,3 +300,35 @@ class TestSettings:
     def test_unknown_setting_name_raises_key_error(self, catalogue):
         with pytest.raises(KeyError, match="no_such_setting"):
             catalogue.setting("no_such_setting")
+
+
+class TestReportRequirements:
+    def test_shipped_requirements(self, catalogue):
+        requirements = catalogue.report_requirements
+        assert requirements.sections == 2
+        assert set(requirements.key_figures) == set(catalogue.sections)
+        for section, codes in requirements.key_figures.items():
+            assert all(catalogue.figures[code].section == section for code in codes)
+
+    def test_none_given_asks_for_nothing(self):
+        requirements = _parse_catalogue(_document()).report_requirements
+        assert (requirements.sections, requirements.key_figures) == (0, {})
+
+    def test_document_requirements_are_read(self):
+        spec = {"sections": 1, "key_figures": {"participation": ["total"]}}
+        requirements = _parse_catalogue(_document() | {"report_requirements": spec})
+        assert requirements.report_requirements.key_figures == {"participation": ("total",)}
+
+    @pytest.mark.parametrize(
+        ("spec", "message"),
+        [
+            ({"sections": 1, "key_figures": {"participation": ["nope"]}}, "'nope' is not a"),
+            ({"sections": 1, "key_figures": {"finance": ["total"]}}, "of section 'finance'"),
+            ({"sections": 1, "key_figures": {"participation": []}}, "lists no figure"),
+            ({"sections": 2, "key_figures": {"participation": ["total"]}}, "from 0 to 1"),
+            ({"sections": "2", "key_figures": {"participation": ["total"]}}, "whole number"),
+        ],
+    )
+    def test_bad_requirements_raise(self, spec, message):
+        with pytest.raises(CatalogueError, match=message):
+            _parse_catalogue(_document() | {"report_requirements": spec})

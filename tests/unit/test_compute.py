@@ -313,3 +313,24 @@ class TestReportedVsComputed:
         # computed 17,57; published 17,60 differs at two decimals
         indicators = compute_indicators(figures, Q1)
         assert len(reported_vs_computed_issues(figures, indicators)) == 1
+
+
+class TestUndefinedIndicator:
+    def test_a_zero_denominator_is_said_in_each_language(self):
+        # A premium income of 0 (as a FigureSet built in code can hold): no claim ratio.
+        figures = figure_set({"2024Q1": {"claims_expense_total": 43.32e12, "premium_income": 0}})
+        indicators = compute_indicators(figures, Q1)
+        assert indicators.get("claim_ratio") is None
+        issue = next(
+            i for i in reported_vs_computed_issues(figures, indicators) if i.code == "claim_ratio"
+        )
+        assert issue.describe("id") == (
+            "claim_ratio, 2024Q1: indikator claim_ratio tidak dapat dihitung dari "
+            "claims_expense_total, premium_income: penyebutnya bernilai 0, padahal indikator ini "
+            "memerlukan penyebut positif"
+        )
+        assert issue.describe("en") == (
+            "claim_ratio, 2024Q1: indicator claim_ratio cannot be computed from "
+            "claims_expense_total, premium_income: its denominator is 0, but the indicator needs "
+            "a positive denominator"
+        )
