@@ -36,6 +36,7 @@ import openpyxl
 import pandas as pd
 
 from jkn_analysis.catalogue import LANGUAGES, Catalogue, Figure, load_catalogue
+from jkn_analysis.compute import compute_history, reported_vs_computed_issues
 from jkn_analysis.figures import FigureSet
 from jkn_analysis.numbers import NumberFormatError, parse_number, parse_scale
 from jkn_analysis.periods import PeriodError, Quarter
@@ -861,8 +862,6 @@ def load_figures(
 def indicator_errors(figures: FigureSet) -> dict[Quarter, list[DataIssue]]:
     """The computed indicators outside their catalogue bounds, by period (every period of
     ``figures``: the report compares with earlier periods and charts their history)."""
-    from jkn_analysis.compute import compute_history  # here: compute builds on this module
-
     return {period: item.out_of_bounds for period, item in compute_history(figures).items()}
 
 
@@ -1002,13 +1001,12 @@ def validate_period(
         own += [blocker] if blocker else []
     figures = _figure_set(frames, catalogue)
     # Indicators come from the rows that passed; a row with an error names its own slip.
-    for period, issues in indicator_errors(figures).items():
-        (own if period == quarter else others).extend(issues)
+    history = compute_history(figures)
+    for period, indicators in history.items():
+        (own if period == quarter else others).extend(indicators.out_of_bounds)
     warnings = figures.soft_check_issues(quarter, max_stock_change_percent=max_stock_change_percent)
-    if published_checks and quarter in figures.periods:
-        from jkn_analysis.compute import compute_indicators, reported_vs_computed_issues
-
-        warnings += reported_vs_computed_issues(figures, compute_indicators(figures, quarter))
+    if published_checks and quarter in history:
+        warnings += reported_vs_computed_issues(figures, history[quarter])
     missing = [code for code in catalogue.figures if not figures.has(code, quarter)]
     return ValidationResult(own + others, warnings, missing, str(quarter))
 

@@ -113,14 +113,14 @@ class TestUnfilledTemplate:
         with pytest.raises(BuildError) as caught:
             build_quarter(Quarter(2024, 2), data_dir=data, out_dir=tmp_path / "out")
         assert caught.value.step == "data checks"
-        assert caught.value.cause.startswith("2024Q2: belum ada angka yang diisi di ")
+        assert "  - 2024Q2: belum ada angka yang diisi di " in caught.value.cause
 
 
 class TestTooFewFigures:
     def test_one_section_filled_is_too_few(self, data, capsys):
         main(["new-quarter", "2024Q2", "--data", str(data)])
         # Test inputs for the test only, not published figures.
-        _fill(data / "2024Q2" / "figures.xlsx", {"active_total": "215.000.000", "population": 1e3})
+        _fill(data / "2024Q2" / "figures.xlsx", {"active_total": "215.000.000", "population": "280.000.000"})
         capsys.readouterr()
         assert main(["validate", "2024Q2", "--data", str(data), "--lang", "en"]) == 1
         line = next(
@@ -133,7 +133,7 @@ class TestTooFewFigures:
 
     def test_two_sections_are_enough(self, data):
         main(["new-quarter", "2024Q2", "--data", str(data)])
-        _fill(data / "2024Q2" / "figures.xlsx", {"active_total": "215.000.000", "fktp_total": 1})
+        _fill(data / "2024Q2" / "figures.xlsx", {"active_total": "215.000.000", "fktp_total": "23.000"})
         assert validate_period(data, Quarter(2024, 2), readiness=True).errors == []
 
     def test_history_period_asked_for_by_name_is_refused(self, tmp_path, capsys, recorded):
@@ -273,7 +273,7 @@ class TestUnsupportedFormats:
         assert main(["build", "2024Q1", "--data", str(data), "--out", str(out)]) == 1
         error = capsys.readouterr().err
         assert error.startswith("FAILED 2024Q1 at step 'data checks'")
-        assert "2024Q1/figures-revisi.xlsm: the .xlsm file is not read" in error
+        assert "2024Q1/figures-revisi.xlsm: berkas .xlsm tidak dibaca" in error
         assert not (out / "2024Q1").exists()
 
     def test_one_added_after_a_build_is_not_passed_over_as_up_to_date(self, data, tmp_path):

@@ -334,3 +334,52 @@ class TestUndefinedIndicator:
             "claims_expense_total, premium_income: its denominator is 0, but the indicator needs "
             "a positive denominator"
         )
+
+
+class TestBounds:
+    def test_plausible_indicators_carry_no_error(self):
+        indicators = compute(
+            {"2024Q1": {"claims_expense_total": 43.32e12, "premium_income": 38.6e12}}
+        )
+        assert indicators.out_of_bounds == []
+
+    def test_an_indicator_outside_its_bounds_is_an_error_naming_its_inputs(self):
+        indicators = compute(
+            {"2024Q1": {"claims_expense_total": 43.32e12, "premium_income": 3.86e12}}
+        )
+        (issue,) = indicators.out_of_bounds
+        assert (issue.severity, issue.problem, issue.code) == (
+            "error",
+            "indicator_bounds",
+            "claim_ratio",
+        )
+        assert issue.message == "indicator_bounds.hint"
+        inputs = [item.place.code for item in issue.details["inputs"].items]
+        assert inputs == ["claims_expense_total", "premium_income"]
+        hints = {(hint.place.code, hint.factor) for hint in issue.details["hint"].items}
+        assert hints == {("claims_expense_total", 0.1), ("premium_income", 10.0)}
+        # Still computed, so the data check can show it; the loader refuses to build on it.
+        assert indicators.value("claim_ratio") == pytest.approx(1122.279793)
+
+    def test_the_smallest_rescaling_is_the_hint(self):
+        # 400 T of net assets against 4,332 T of claims in a quarter: 277 months. Neither
+        # figure ten times off explains it (27,7 months); a hundred times does (2,77), and so
+        # would a thousand (0,28), which is not offered.
+        indicators = compute(
+            {"2024Q1": {"djs_net_assets": 400e12, "claims_expense_total": 4.332e12}}
+        )
+        (issue,) = [i for i in indicators.out_of_bounds if i.code == "months_of_claims_covered"]
+        hints = {(hint.place.code, hint.factor) for hint in issue.details["hint"].items}
+        assert hints == {("djs_net_assets", 0.01), ("claims_expense_total", 100.0)}
+
+    def test_no_hint_when_no_rescaling_of_one_input_explains_it(self):
+        indicators = compute({"2024Q1": {"active_total": 250e6, "population": 210e6}})
+        (issue,) = indicators.out_of_bounds
+        assert (issue.code, issue.message) == ("active_share_of_population", "")
+        assert "hint" not in issue.details
+
+    def test_categories_and_reported_values_are_not_checked_here(self):
+        # A published value is bounded as a figure, on its row (jkn_analysis.loading).
+        indicators = compute({"2024Q1": {"months_covered_reported": 3.98, "bopo_reported": 101.21}})
+        assert indicators.get("months_covered_corridor").value == "within"
+        assert indicators.out_of_bounds == []
