@@ -43,15 +43,19 @@ from pathlib import Path
 from types import CodeType
 from urllib.parse import urlsplit
 
+import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from jkn_analysis.build import NOTEBOOK
+from jkn_analysis.build import NOTEBOOK, export_html, render_pdf
+from jkn_analysis.catalogue import load_catalogue
 from jkn_analysis.formatting import format_number
 from jkn_analysis.loading import available_periods, period_files
 from jkn_analysis.periods import Quarter
-from jkn_analysis.review import review_path
-from jkn_analysis.validation import MESSAGES, register_messages
+from jkn_analysis.report import QuarterlyReport, load_text
+from jkn_analysis.review import review_path, review_period
+from jkn_analysis.rules import evaluate, load_rules
+from jkn_analysis.validation import MESSAGES, DataValidationError, register_messages
 
 HOST = "127.0.0.1"  # loopback only: the preview shows unpublished figures
 DEFAULT_PORT = 8000
@@ -252,14 +256,13 @@ class _CachedChart:
 
 def _argument_text(value: object) -> str | None:
     """A chart argument as exact text for the cache key; ``None`` when it has no stable text."""
-    import pandas as pd
-
     if isinstance(value, pd.DataFrame):
         dtypes = ",".join(str(dtype) for dtype in value.dtypes)
         return f"DataFrame[{dtypes}]\n{value.to_csv()}"
     text = repr(value)
-    # A default repr names an object by its address: equal text would not mean equal content.
-    return None if " at 0x" in text else text
+    # A default repr names an object by its address, and long sequences and arrays are shown
+    # shortened: in both, equal text would not mean equal content.
+    return None if " at 0x" in text or "..." in text else text
 
 
 class ChartCache:
@@ -282,7 +285,7 @@ class ChartCache:
         The module's functions are replaced for the block only, and only one render runs at a
         time (the preview's main loop), so nothing else sees them.
         """
-        from jkn_analysis import charts
+        from jkn_analysis import charts  # here: pyplot comes after the backend is chosen (serve)
 
         names = [
             name
@@ -293,20 +296,24 @@ class ChartCache:
         ]
         originals = {name: getattr(charts, name) for name in names}
         to_svg = charts.chart_to_svg
-        pending: dict[int, str] = {}  # id of a drawn figure -> its cache key
+        # id of a drawn figure -> its cache key and the figure (held, so the id is not reused)
+        pending: dict[int, tuple[str, object]] = {}
         used: dict[str, str] = {}
         self.drawn = self.reused = 0
 
         def cached(name: str, draw: Callable) -> Callable:
             def chart(*args, **kwargs):
-                parts = [_argument_text(value) for value in (*args, *sorted(kwargs.items()))]
+                parts = [_argument_text(value) for value in args]
+                for keyword, value in sorted(kwargs.items()):
+                    parts += [keyword, _argument_text(value)]
                 if any(part is None for part in parts):
                     return draw(*args, **kwargs)
                 key = hashlib.sha256("\0".join([name, *parts]).encode("utf-8")).hexdigest()
                 if key in self._svgs or key in used:
                     return _CachedChart(key)
                 ax = draw(*args, **kwargs)
-                pending[id(ax.get_figure(root=True))] = key
+                figure = ax.get_figure(root=True)
+                pending[id(figure)] = (key, figure)
                 return ax
 
             return chart
@@ -317,7 +324,8 @@ class ChartCache:
                 used[chart.key] = svg
                 self.reused += 1
                 return svg
-            key = pending.pop(id(chart.get_figure(root=True)), None)
+            figure = chart.get_figure(root=True) if hasattr(chart, "get_figure") else chart
+            key, _ = pending.pop(id(figure), (None, None))
             svg = to_svg(chart)
             self.drawn += 1
             if key is not None:
@@ -341,46 +349,24 @@ class ChartCache:
 
 
 # ------------------------------------------------------------------------------ warm report
-def _preview_report_class():
-    """`QuarterlyReport` with a review that can be read again without recomputing the rest.
+class PreviewReport(QuarterlyReport):
+    """A `QuarterlyReport` whose ``review.yaml`` can be read again (`reload_review`) without
+    computing the figures, indicators and rules again."""
 
-    Made on first use: importing the report module imports pandas and matplotlib, which the
-    command line should not wait for before the server answers.
-    """
-    from jkn_analysis.report import QuarterlyReport
-    from jkn_analysis.review import review_period
-    from jkn_analysis.rules import evaluate, load_rules
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # QuarterlyReport lists the data-check warnings, then the review's issues.
+        self._data_warnings = self.warnings[: len(self.warnings) - len(self.review.issues)]
 
-    class PreviewReport(QuarterlyReport):
-        """A `QuarterlyReport` whose ``review.yaml`` can be read again (`reload_review`)."""
+    def reload_review(self) -> None:
+        """Read ``review.yaml`` again: decisions, added recommendations, commentary.
 
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            # QuarterlyReport lists the data-check warnings, then the review's issues.
-            self._data_warnings = self.warnings[: len(self.warnings) - len(self.review.issues)]
-
-        def reload_review(self) -> None:
-            """Read ``review.yaml`` again: decisions, added recommendations, commentary.
-
-            What `QuarterlyReport.__init__` does with the review, on the figures and indicators
-            already computed (the review changes neither).
-            """
-            triggered = evaluate(load_rules(), self.history, self.quarter)
-            self.review = review_period(self.data_dir, self.quarter, triggered, self.language)
-            self.warnings = self._data_warnings + list(self.review.issues)
-
-    return PreviewReport
-
-
-PreviewReport = None  # the class, once `_preview_report_class` has made it
-
-
-def preview_report(quarter: Quarter, language: str, data_dir: Path):
-    """A warm report of ``quarter`` (`QuarterlyReport` with `reload_review`)."""
-    global PreviewReport
-    if PreviewReport is None:
-        PreviewReport = _preview_report_class()
-    return PreviewReport(str(quarter), language=language, data_dir=data_dir)
+        What `QuarterlyReport.__init__` does with the review, on the figures and indicators
+        already computed (the review changes neither).
+        """
+        triggered = evaluate(load_rules(), self.history, self.quarter)
+        self.review = review_period(self.data_dir, self.quarter, triggered, self.language)
+        self.warnings = self._data_warnings + list(self.review.issues)
 
 
 # ------------------------------------------------------------------------ notebook cells
@@ -511,8 +497,6 @@ class LivePreview:
 
     def pdf(self) -> bytes | None:
         """The PDF of the last good report, rendered on the first request for each version."""
-        from jkn_analysis.build import render_pdf
-
         with self._pdf_lock:
             status, html = self.page()
             if html is None:
@@ -553,12 +537,8 @@ class LivePreview:
         except _ProblemError as problem:
             return self._failed(problem.heading, problem.messages, started)
         except Exception as error:  # bad data, or anything else: shown, never fatal
-            from jkn_analysis.validation import DataValidationError
-
             self._report = None  # read everything again next time
             if isinstance(error, DataValidationError):
-                from jkn_analysis.catalogue import load_catalogue
-
                 heading = message("preview.data_errors", self.language, period=self.quarter)
                 lines = [issue.describe(self.language, load_catalogue()) for issue in error.issues]
             else:
@@ -604,13 +584,13 @@ class LivePreview:
             self._report.reload_review()
         else:
             self._report = None
-            self._report = preview_report(self.quarter, self.language, self.data_dir)
+            self._report = PreviewReport(
+                str(self.quarter), language=self.language, data_dir=self.data_dir
+            )
         return self._report
 
     def _render(self, report) -> str:
         """The report page, as `jkn_analysis.build.export_html` makes it from the notebook."""
-        from jkn_analysis.build import export_html
-
         namespace = {
             "report": report,
             "quarter": str(self.quarter),
@@ -672,8 +652,6 @@ def _environment() -> Environment:
 
 
 def _title(preview: LivePreview) -> str:
-    from jkn_analysis.report import load_text
-
     title = (
         f"{load_text()['report_title'][preview.language]} {preview.quarter.title(preview.language)}"
     )
@@ -879,12 +857,13 @@ def serve(
     preview = LivePreview(quarter, language=language, data_dir=data_dir)
     try:
         server = PreviewServer(port, preview)
-    except OSError as error:
+    except (OSError, OverflowError) as error:  # OverflowError: a port outside 0-65535
         preview.close()
-        if error.errno == errno.EADDRINUSE:
+        if getattr(error, "errno", None) == errno.EADDRINUSE:
             say("preview.port_in_use", sys.stderr, port=port)
         else:
-            say("preview.cannot_listen", sys.stderr, port=port, reason=error.strerror or error)
+            reason = getattr(error, "strerror", None) or error
+            say("preview.cannot_listen", sys.stderr, port=port, reason=reason)
         return 2
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="preview-server"

@@ -184,6 +184,11 @@ def test_a_period_without_data_is_refused(tmp_path, capsys):
     assert "no data for 2024Q1" in error and "2023Q4" in error
 
 
+def test_a_port_outside_the_range_is_refused(capsys):
+    assert preview.serve(QUARTER, data_dir=DATA, port=70000, language="en") == 2
+    assert "cannot listen on port 70000" in capsys.readouterr().err
+
+
 def test_a_port_in_use_is_refused(capsys):
     with socket.socket() as taken:
         taken.bind((preview.HOST, 0))
@@ -414,6 +419,18 @@ class TestServer:
         if other is not None:
             with pytest.raises(OSError), socket.create_connection((other, server.port), timeout=5):
                 pass
+
+    def test_renders_the_pdf_on_demand(self, server):
+        connection = http.client.HTTPConnection(preview.HOST, server.port, timeout=300)
+        try:
+            connection.request("GET", "/report.pdf")
+            response = connection.getresponse()
+            body = response.read()
+        finally:
+            connection.close()
+        assert response.status == 200
+        assert response.getheader("Content-Type") == "application/pdf"
+        assert body.startswith(b"%PDF-")
 
     def test_other_host_names_are_refused(self, server):
         assert server.get("/report.html", host=f"attacker.example:{server.port}")[0] == 403
