@@ -212,8 +212,12 @@ class Watcher:
 
     Modification times and sizes are compared on every poll (cheap); a file whose stat changed
     counts as changed only when its content hash did, so that saving without a change, or
-    touching a file, renders nothing.
+    touching a file, renders nothing. A file modified in the last `RECENT_SECONDS` is hashed on
+    every poll: on file systems with coarse timestamps, two saves of the same size within one
+    tick leave the same stat.
     """
+
+    RECENT_SECONDS = 2.0
 
     def __init__(self, data_dir: Path, quarter: Quarter):
         self.data_dir = Path(data_dir)
@@ -230,11 +234,12 @@ class Watcher:
     def poll(self) -> set[Path]:
         """The watched files whose content changed (or that appeared or went) since last time."""
         stats = {path: _stat(path) for path in watched_files(self.data_dir, self.quarter)}
-        if stats == self._stats:
-            return set()
+        recent = time.time_ns() - int(self.RECENT_SECONDS * 1e9)
         changed = set()
         for path in stats.keys() | self._stats.keys():
-            if stats.get(path) == self._stats.get(path) and path in self._digests:
+            stat = stats.get(path)
+            settled = stat is None or stat[0] < recent
+            if stat == self._stats.get(path) and path in self._digests and settled:
                 continue
             digest = _digest(path) if path in stats else None
             if digest != self._digests.get(path):

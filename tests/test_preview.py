@@ -98,6 +98,16 @@ class TestWatcher:
         assert watcher.poll() == {figures}
         assert watcher.poll() == set()
 
+    def test_a_same_size_save_within_one_timestamp_tick(self, tmp_path):
+        figures = tmp_path / "2024Q1" / "figures.csv"
+        figures.parent.mkdir()
+        figures.write_text("period,code,value,unit\n2024Q1,x,1,jiwa\n", encoding="utf-8")
+        watcher = preview.Watcher(tmp_path, QUARTER)
+        stamp = figures.stat().st_mtime_ns
+        figures.write_text("period,code,value,unit\n2024Q1,x,2,jiwa\n", encoding="utf-8")
+        os.utime(figures, ns=(stamp, stamp))  # as a file system with coarse timestamps leaves it
+        assert watcher.poll() == {figures}
+
     def test_files_that_appear_or_go(self, tmp_path):
         figures = tmp_path / "2024Q1" / "figures.csv"
         figures.parent.mkdir()
