@@ -366,9 +366,16 @@ def _projection(args: argparse.Namespace) -> int:
 
 
 def _preview(args: argparse.Namespace) -> int:
+    import os
+
     from jkn_analysis.preview import serve
 
-    return serve(args.quarter, language=args.lang, data_dir=args.data, port=args.port)
+    status = serve(args.quarter, language=args.lang, data_dir=args.data, port=args.port)
+    # Tearing down the warm report's heap at interpreter exit takes a second or two after the
+    # "stopped" line; the preview has nothing left to write, so it leaves at once.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 def main(argv: list[str] | None = None) -> int:
