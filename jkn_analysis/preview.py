@@ -83,6 +83,10 @@ PREVIEW_MESSAGES: dict[str, dict[str, str]] = {
         "id": "Ada kesalahan ({time}); menampilkan versi terakhir yang berhasil",
         "en": "Errors ({time}); showing the last good version",
     },
+    "preview.state_error_first": {
+        "id": "Ada kesalahan ({time}); belum ada versi yang berhasil",
+        "en": "Errors ({time}); no good version yet",
+    },
     "preview.placeholder": {
         "id": "Pratinjau sedang disiapkan; halaman ini dimuat ulang sendiri.",
         "en": "The preview is being prepared; this page reloads by itself.",
@@ -148,6 +152,10 @@ PREVIEW_MESSAGES: dict[str, dict[str, str]] = {
         "id": "{time} tidak diperbarui ({what}); halaman tetap menampilkan versi terakhir yang "
         "berhasil:",
         "en": "{time} not updated ({what}); the page keeps showing the last good version:",
+    },
+    "preview.not_made": {
+        "id": "{time} laporan belum dapat dibuat ({what}):",
+        "en": "{time} the report cannot be made yet ({what}):",
     },
     "preview.stopped": {"id": "Pratinjau dihentikan.", "en": "Preview stopped."},
     "preview.port_in_use": {
@@ -517,7 +525,8 @@ class LivePreview:
         if status.state == "starting":
             return message("preview.state_starting", self.language)
         if status.state == "error":
-            return message("preview.state_error", self.language, time=status.checked_at)
+            key = "preview.state_error" if status.report_version else "preview.state_error_first"
+            return message(key, self.language, time=status.checked_at)
         seconds = format_number(status.seconds, 1, language=self.language)
         return message("preview.state_ok", self.language, time=status.good_at, seconds=seconds)
 
@@ -930,7 +939,8 @@ def _announce(status: PreviewStatus, what: str, language: str) -> None:
             flush=True,
         )
         return
-    print(message("preview.not_updated", language, time=status.checked_at, what=what), flush=True)
+    key = "preview.not_updated" if status.report_version else "preview.not_made"
+    print(message(key, language, time=status.checked_at, what=what), flush=True)
     print(f"  {status.heading}", flush=True)
     for line in status.messages:
         print(f"  - {line}", flush=True)

@@ -250,6 +250,34 @@ def test_a_review_edit_renders_as_a_fresh_report(tmp_path):
     assert warm == cold
 
 
+@pytest.mark.slow
+def test_bad_data_from_the_start_then_fixed(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    figures = data / "2024Q1" / "figures.csv"
+    shipped = figures.read_text("utf-8")
+    figures.write_text(shipped.replace("2024Q1,fktp_total,23.245,", "2024Q1,fktp_total,-5,"))
+    live = preview.LivePreview(QUARTER, language="en", data_dir=data)
+    try:
+        status = live.refresh()
+        assert (status.state, status.report_version) == ("error", 0)
+        assert status.heading == "The data of 2024Q1 cannot be made into a report:"
+        assert status.messages == (
+            "2024Q1/figures.csv, row 30, fktp_total (Contracted primary care facilities (FKTP)): "
+            "negative value -5 for a figure that cannot be negative",
+        )
+        assert live.page()[1] is None
+        assert live.state_text(status).endswith("no good version yet")
+        assert "There is no good version yet" in preview.banner_html(live, status)
+        figures.write_text(shipped, encoding="utf-8")
+        status = live.refresh({figures})
+        assert (status.state, status.report_version) == ("ok", 1)
+        assert "Executive Summary" in live.page()[1]
+        assert preview.banner_html(live, status) == ""
+    finally:
+        live.close()
+
+
 # ------------------------------------------------------------------------------ the server
 @dataclass
 class RunningPreview:
