@@ -16,7 +16,7 @@ Cases (each a fresh process, as an analyst runs them):
      or a decision, alternately) until the server announces the new page and serves it
 
 Prints median, min and max wall seconds and the peak memory of each case, then the ratios
-b/a, b/f and d2/d1. Not part of the test suite: tests assert correctness, never time.
+b/a, b/f, d2/d1 and g/a. Not part of the test suite: tests assert correctness, never time.
 """
 
 from __future__ import annotations
