@@ -12,22 +12,29 @@ Cases (each a fresh process, as an analyst runs them):
   e  rebuild with nothing changed (build --all on an up-to-date folder)
   f  what a user of stock tools would run: papermill, then jupyter nbconvert --to html
      (no PDF: nbconvert's PDF needs LaTeX, which this machine does not have)
+  g  preview refresh: `jkn-report preview` running, seconds from saving review.yaml (commentary
+     or a decision, alternately) until the server announces the new page and serves it
 
 Prints median, min and max wall seconds and the peak memory of each case, then the ratios
-b/a, b/f and d2/d1. Not part of the test suite: tests assert correctness, never time.
+b/a, b/f, d2/d1 and g/a. Not part of the test suite: tests assert correctness, never time.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import os
 import platform
+import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,6 +84,93 @@ def measure(name: str, make_command, runs: int, prepare=None) -> dict:
     }
     print(
         f"{name:<46} median {result['median']:6.2f} s  min {result['min']:6.2f}  "
+        f"max {result['max']:6.2f}  peak {result['memory']:6.0f} MiB",
+        flush=True,
+    )
+    return result
+
+
+def _events(port: int) -> Iterator[dict]:
+    """The preview's server-sent ``update`` events, as status dictionaries."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    connection.request("GET", "/events")
+    response = connection.getresponse()
+    for raw in response:
+        line = raw.decode("utf-8").rstrip("\n")
+        if line.startswith("data: "):
+            yield json.loads(line[len("data: ") :])
+
+
+def _page(port: int) -> str:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("GET", "/report.html")
+    return connection.getresponse().read().decode("utf-8")
+
+
+def preview_refresh(work: Path, runs: int) -> dict:
+    """Case g: seconds from saving review.yaml to the preview serving the page with the change.
+
+    One preview runs on a copy of the data; each edit writes the executive summary's commentary
+    or the decision on a recommendation (alternately) with a new text, and the time is taken
+    when the server has announced the new version (server-sent event) and ``/report.html``
+    holds the text. The browser's own reload (loopback fetch and layout) is not included.
+    """
+    data = work / "preview-data"
+    shutil.copytree(ROOT / "data", data)
+    review = data / "2024Q1" / "review.yaml"
+    shipped = review.read_text(encoding="utf-8")
+    commentary = '  summary:\n    id: ""\n    en: ""'
+    decision = "fktp_network:\n    decision: undecided"
+    if commentary not in shipped or decision not in shipped:
+        raise SystemExit("benchmark g: the shipped 2024Q1/review.yaml changed; update the edits")
+    process = subprocess.Popen(
+        [str(BIN / "jkn-report"), "preview", "2024Q1", "--port", "0", "--data", str(data)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        port = int(re.search(r"127\.0\.0\.1:(\d+)/", process.stdout.readline()).group(1))
+        events = _events(port)
+        status = next(events)
+        while status["state"] != "ok":
+            status = next(events)
+        samples = []
+        for attempt in range(runs + 1):
+            text = f"Benchmark edit {attempt}"
+            if attempt % 2:
+                edited = shipped.replace(
+                    decision, f'fktp_network:\n    decision: confirm\n    note: "{text}"'
+                )
+            else:
+                edited = shipped.replace(
+                    commentary, f'  summary:\n    id: "{text}"\n    en: "{text}"'
+                )
+            started = time.perf_counter()
+            review.write_text(edited, encoding="utf-8")
+            version = status["report_version"]
+            while status["report_version"] == version:
+                status = next(events)
+                if status["state"] == "error":
+                    raise SystemExit(f"benchmark g: the preview failed: {status['messages']}")
+            if text not in _page(port):
+                raise SystemExit(f"benchmark g: the new page lacks {text!r}")
+            if attempt:  # the first edit warms what the first render did not use
+                samples.append(time.perf_counter() - started)
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, _, usage = os.wait4(process.pid, 0)
+        process.returncode = 0
+    result = {
+        "name": "g  preview refresh after a review.yaml edit",
+        "median": statistics.median(samples),
+        "min": min(samples),
+        "max": max(samples),
+        "memory": usage.ru_maxrss / 1024,
+    }
+    print(
+        f"{result['name']:<46} median {result['median']:6.2f} s  min {result['min']:6.2f}  "
         f"max {result['max']:6.2f}  peak {result['memory']:6.0f} MiB",
         flush=True,
     )
@@ -146,6 +240,7 @@ def main() -> None:
             f'"{BIN / "jupyter"}" nbconvert --to html "{executed}" >/dev/null 2>&1\n'
         )
         f = measure("f  stock: papermill + nbconvert --to html", lambda: ["bash", str(stock)], runs)
+        g = preview_refresh(work, max(runs, 4))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print()
@@ -163,6 +258,9 @@ def main() -> None:
         f"c / b  (second language):                                 {c['median'] / b['median']:.2f}"
     )
     print(f"e      (nothing changed; target < 1 s):                   {e['median']:.2f} s")
+    print(
+        f"g / a  (preview refresh against the floor; target <= 1):  {g['median'] / a['median']:.2f}"
+    )
 
 
 if __name__ == "__main__":

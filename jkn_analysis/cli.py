@@ -5,6 +5,7 @@
     jkn-report validate QUARTER [--data DIR] [--lang id|en] [--max-stock-change PERCENT]
     jkn-report projection QUARTER [--lang id|en] [--scenarios FILE] [--horizon N] [--override JSON]
     jkn-report build [QUARTER ... | --all] [--lang id,en] [--data DIR] [--out DIR] [--force]
+    jkn-report preview QUARTER [--lang id|en] [--port 8000] [--data DIR]
 
 ``build`` with no quarter builds the latest period in the data folder, and rebuilds a period
 only when its data, the data of earlier periods, the code or the parameters changed.
@@ -168,6 +169,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_data_option(build)
     _add_out_option(build)
+
+    preview = commands.add_parser(
+        "preview",
+        help="serve a live preview of a report that updates when its files are saved",
+        description="Serve QUARTER's report on http://127.0.0.1:PORT/ (this computer only) and "
+        "render it again whenever its data files or review.yaml are saved; Ctrl-C stops it.",
+    )
+    preview.add_argument("quarter", type=_quarter, metavar="QUARTER")
+    _add_language_option(preview, "report language")
+    preview.add_argument(
+        "--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0: any free one)"
+    )
+    _add_data_option(preview)
     return parser
 
 
@@ -436,6 +450,19 @@ def _projection(args: argparse.Namespace) -> int:
     return 0
 
 
+def _preview(args: argparse.Namespace) -> int:
+    import os
+
+    from jkn_analysis.preview import serve
+
+    status = serve(args.quarter, language=args.lang, data_dir=args.data, port=args.port)
+    # Tearing down the warm report's heap at interpreter exit takes a second or two after the
+    # "stopped" line; the preview has nothing left to write, so it leaves at once.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``jkn-report`` console command."""
     parser = build_parser()
@@ -449,6 +476,7 @@ def main(argv: list[str] | None = None) -> int:
         "review": _review,
         "projection": _projection,
         "build": _build,
+        "preview": _preview,
     }
     return handlers[args.command](args)
 

@@ -120,7 +120,10 @@ class TestTooFewFigures:
     def test_one_section_filled_is_too_few(self, data, capsys):
         main(["new-quarter", "2024Q2", "--data", str(data)])
         # Test inputs for the test only, not published figures.
-        _fill(data / "2024Q2" / "figures.xlsx", {"active_total": "215.000.000", "population": "280.000.000"})
+        _fill(
+            data / "2024Q2" / "figures.xlsx",
+            {"active_total": "215.000.000", "population": "280.000.000"},
+        )
         capsys.readouterr()
         assert main(["validate", "2024Q2", "--data", str(data), "--lang", "en"]) == 1
         line = next(
@@ -133,7 +136,10 @@ class TestTooFewFigures:
 
     def test_two_sections_are_enough(self, data):
         main(["new-quarter", "2024Q2", "--data", str(data)])
-        _fill(data / "2024Q2" / "figures.xlsx", {"active_total": "215.000.000", "fktp_total": "23.000"})
+        _fill(
+            data / "2024Q2" / "figures.xlsx",
+            {"active_total": "215.000.000", "fktp_total": "23.000"},
+        )
         assert validate_period(data, Quarter(2024, 2), readiness=True).errors == []
 
     def test_history_period_asked_for_by_name_is_refused(self, tmp_path, capsys, recorded):
