@@ -33,7 +33,7 @@ def figures() -> FigureSet:
 def indicator_sets(figures) -> dict[str, IndicatorSet]:
     return {
         period: compute_indicators(figures, Quarter.parse(period))
-        for period in ("2024Q1", "2023Q1", "2022Q4", "2021Q4")
+        for period in ("2024Q1", "2023Q4", "2023Q1", "2022Q4", "2021Q4")
     }
 
 
@@ -118,6 +118,12 @@ PUBLISHED = [
     published("2022Q4", "months_of_claims_covered", "5.98", 2),
     published("2021Q4", "djs_surplus", "44.45", 2, scale=TRILIUN),
     published("2022Q4", "djs_surplus", "17.7", 1, scale=TRILIUN),
+    # FY2023 (shared/public-figures.md): months 57,76 / (158,85 / 12) = 4,36; claim ratio
+    # 158,85 / 151,69 = 104,72%; registered coverage 267,32 / 279,12 juta = 95,77%
+    published("2023Q4", "months_of_claims_covered", "4.36", 2),
+    published("2023Q4", "claim_ratio", "104.72", 2),
+    published("2023Q4", "registered_coverage", "95.77", 2),
+    published("2023Q4", "djs_surplus", "0.157", 3, scale=TRILIUN, method="reported"),
 ]
 
 
@@ -156,7 +162,7 @@ def test_printed_changes_and_amounts(indicator_sets):
 
 
 def test_months_covered_sit_within_the_corridor(indicator_sets):
-    for period in ("2024Q1", "2022Q4", "2021Q4"):
+    for period in ("2024Q1", "2023Q4", "2022Q4", "2021Q4"):
         assert indicator_sets[period].value("months_covered_corridor") == "within", period
 
 
@@ -174,7 +180,7 @@ def test_2024q1_flags_only_the_published_non_active_share(figures, indicator_set
     assert round_half_up(computed.value, 2) == Decimal("17.57")
 
 
-@pytest.mark.parametrize("period", ["2021Q4", "2022Q4"])
+@pytest.mark.parametrize("period", ["2021Q4", "2022Q4", "2023Q4"])
 def test_full_year_published_values_agree_with_computed(figures, indicator_sets, period):
     assert reported_vs_computed_issues(figures, indicator_sets[period]) == []
 
