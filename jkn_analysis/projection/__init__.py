@@ -40,7 +40,14 @@ from jkn_analysis.projection.drivers import (
     check_driver_value,
     parse_overrides,
 )
-from jkn_analysis.projection.history import Start, UpTo, derive_drivers, derive_start
+from jkn_analysis.projection.history import (
+    SeasonalCheck,
+    Start,
+    UpTo,
+    derive_drivers,
+    derive_start,
+    seasonal_history,
+)
 from jkn_analysis.projection.model import (
     DEFAULT_YEARS,
     MAX_YEARS,
@@ -108,19 +115,21 @@ def project_scenarios(
     start = derive_start(known, period)
     defaults = derive_drivers(known, start, calendar)
     drivers = defaults.with_overrides(parse_overrides(overrides))
+    shares, checks = seasonal_history(known, start)
     projections = {
-        name: project(start, drivers, calendar, scenario, years)
+        name: project(start, drivers, calendar, scenario, years, seasonal_shares=shares)
         for name, scenario in scenarios.items()
     }
     if BASELINE not in projections:
-        projections = {BASELINE: project(start, drivers, calendar, None, years)} | projections
+        baseline = project(start, drivers, calendar, None, years, seasonal_shares=shares)
+        projections = {BASELINE: baseline} | projections
     spread = sens = None
     if with_band:
         spread = band(start, drivers, calendar, years)
         sens = sensitivity(start, drivers, calendar, years, projections[BASELINE])
     backtest = run_backtest(known, calendar) if with_backtest else None
     return ProjectionResults(
-        start, drivers, defaults, calendar, projections, spread, sens, backtest
+        start, drivers, defaults, calendar, projections, spread, sens, backtest, tuple(checks)
     )
 
 
@@ -187,6 +196,7 @@ __all__ = [
     "ProjectionView",
     "Scenario",
     "ScenarioError",
+    "SeasonalCheck",
     "Sensitivity",
     "Start",
     "Table",
@@ -206,5 +216,6 @@ __all__ = [
     "project",
     "project_scenarios",
     "run_backtest",
+    "seasonal_history",
     "sensitivity",
 ]

@@ -41,19 +41,24 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     numeric: tuple[bool, ...]
     strong: tuple[int, ...] = ()
+    quoted: tuple[int, ...] = ()  # columns quoting a source as written (not translated)
 
     def to_html(self, css_class: str = "data small") -> str:
-        def cell(tag: str, text: str, numeric: bool) -> str:
+        def cell(tag: str, text: str, numeric: bool, quoted: bool = False) -> str:
             classes = ["num"] if numeric else []
             if numeric and text.startswith("-"):
                 classes.append("negative")
             attribute = f' class="{" ".join(classes)}"' if classes else ""
+            attribute += ' translate="no"' if quoted else ""
             return f"<{tag}{attribute}>{html.escape(text)}</{tag}>"
 
         head = "".join(cell("th", h, n) for h, n in zip(self.head, self.numeric, strict=True))
         body = []
         for index, row in enumerate(self.rows):
-            cells = "".join(cell("td", c, n) for c, n in zip(row, self.numeric, strict=True))
+            cells = "".join(
+                cell("td", c, n, position in self.quoted)
+                for position, (c, n) in enumerate(zip(row, self.numeric, strict=True))
+            )
             strong = ' class="strong"' if index in self.strong else ""
             body.append(f"<tr{strong}>{cells}</tr>")
         return (
@@ -189,13 +194,27 @@ class Display:
             "claims": Pct(shares["claims"] * 100),
         }
         if baseline.seasonal_basis == "observed":
-            return self.say("seasonal.observed", **values)
-        return self.say(
-            "seasonal.member_years",
-            even=Pct(start.months_elapsed / 12 * 100),
-            m=start.months_elapsed,
-            **values,
-        )
+            text = self.say("seasonal.observed", **values)
+        else:
+            text = self.say(
+                "seasonal.member_years",
+                even=Pct(start.months_elapsed / 12 * 100),
+                m=start.months_elapsed,
+                **values,
+            )
+        checks = [
+            self.say(
+                "seasonal.check",
+                flow=self.label(f"seasonal.flows.{check.code}"),
+                period=Period(check.period),
+                year=check.period.year,
+                observed=Pct(check.observed * 100),
+                member_years=Pct(check.member_years * 100),
+            )
+            for check in self.results.seasonal_checks
+            if check.member_years is not None
+        ]
+        return " ".join([text, *checks])
 
     def drivers_table(self) -> Table:
         drivers = self.results.drivers
@@ -286,7 +305,7 @@ class Display:
         head = tuple(
             self.label(f"columns.{k}") for k in ("year", "policy", "effect", "use", "source")
         )
-        return Table(head, tuple(rows), (False, False, False, False, False))
+        return Table(head, tuple(rows), (False, False, False, False, False), quoted=(4,))
 
     def scenarios_table(self) -> Table:
         lang = self.language
@@ -305,7 +324,7 @@ class Display:
                 )
             for policy in s.policies:
                 step = calendar.steps[policy]
-                parts.append(self.say("scenarios.policy", label=step.label, source=step.source))
+                parts.append(self.say("scenarios.policy", label=step.label))
             if s.claims_growth_cut:
                 parts.append(
                     self.say(

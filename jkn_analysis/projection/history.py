@@ -303,6 +303,69 @@ def derive_start(figures, period: Quarter | str) -> Start:
     )
 
 
+# --- Seasonality ---------------------------------------------------------------------------------
+SEASONAL_FLOWS = {"premium": "premium_income", "claims": "claims_expense_total"}
+# Flows whose in-year and full-year values test the member-year share where premium and claims
+# have no in-year history.
+CHECK_FLOWS = ("visits_rjtp", "visits_rjtl", "visits_ritl", "referrals")
+
+
+@dataclass(frozen=True)
+class SeasonalCheck:
+    """A flow of an earlier year with both the origin's quarter and the December in the data."""
+
+    code: str
+    period: Quarter
+    observed: float  # quarter's year to date / full year
+    member_years: float | None  # the member-year share of that year, when participants allow
+
+
+def _member_year_share(figures, period: Quarter, groups) -> float | None:
+    points = [
+        _group_members(figures, p, groups)
+        for p in (period.previous_december, period, Quarter(period.year, 4))
+    ]
+    if any(p is None for p in points):
+        return None
+    start, then, end = (sum(p.values()) for p in points)
+    return (start + then) / 2 * period.months_elapsed / 12 / ((start + end) / 2)
+
+
+def seasonal_history(figures, start: Start) -> tuple[dict[str, float], list[SeasonalCheck]]:
+    """Shares of the year elapsed at the origin's quarter observed in earlier years.
+
+    Returns the mean observed share of premium income and claims expense (only where the data
+    hold earlier years with the quarter and the December), and, for the other flows, each
+    observation beside the member-year share of its year (a check of that share).
+    """
+    origin = start.period
+    shares: dict[str, float] = {}
+    checks: list[SeasonalCheck] = []
+    if not start.in_year:
+        return shares, checks
+    years = range(2000, origin.year)
+    for flow, code in SEASONAL_FLOWS.items():
+        observed = [
+            figures.value(code, Quarter(y, origin.quarter)) / figures.value(code, Quarter(y, 4))
+            for y in years
+            if figures.value(code, Quarter(y, origin.quarter)) is not None
+            and figures.value(code, Quarter(y, 4))
+        ]
+        if observed:
+            shares[flow] = sum(observed) / len(observed)
+    for code in CHECK_FLOWS:
+        for y in years:
+            part, whole = (
+                figures.value(code, Quarter(y, origin.quarter)),
+                figures.value(code, Quarter(y, 4)),
+            )
+            if part is not None and whole:
+                period = Quarter(y, origin.quarter)
+                share = _member_year_share(figures, period, start.groups)
+                checks.append(SeasonalCheck(code, period, part / whole, share))
+    return shares, checks
+
+
 # --- Measurements between consecutive years ------------------------------------------------------
 @dataclass(frozen=True)
 class YearPoint:

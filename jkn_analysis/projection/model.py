@@ -410,8 +410,12 @@ def project(
         portfolio_origin = max(0.0, start.net_assets + liability * start.claims / m)
     cap = calendar.cap(origin_year)
     operating_share = d["operating_share"]
-    if cap is not None and operating_share > cap.share:
-        notes.append(Text("notes.operating_capped", cap=cap.label, share=Pct(operating_share)))
+    caps = [calendar.cap(y) for y in range(origin_year, origin_year + years + 1)]
+    binding = [c for c in caps if c is not None and operating_share > c.share]
+    if binding:
+        notes.append(
+            Text("notes.operating_capped", cap=binding[0].label, share=Pct(operating_share))
+        )
     share_used = min(operating_share, cap.share) if cap is not None else operating_share
     x = d["other_share"] / 100
     if in_year:

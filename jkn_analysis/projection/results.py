@@ -73,6 +73,7 @@ class ProjectionResults(Mapping[str, Projection]):
     band: Band | None = None
     sensitivity: Sensitivity | None = None
     backtest: Backtest | None = None
+    seasonal_checks: tuple = ()
 
     def __getitem__(self, name: str) -> Projection:
         return self.projections[name]

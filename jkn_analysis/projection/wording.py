@@ -4,7 +4,7 @@ The projection's wording lives under the key ``projection:`` of the report's tex
 Code never writes a sentence itself: it builds a `Text` (a key and its values) and renders it
 in the language asked for. Values that read differently by language (numbers, rupiah, periods,
 labels) are given as the small formatter objects below, so a `Text` holds no language at all
-until it is rendered; there is no ``if language == ...`` anywhere in the projection.
+until it is rendered, and no code of the projection branches on the language.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ class Text:
     key: str
     values: Mapping[str, Any] = field(default_factory=dict)
 
-    def __init__(self, key: str, **values: Any):
+    def __init__(self, key: str, /, **values: Any):
         template(key)  # fail early on a key that does not exist
         object.__setattr__(self, "key", key)
         object.__setattr__(self, "values", dict(values))
@@ -89,7 +89,7 @@ class Text:
         return {language: self.render(language) for language in LANGUAGES}
 
 
-def say(key: str, language: str, **values: Any) -> str:
+def say(key: str, language: str, /, **values: Any) -> str:
     """``Text(key, **values).render(language)``."""
     return Text(key, **values).render(language)
 
@@ -103,6 +103,10 @@ class Joined:
 
     def render(self, language: str) -> str:
         return self.separator.join(render(part, language) for part in self.parts if part != "")
+
+    def both(self) -> dict[str, str]:
+        """``{"id": ..., "en": ...}``."""
+        return {language: self.render(language) for language in LANGUAGES}
 
 
 # --- Formatters: a number and how to write it -----------------------------------------------------
