@@ -168,7 +168,7 @@ class Display:
                 (
                     self.label(f"start.labels.{key}"),
                     written,
-                    self.say("start.figure", code=code, period=Period(period)),
+                    self.say("start.figure", figure=_figure_label(code), period=Period(period)),
                 )
             )
         head = tuple(self.label(f"columns.{k}") for k in ("item", "value", "source"))
@@ -547,6 +547,13 @@ class Display:
                 self.say("backtest.no_in_year", origins=origins or self.label("backtest.none"))
             )
         return texts
+
+
+def _figure_label(code: str) -> dict[str, str]:
+    """The catalogue label of a figure, in both languages."""
+    from jkn_analysis.catalogue import load_catalogue
+
+    return dict(load_catalogue().figure(code).label)
 
 
 @dataclass(frozen=True)
