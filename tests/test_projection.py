@@ -458,6 +458,56 @@ class TestFormulas:
                 run(calendar, years=years)
 
 
+class TestCrossings:
+    @staticmethod
+    def deficit(premium: float, claims: float, assets: float) -> pj.Start:
+        return made_start(
+            premium=premium, claims=claims, claims_levels={"all": claims}, net_assets=assets
+        )
+
+    @pytest.mark.parametrize("k", [1, 2, 3, 4])
+    def test_exactly_at_the_floor_is_not_below(self, calendar, k):
+        # Claims 12 a year = 1 a month, so months covered = net assets. Premiums 11: −1 a year.
+        # Start at 1,5 + k: year k ends at exactly 1,5 (within the corridor), year k + 1 below.
+        p = run(calendar, years=6, start=self.deficit(11.0, 12.0, 1.5 + k))
+        assert p.row(2023 + k)["months_covered"] == pytest.approx(1.5)
+        assert p.row(2023 + k)["corridor"] == "within"
+        assert p.first_year_below_floor == 2023 + k + 1
+        assert p.first_year_exhausted == 2023 + k + 2  # 1,5 → 0,5 → −0,5
+
+    def test_net_assets_of_exactly_zero_are_exhausted(self, calendar):
+        # 4,5 → 3 → 1,5 → 0: runs out at the end of 2026, with no months and no gap.
+        p = run(calendar, years=5, start=self.deficit(10.5, 12.0, 4.5))
+        assert p.row(2026)["net_assets"] == pytest.approx(0.0)
+        assert p.row(2026)["funding_gap"] == pytest.approx(0.0, abs=1e-12)
+        assert (p.first_year_below_floor, p.first_year_exhausted) == (2026, 2026)
+
+    def test_never(self, calendar):
+        p = run(calendar)
+        assert p.first_year_below_floor is None and p.first_year_exhausted is None
+        assert "stay at 1.5 or more until the end of 2027" in p.summary().render("en")
+
+    def test_below_in_the_origin_year(self, calendar):
+        p = run(calendar, start=self.deficit(110.0, 120.0, 12.0))  # 12 / (120 / 12) = 1,2
+        assert p.first_year_below_floor == 2023
+        assert p.first_year_exhausted == 2025  # 12 → 2 → −8
+
+    def test_summary_names_the_years_and_the_gap(self, calendar):
+        # 3,5 → 2,5 → 1,5 → 0,5 (2026, below) → −0,5 (2027, run out)
+        p = run(calendar, start=self.deficit(11.0, 12.0, 3.5), scenario_=scenario())
+        assert (
+            p.summary()
+            .render("id")
+            .startswith(
+                "Uji: ketahanan dana turun di bawah 1,5 bulan pada akhir 2026 dan aset neto habis "
+                "pada 2027; kekurangan dana pada akhir 2027"
+            )
+        )
+        english = p.summary().render("en")
+        assert english.startswith("Test: months covered fall below 1.5 at the end of 2026")
+        assert "net assets run out in 2027" in english
+
+
 class TestPolicies:
     def test_premium_step_lasts_from_its_year(self, calendar):
         p = run(calendar, scenario_=scenario(policies=("premium_review_2025",)))
@@ -925,6 +975,32 @@ class TestProjectionChart:
         spans = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_label() == "Koridor"]
         assert len(spans) == 1
         assert (spans[0].get_y(), spans[0].get_y() + spans[0].get_height()) == (1.5, 6.0)
+
+    def test_legend_and_zero_line(self, chart_data):
+        ax = charts.projection_chart(chart_data, corridor_label="Koridor PP 53/2018")
+        labels = [text.get_text() for text in ax.get_legend().get_texts()]
+        assert labels == ["Koridor PP 53/2018", "Dasar", "Penyesuaian iuran", "Kendali biaya"]
+        zero = [line for line in ax.get_lines() if list(line.get_ydata()) == [0, 0]]
+        assert len(zero) == 1
+
+    def test_no_zero_line_when_all_positive(self, chart_data):
+        data = chart_data.assign(value=chart_data["value"].abs() + 1)
+        ax = charts.projection_chart(data)
+        assert not [line for line in ax.get_lines() if list(line.get_ydata()) == [0, 0]]
+        assert ax.get_ylim()[0] < 0 < ax.get_ylim()[1]  # room below for the baseline's labels
+
+    def test_year_ticks_are_written_as_years(self, chart_data):
+        ax = charts.projection_chart(chart_data, value_label="Bulan")
+        ax.get_figure().canvas.draw()
+        assert [tick.get_text() for tick in ax.get_xticklabels()] == ["2024", "2025", "2026"]
+        assert ax.get_ylabel() == "Bulan"
+
+    def test_returns_given_axes_or_an_a4_figure(self, chart_data):
+        _, ax = plt.subplots()
+        assert charts.projection_chart(chart_data, ax=ax) is ax
+        new = charts.projection_chart(chart_data)
+        assert tuple(new.get_figure().get_size_inches()) == pytest.approx(charts.FIGURE_SIZE_INCHES)
+        assert new.get_title() == ""
 
     def test_band_is_shaded_behind_the_lines_and_in_the_legend(self, chart_data, band_data):
         ax = charts.projection_chart(

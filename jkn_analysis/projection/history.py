@@ -959,9 +959,4 @@ def derive_drivers(figures, start: Start, calendar: PolicyCalendar) -> Drivers:
     )
 
 
-def check_figures(figures) -> FigureSet:
-    """``figures`` itself (a `FigureSet` or `UpTo`); for symmetry with the loaders."""
-    return figures
-
-
 __all__ = ["CLAIM_LEVELS", "Start", "UpTo", "derive_drivers", "derive_start"]
