@@ -429,21 +429,31 @@ def build_projection(
     scenario_file: str = "",
     horizon: int = 5,
     overrides: str = "",
+    calendar_file: str = "",
 ) -> Path:
     """Run the DJS projection notebook and write its HTML to ``out_dir/projections/``.
 
-    The page is written to a temporary file and moved into place, so a failure leaves the
-    previous page untouched. Returns the page's path.
+    The horizon and the driver overrides are checked against their bounds before the kernel
+    starts. The page is written to a temporary file and moved into place, so a failure leaves
+    the previous page untouched. Returns the page's path.
     """
+    from jkn_analysis.projection import ProjectionError, check_horizon, parse_overrides
+
     parameters = {
         "quarter": str(quarter),
         "language": language,
         "data_dir": str(data_dir.resolve()),
         "scenario_file": str(Path(scenario_file).resolve()) if scenario_file else "",
+        "calendar_file": str(Path(calendar_file).resolve()) if calendar_file else "",
         "horizon": horizon,
         "overrides": overrides,
     }
     check_parameters(parameters, PROJECTION_NOTEBOOK)
+    try:
+        check_horizon(horizon)
+        parse_overrides(overrides)
+    except ProjectionError as error:
+        raise BuildError("parameters", error.describe(language)) from None
     folder = out_dir.resolve() / "projections"
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"proyeksi-djs-{quarter}.{language}.html"

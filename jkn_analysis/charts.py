@@ -1301,6 +1301,8 @@ def projection_chart(
     ceiling: float = 6.0,
     corridor_label: str | None = None,
     value_label: str | None = None,
+    band: pd.DataFrame | None = None,
+    band_label: str | None = None,
 ) -> Axes:
     """Projected months of claims covered per scenario, year by year, against the corridor.
 
@@ -1328,6 +1330,12 @@ def projection_chart(
         Legend label of the corridor; left out of the legend when omitted.
     value_label : str, optional
         Label of the value (y) axis.
+    band : pandas.DataFrame, optional
+        An uncertainty band of the baseline, shaded behind the lines: columns ``year`` (labels
+        of ``data``), ``low`` and ``high`` (months, ``low <= high``).
+        `jkn_analysis.projection.ProjectionResults.band_data` gives this frame.
+    band_label : str, optional
+        Legend label of the band.
 
     Returns
     -------
@@ -1338,7 +1346,8 @@ def projection_chart(
     ------
     ValueError
         If ``data`` is empty, lacks a column, repeats a year and scenario, ``baseline`` is not
-        boolean or marks more than one scenario, or ``floor`` is above ``ceiling``.
+        boolean or marks more than one scenario, ``floor`` is above ``ceiling``, or the band
+        lacks a column, names a year the data lack, or has ``low`` above ``high``.
     """
     chart = "projection_chart"
     frame = _checked_frame(
@@ -1353,6 +1362,13 @@ def projection_chart(
     years = _labels_in_order(frame["year"])
     positions = {year: index for index, year in enumerate(years)}
     scenarios = baselines + [s for s in _labels_in_order(frame["scenario"]) if s not in baselines]
+    if band is not None:
+        band = _checked_frame(band, chart, labels=["year"], numeric=["low", "high"])
+        unknown = [year for year in band["year"] if year not in positions]
+        if unknown:
+            raise ValueError(f"{chart}: band years {unknown} are not in the data")
+        if (band["low"].astype(float) > band["high"].astype(float)).any():
+            raise ValueError(f"{chart}: band has low above high")
     write = partial(format_number, language=language)
     with report_style():
         ax = _axes_for(ax)
@@ -1366,6 +1382,19 @@ def projection_chart(
             label=corridor_label or "_corridor",
         )
         handles: list[object] = [corridor] if corridor_label else []
+        if band is not None:
+            shade = ax.fill_between(
+                [positions[year] for year in band["year"]],
+                band["low"].astype(float),
+                band["high"].astype(float),
+                color=CURRENT_COLOUR,
+                alpha=0.15,
+                linewidth=0,
+                zorder=1,
+                label=band_label or "_band",
+            )
+            if band_label:
+                handles.append(shade)
         others = iter(PROJECTION_STYLES * (1 + len(scenarios) // len(PROJECTION_STYLES)))
         for scenario in scenarios:
             points = frame[frame["scenario"] == scenario]
@@ -1397,6 +1426,8 @@ def projection_chart(
                         zorder=5,
                     )
         lowest, highest = float(frame["value"].min()), float(frame["value"].max())
+        if band is not None:
+            highest = max(highest, float(band["high"].astype(float).max()))
         if lowest < 0:
             ax.axhline(0, color=REFERENCE_COLOUR, linewidth=0.8, zorder=1)
         ax.set_xticks(range(len(years)), years)

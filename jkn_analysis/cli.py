@@ -3,7 +3,8 @@
     jkn-report new-quarter QUARTER [--data DIR] [--lang id|en]
     jkn-report review QUARTER [--data DIR] [--lang id|en]
     jkn-report validate QUARTER [--data DIR] [--lang id|en] [--max-stock-change PERCENT]
-    jkn-report projection QUARTER [--lang id|en] [--scenarios FILE] [--horizon N] [--override JSON]
+    jkn-report projection QUARTER [--lang id|en] [--scenarios FILE] [--calendar FILE] [--horizon N]
+                          [--override JSON]
     jkn-report build [QUARTER ... | --all] [--lang id,en] [--data DIR] [--out DIR] [--force]
     jkn-report preview QUARTER [--lang id|en] [--port 8000] [--data DIR]
 
@@ -131,12 +132,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="scenario YAML file (default: the packaged scenarios)",
     )
+    projection.add_argument(
+        "--calendar",
+        default="",
+        metavar="FILE",
+        help="policy calendar YAML file (default: the packaged calendar)",
+    )
     projection.add_argument("--horizon", type=int, default=5, help="years to project (5)")
     projection.add_argument(
         "--override",
         default="",
         metavar="JSON",
-        help="driver overrides, e.g. '{\"claims_per_participant_growth\": 5}'",
+        help="driver overrides within their bounds, e.g. '{\"medical_inflation\": 5}'",
     )
 
     build = commands.add_parser(
@@ -437,6 +444,7 @@ def _projection(args: argparse.Namespace) -> int:
             data_dir=args.data,
             out_dir=args.out,
             scenario_file=args.scenarios,
+            calendar_file=args.calendar,
             horizon=args.horizon,
             overrides=args.override,
         )

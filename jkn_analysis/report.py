@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import subprocess
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 from pathlib import Path
 
 import pandas as pd
@@ -860,69 +860,86 @@ class QuarterlyReport:
 
     @cached_property
     def projection(self):
-        """The five-year DJS projection from this period, or the reason it cannot be made."""
-        from jkn_analysis.projection import ProjectionError, project_scenarios
+        """The DJS projection from this period (`jkn_analysis.projection.ProjectionResults`),
+        or the reason it cannot be made, in the report's language."""
+        from jkn_analysis.projection import (
+            CalendarError,
+            ProjectionError,
+            ScenarioError,
+            project_scenarios,
+        )
 
         try:
             return project_scenarios(self.figures, self.quarter)
-        except ProjectionError as error:
-            return str(error)
+        except (ProjectionError, ScenarioError, CalendarError) as error:
+            return error.describe(self.language)
 
     def _projection_context(self, charts) -> dict:
-        """Chart, key-years table, one sentence per scenario and the drivers, for section III."""
+        """Section III's actuarial note: formulas, start, drivers, calendar, scenarios, chart
+        with its band, outcome, the baseline year by year and the sensitivity table."""
+        from jkn_analysis.projection import Display
+
         results = self.projection
         if isinstance(results, str):
-            return {"unavailable": self.text("projection_unavailable", reason=results)}
+            return {"unavailable": self.text("projection.report.unavailable", reason=results)}
         language = self.language
+        display = Display(results, language)
+        band = results.band
         chart = self._chart(
             charts.projection_chart(
                 results.chart_data(language),
                 language=language,
                 corridor_label=self.text("corridor_label"),
                 value_label=self.text("axis_months"),
+                band=results.band_data(),
+                band_label=None
+                if band is None
+                else self.text(
+                    "projection.report.legend_band",
+                    low=band.percentiles[0],
+                    high=band.percentiles[1],
+                ),
             ),
-            self.caption("chart", "finance", "caption_projection_chart"),
+            self.caption("chart", "finance", "projection.report.caption_chart"),
+            "projection.report.source",
         )
-        first = next(iter(results.projections.values())).table
-        years = list(first["year"])
-        key_years = [years[0], years[1], years[len(years) // 2], years[-1]]
-        never = self.text("never")
-        rows = []
-        for projection in results.projections.values():
-            table = projection.table.set_index("year")
-            rows.append(
-                {
-                    "label": projection.scenario.label[language],
-                    "months": [
-                        format_number(table.at[year, "months_covered"], 2, language=language)
-                        for year in key_years
-                    ],
-                    "below": projection.first_year_below_floor or never,
-                    "exhausted": projection.first_year_exhausted or never,
-                }
-            )
-        drivers = results.drivers
+        caption = partial(self.caption, "table", "finance")
         return {
+            "method": display.method(),
+            "start": display.start_table(),
+            "caption_start": caption("projection.report.caption_start"),
+            "seasonal": display.seasonal(),
+            "drivers": display.drivers_table(),
+            "caption_drivers": caption("projection.report.caption_drivers"),
+            "calendar": display.calendar_table(),
+            "caption_calendar": caption("projection.report.caption_calendar"),
+            "scenarios": display.scenarios_table(),
+            "caption_scenarios": caption("projection.report.caption_scenarios"),
             "chart": chart,
-            "years": [
-                f"{year}*" if index == 0 else str(year) for index, year in enumerate(key_years)
-            ],
-            "rows": rows,
-            "sentences": list(results.summaries(language).values()),
-            "drivers": [
-                (
-                    self.text(f"drivers.{name}"),
-                    format_percent(getattr(drivers, name), 2, language=language),
-                    drivers.explanation.get(name, {}).get(language, ""),
-                )
-                for name in (
-                    "participant_growth",
-                    "premium_per_participant_growth",
-                    "claims_per_participant_growth",
-                    "investment_yield",
-                    "other_net_share",
-                )
-            ],
+            "outcome": display.outcome_table(),
+            "caption_outcome": caption("projection.report.caption_outcome"),
+            "sentences": display.summaries(),
+            "notes": display.all_notes(),
+            "baseline": display.yearly_table(),
+            "caption_baseline": caption("projection.report.caption_baseline"),
+            "year_note": display.year_note(),
+            "band_text": display.band_text(),
+            "sensitivity": display.sensitivity_table(),
+            "sensitivity_text": display.sensitivity_text(),
+            "caption_sensitivity": caption("projection.report.caption_sensitivity"),
+        }
+
+    def _backtest_context(self) -> dict | None:
+        """The appendix's back-test table of the projection, or ``None``."""
+        from jkn_analysis.projection import Display
+
+        results = self.projection
+        if isinstance(results, str) or results.backtest is None:
+            return None
+        display = Display(results, self.language)
+        return {
+            "texts": display.backtest_texts(),
+            "table": display.backtest_table(),
         }
 
     def appendix(self, *, parameters: dict | None = None) -> Fragment:
@@ -945,6 +962,7 @@ class QuarterlyReport:
         }
         return self._render(
             "appendix.html.j2",
+            backtest=self._backtest_context(),
             missing={section: labels for section, labels in missing.items() if labels},
             dropped=self.review.dropped,
             warnings=[issue.describe(self.language, self.catalogue) for issue in self.warnings],

@@ -33,7 +33,7 @@ def figures() -> FigureSet:
 def indicator_sets(figures) -> dict[str, IndicatorSet]:
     return {
         period: compute_indicators(figures, Quarter.parse(period))
-        for period in ("2024Q1", "2023Q1", "2022Q4", "2021Q4")
+        for period in ("2024Q1", "2023Q4", "2023Q1", "2022Q4", "2021Q4")
     }
 
 
@@ -118,6 +118,12 @@ PUBLISHED = [
     published("2022Q4", "months_of_claims_covered", "5.98", 2),
     published("2021Q4", "djs_surplus", "44.45", 2, scale=TRILIUN),
     published("2022Q4", "djs_surplus", "17.7", 1, scale=TRILIUN),
+    # FY2023 (shared/public-figures.md): months 57,76 / (158,85 / 12) = 4,36; claim ratio
+    # 158,85 / 151,69 = 104,72%; registered coverage 267,32 / 279,12 juta = 95,77%
+    published("2023Q4", "months_of_claims_covered", "4.36", 2),
+    published("2023Q4", "claim_ratio", "104.72", 2),
+    published("2023Q4", "registered_coverage", "95.77", 2),
+    published("2023Q4", "djs_surplus", "0.157", 3, scale=TRILIUN, method="reported"),
 ]
 
 
@@ -156,7 +162,7 @@ def test_printed_changes_and_amounts(indicator_sets):
 
 
 def test_months_covered_sit_within_the_corridor(indicator_sets):
-    for period in ("2024Q1", "2022Q4", "2021Q4"):
+    for period in ("2024Q1", "2023Q4", "2022Q4", "2021Q4"):
         assert indicator_sets[period].value("months_covered_corridor") == "within", period
 
 
@@ -174,7 +180,7 @@ def test_2024q1_flags_only_the_published_non_active_share(figures, indicator_set
     assert round_half_up(computed.value, 2) == Decimal("17.57")
 
 
-@pytest.mark.parametrize("period", ["2021Q4", "2022Q4"])
+@pytest.mark.parametrize("period", ["2021Q4", "2022Q4", "2023Q4"])
 def test_full_year_published_values_agree_with_computed(figures, indicator_sets, period):
     assert reported_vs_computed_issues(figures, indicator_sets[period]) == []
 
@@ -210,3 +216,148 @@ def test_2024q1_uncomputable_indicators_are_only_reported(indicator_sets, code, 
     assert item is not None
     assert item.method == "reported"
     assert len(item.inputs) == 1 and item.inputs[0].endswith("_reported")
+
+
+# --- The DJS projection against what was published ------------------------------------------------
+# `jkn_analysis.projection.backtest`: the baseline from every origin the data allow, with only the
+# figures up to that origin, against the published full years (also in the report's appendix).
+@pytest.fixture(scope="module")
+def projection_backtest(figures):
+    from jkn_analysis.projection import load_calendar, run_backtest
+
+    return run_backtest(figures, load_calendar())
+
+
+CLAIMS_MISSED = (
+    "MEASURED: the claims of 2022 and 2023 rose 25,6% and 40,0% (2023: hospital visits per "
+    "member +30%, and Permenkes 3/2023); from the {origin} origin the data measure no "
+    "per-member claims trend (no active participants or visits of the year before), so the "
+    "model holds claims per member-year: error {error}"
+)
+MONTHS_MISSED = (
+    "MEASURED: with the claims under-projected (see the claims test), months covered are "
+    "over-projected: error {error} months"
+)
+
+
+def _one_year_target(origin, quantity, reason=None):
+    marks = pytest.mark.xfail(strict=True, reason=reason) if reason else ()
+    return pytest.param(origin, quantity, id=f"{origin}-{quantity}", marks=marks)
+
+
+@pytest.mark.parametrize(
+    ("origin", "quantity"),
+    [
+        _one_year_target("2021Q4", "premium_income"),
+        _one_year_target(
+            "2021Q4", "claims_expense", CLAIMS_MISSED.format(origin="2021Q4", error="-20,39%")
+        ),
+        _one_year_target("2021Q4", "months_covered", MONTHS_MISSED.format(error="+5,07")),
+        _one_year_target("2022Q4", "premium_income"),
+        _one_year_target(
+            "2022Q4", "claims_expense", CLAIMS_MISSED.format(origin="2022Q4", error="-26,14%")
+        ),
+        _one_year_target("2022Q4", "months_covered", MONTHS_MISSED.format(error="+3,73")),
+    ],
+)
+def test_projection_one_year_ahead_meets_its_target(projection_backtest, origin, quantity):
+    row = projection_backtest.get(origin, Quarter.parse(origin).year + 1, quantity)
+    assert row.horizon == "one_year"
+    # Targets of issue 12: claims within 6%, premium within 4%, months within 0,5.
+    assert (
+        row.target
+        == {"premium_income": 4.0, "claims_expense": 6.0, "months_covered": 0.5}[quantity]
+    )
+    assert abs(row.error) <= row.target, f"{origin} {quantity}: error {row.error:.2f}"
+
+
+@pytest.mark.parametrize(
+    ("origin", "quantity", "error"),
+    [
+        ("2021Q4", "premium_income", -0.51),
+        ("2021Q4", "claims_expense", -20.39),
+        ("2021Q4", "months_covered", 5.07),
+        ("2022Q4", "premium_income", -1.81),
+        ("2022Q4", "claims_expense", -26.14),
+        ("2022Q4", "months_covered", 3.73),
+    ],
+)
+def test_projection_errors_as_measured(projection_backtest, origin, quantity, error):
+    """The errors the xfail reasons quote, so that a change of the model shows here."""
+    row = projection_backtest.get(origin, Quarter.parse(origin).year + 1, quantity)
+    assert round_half_up(row.error, 2) == Decimal(str(error))
+
+
+def test_projection_in_year_origins_meet_their_target(projection_backtest):
+    rows = projection_backtest.by_horizon("in_year")
+    if not rows:
+        pytest.skip(
+            "no in-year origin has its year end in the data: "
+            + ", ".join(str(q) for q in projection_backtest.in_year_without_year_end)
+            + " (FY2024 is not in data/); 2023Q1 holds no DJS finances"
+        )
+    for row in rows:  # premium and claims within 3%, months within 0,25
+        assert abs(row.error) <= row.target, (str(row.origin), row.quantity, row.error)
+
+
+def test_projection_backtest_origins(projection_backtest):
+    assert [str(q) for q in projection_backtest.origins] == ["2021Q4", "2022Q4"]
+    assert [str(q) for q in projection_backtest.in_year_without_year_end] == ["2024Q1"]
+    assert {(str(r.origin), r.year) for r in projection_backtest.rows} == {
+        ("2021Q4", 2022),
+        ("2021Q4", 2023),
+        ("2022Q4", 2023),
+    }
+
+
+def test_projection_naive_forecast_holds_last_years_growth(projection_backtest):
+    claims = projection_backtest.get("2022Q4", 2023, "claims_expense")
+    assert claims.naive == pytest.approx(113.47 * TRILIUN * 113.47 / 90.33)
+    # No year before 2021 in the data: the naive forecast from 2021 holds the year.
+    assert projection_backtest.get("2021Q4", 2022, "premium_income").naive == pytest.approx(
+        143.31 * TRILIUN
+    )
+    months = projection_backtest.get("2022Q4", 2023, "months_covered")
+    assets = 56.51 * 56.51 / 38.76
+    assert months.naive == pytest.approx(assets / (113.47 * 113.47 / 90.33 / 12))
+
+
+def test_projection_backtest_sees_only_figures_up_to_its_origin(tmp_path, projection_backtest):
+    """Changing every figure after 2022Q4 leaves the projection from 2022Q4 unchanged."""
+    import shutil
+
+    from jkn_analysis.projection import load_calendar, run_backtest
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    csv = data / "2023Q4" / "figures.csv"
+    lines = csv.read_text(encoding="utf-8").splitlines()
+    changed = [line.replace('"151,69"', '"175,5"').replace('"158,85"', '"120"') for line in lines]
+    csv.write_text("\n".join(changed) + "\n", encoding="utf-8")
+    shutil.rmtree(data / "2024Q1")
+    moved = run_backtest(load_figures(data), load_calendar())
+    for quantity in ("premium_income", "claims_expense"):
+        before = projection_backtest.get("2022Q4", 2023, quantity)
+        after = moved.get("2022Q4", 2023, quantity)
+        assert after.predicted == before.predicted
+        assert after.actual != before.actual
+
+
+def test_projection_in_year_machinery(tmp_path):
+    """With a (test) March 2023 position, 2023Q1 becomes an in-year origin with its year end."""
+    import shutil
+
+    from jkn_analysis.projection import load_calendar, run_backtest
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    with (data / "2023Q1" / "figures.csv").open("a", encoding="utf-8") as handle:
+        handle.write('2023Q1,premium_income,"37",triliun rupiah,,test,\n')
+        handle.write('2023Q1,claims_expense_total,"36",triliun rupiah,,test,\n')
+        handle.write('2023Q1,djs_net_assets,"57",triliun rupiah,,test,\n')
+    backtest = run_backtest(load_figures(data), load_calendar())
+    rows = {row.quantity: row for row in backtest.by_horizon("in_year")}
+    assert set(rows) == {"premium_income", "claims_expense", "months_covered"}
+    assert all(str(row.origin) == "2023Q1" and row.year == 2023 for row in rows.values())
+    assert rows["premium_income"].target == 3.0 and rows["months_covered"].target == 0.25
+    assert rows["premium_income"].actual == pytest.approx(151.69 * TRILIUN)

@@ -344,27 +344,64 @@ class TestCommandLine:
 class TestProjectionInReport:
     def test_outlook_section_and_indicators(self, built, document):
         html = _paths(built, "id")["html"].read_text(encoding="utf-8")
-        assert "Proyeksi Ketahanan DJS" in html
-        assert "Proyeksi Ketahanan Dana DJS per Skenario (bulan)" in html
+        for heading in (
+            "Proyeksi Ketahanan DJS",
+            "Posisi Awal Proyeksi",
+            "Pendorong Proyeksi",
+            "Kalender Kebijakan",
+            "Proyeksi Ketahanan Dana DJS per Skenario (bulan)",
+            "Kepekaan Posisi Akhir Proyeksi",
+            "Uji balik proyeksi DJS",
+        ):
+            assert heading in html, heading
+        # The derived start is flagged, the seasonal shares stated, the band described.
+        assert "TURUNAN: aset neto TW I 2024 tidak dipublikasikan" in html
+        assert "bukan 25,00% seperti bila dikalikan 12/3" in html
+        assert "Rentang persentil 10–90" in html
         crossings = {
             item["scenario"]: item["value"]
             for item in document["indicators"]
             if item["code"] == "projection_first_year_below_floor"
         }
-        assert set(crossings) >= {
+        assert set(crossings) == {
             "baseline",
             "premium_adjustment",
             "cost_containment",
             "active_participation",
+            "kris",
+            "combined",
         }
-        months = [
-            item
-            for item in document["indicators"]
-            if item["code"] == "projection_months_covered" and item["scenario"] == "baseline"
-        ]
-        assert [item["year"] for item in months] == [str(y) for y in range(2024, 2030)]
-        # The base year reproduces the published months covered run forward to December.
-        assert months[0]["unit"] == "months"
+        for code in (
+            "projection_premium_income",
+            "projection_claims_expense",
+            "projection_investment_income",
+            "projection_surplus",
+            "projection_net_assets",
+            "projection_months_covered",
+            "projection_funding_gap",
+        ):
+            years = [
+                item["year"]
+                for item in document["indicators"]
+                if item["code"] == code and item["scenario"] == "baseline"
+            ]
+            assert years == [str(y) for y in range(2024, 2030)], code
+        months = [i for i in document["indicators"] if i["code"] == "projection_months_covered"]
+        assert min(item["value"] for item in months) >= 0 and months[0]["unit"] == "months"
+        band = [i for i in document["indicators"] if i["code"] == "projection_months_covered_band"]
+        assert {item["percentile"] for item in band} == {"10", "90"}
+        errors = [i for i in document["indicators"] if i["code"].startswith("projection_backtest")]
+        assert {(i["origin"], i["year"], i["forecast"]) for i in errors} >= {
+            ("2022Q4", "2023", "model"),
+            ("2022Q4", "2023", "naive"),
+        }
+
+    def test_backtest_table_in_the_appendix(self, built):
+        html = _paths(built, "en")["html"].read_text(encoding="utf-8")
+        appendix = html[html.index('id="appendix-backtest"') :]
+        assert "Back-test of the DJS projection" in appendix
+        assert "2022Q4" in appendix and "-26.14%" in appendix and "-1.81%" in appendix
+        assert "No in-year origin has its year end in the data (2024Q1)" in appendix
 
     def test_projection_command_writes_the_notebook_page(self, tmp_path, capsys):
         assert main(["projection", "2024Q1", "--out", str(tmp_path), "--lang", "en"]) == 0
@@ -384,4 +421,9 @@ class TestProjectionInReport:
             )
             == 1
         )
-        assert "claims_growth" in capsys.readouterr().err
+        error = capsys.readouterr().err
+        assert "at step 'parameters'" in error and "claims_growth" in error
+        assert main(["projection", "2024Q1", "--override", '{"trend_fade": 150}']) == 1
+        assert "pendorong 'trend_fade' harus berupa angka dari 0 sampai 100" in (
+            capsys.readouterr().err
+        )

@@ -1,14 +1,18 @@
-"""Tests of `jkn_analysis.projection` (the five-year DJS projection) and its chart,
+"""Tests of `jkn_analysis.projection` (the DJS projection) and its chart,
 `jkn_analysis.charts.projection_chart`.
 
-Money in the hand computations is in triliun rupiah (T); the code works in rupiah.
+Hand computations write money in triliun rupiah (T) and people in full; the code works in
+rupiah. The back-test against published figures is in ``tests/test_backtest.py``.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
+import shutil
+import string
 import warnings
 from pathlib import Path
 
@@ -23,16 +27,19 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
 from matplotlib.patches import Rectangle
 
 from jkn_analysis import charts
-from jkn_analysis import indicators as ind
 from jkn_analysis import projection as pj
+from jkn_analysis.catalogue import CATALOGUE_DIR
 from jkn_analysis.loading import load_figures
 from jkn_analysis.periods import Quarter
+from jkn_analysis.projection import wording
 
 ROOT = Path(__file__).resolve().parents[1]
 T = 1e12
+Q1 = Quarter(2024, 1)
 
 
 @pytest.fixture(autouse=True)
@@ -43,24 +50,64 @@ def _close_figures():
 
 @pytest.fixture(scope="module")
 def figures():
-    return load_figures(ROOT / "data", up_to=Quarter(2024, 1))
+    return load_figures(ROOT / "data")
+
+
+@pytest.fixture(scope="module")
+def calendar():
+    return pj.load_calendar()
 
 
 @pytest.fixture(scope="module")
 def results(figures):
-    return pj.project_scenarios(figures, Quarter(2024, 1))
+    return pj.project_scenarios(figures, Q1)
 
 
-def start_q4(**changes) -> pj.Start:
-    """A start at a December (12 months elapsed: the base year is the year itself)."""
+@pytest.fixture(scope="module")
+def start(figures):
+    return pj.derive_start(pj.UpTo(figures, Q1), Q1)
+
+
+@pytest.fixture(scope="module")
+def drivers(figures, start, calendar):
+    return pj.derive_drivers(figures, start, calendar)
+
+
+# --- Synthetic starts for the formulas ----------------------------------------------------------
+ZERO = {
+    "member_growth_all": 0.0,
+    "registered_growth": 0.0,
+    "population_growth": 0.0,
+    "trend_fade": 50.0,
+    "government_collection": 100.0,
+    "premium_rate_growth": 0.0,
+    "utilisation_growth_all": 0.0,
+    "utilisation_long_run": 0.0,
+    "medical_inflation": 0.0,
+    "investment_yield": 0.0,
+    "liability_months": 0.0,
+    "operating_share": 0.0,
+    "other_share": 0.0,
+}
+
+
+def made_drivers(**values) -> pj.Drivers:
+    merged = ZERO | values
+    return pj.Drivers(merged, {name: "derived" for name in merged})
+
+
+def made_start(**changes) -> pj.Start:
+    """A December start, one payer group: 1.000 members all year, premium 120, claims 100."""
     values = {
         "period": Quarter(2023, 4),
-        "premium_income": 110.0,
-        "claims_expense": 120.0,
-        "investment_income": 0.0,
+        "premium": 120.0,
+        "claims": 100.0,
+        "investment": 0.0,
+        "claims_levels": {"all": 100.0},
         "net_assets": 50.0,
-        "participants": 1000.0,
-        "registered": 1250.0,
+        "net_assets_source": "djs_net_assets",
+        "members": {"all": 1000.0},
+        "members_start": {"all": 1000.0},
     }
     return pj.Start(**(values | changes))
 
@@ -69,46 +116,107 @@ def scenario(**parts) -> pj.Scenario:
     return pj.Scenario("test", {"id": "Uji", "en": "Test"}, {"id": "Uji", "en": "Test"}, **parts)
 
 
-ZERO = pj.Drivers()
+def run(calendar, years=4, start=None, scenario_=None, **driver_values) -> pj.Projection:
+    return pj.project(
+        start or made_start(), made_drivers(**driver_values), calendar, scenario_, years
+    )
+
+
+# --- Wording -------------------------------------------------------------------------------------
+def _texts(node, path=()):
+    if isinstance(node, dict) and set(node) == {"id", "en"}:
+        yield ".".join(path), node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _texts(value, (*path, str(key)))
+
+
+class TestWording:
+    def test_every_text_has_both_languages_with_the_same_placeholders(self):
+        document = yaml.safe_load((CATALOGUE_DIR / "text.yaml").read_text("utf-8"))
+        entries = list(_texts(document["projection"]))
+        assert len(entries) > 150
+        for key, entry in entries:
+            fields = {
+                lang: {name for _, name, _, _ in string.Formatter().parse(entry[lang]) if name}
+                for lang in ("id", "en")
+            }
+            assert fields["id"] == fields["en"], key
+            assert entry["id"].strip() and entry["en"].strip(), key
+
+    def test_no_language_branches_in_the_projection_code(self):
+        for path in (ROOT / "jkn_analysis" / "projection").glob("*.py"):
+            source = path.read_text("utf-8")
+            assert not re.search(r"lang(uage)?\s*==|==\s*['\"](id|en)['\"]", source), path.name
+
+    def test_a_text_renders_numbers_per_language(self):
+        text = wording.Text(
+            "start.net_assets_derived",
+            period=wording.Period(Q1),
+            months=wording.Num(3.98, 2),
+            claims=wording.Rp(43.32 * T),
+            m=3,
+            amount=wording.Rp(57.4712 * T),
+        )
+        assert "3,98 × Rp43,32 T / 3 = Rp57,47 T" in text.render("id")
+        assert "3.98 × IDR 43.32 T / 3 = IDR 57.47 T" in text.render("en")
+        assert text.render("id").startswith("TURUNAN") and text.render("en").startswith("DERIVED")
+
+    def test_a_bare_float_is_refused(self):
+        with pytest.raises(TypeError, match="Num, Pct or Rp"):
+            wording.Text("unit.months", value=1.5).render("id")
+
+    def test_unknown_key_and_language(self):
+        with pytest.raises(KeyError, match=r"projection\.nothing"):
+            wording.Text("nothing")
+        with pytest.raises(ValueError, match="language"):
+            wording.Text("unit.months_word").render("fr")
 
 
 # --- Start ---------------------------------------------------------------------------------------
 class TestDeriveStart:
-    def test_2024q1_net_assets_derived_from_published_months_covered(self, figures):
-        start = pj.derive_start(figures, "2024Q1")
+    def test_2024q1_net_assets_derived_from_published_months_covered(self, start):
         # 3,98 × 43,32 T / 3 = 3,98 × 14,44 T = 57,4712 T
         assert start.net_assets == pytest.approx(57.4712 * T, abs=1)
         assert start.net_assets_source == "months_covered_reported"
         assert start.net_assets_derived
         assert start.months_covered == pytest.approx(3.98)
-        assert "3,98" in start.explanation["net_assets"]["id"]
-        assert "3.98" in start.explanation["net_assets"]["en"]
+        assert "3,98" in start.explanation["net_assets"].render("id")
+        assert start.explanation["net_assets"].render("en").startswith("DERIVED")
 
-    def test_2024q1_flows_and_participants(self, figures):
-        start = pj.derive_start(figures, Quarter(2024, 1))
-        assert (start.premium_income, start.claims_expense, start.investment_income) == (
+    def test_2024q1_flows_members_and_claims_split(self, start):
+        assert (start.premium, start.claims, start.investment) == (
             pytest.approx(38.6 * T),
             pytest.approx(43.32 * T),
             pytest.approx(1.388 * T),
         )
+        assert start.groups == ("pbi", "pbpu_pemda", "ppu", "pbpu", "bp")
+        assert start.members["ppu"] == 18_107_072 + 35_687_469
         assert start.participants == 214_501_609
-        assert start.registered == 269_500_000
-        assert start.population == 280_725_428
-        # 214.501.609 / 269.500.000 = 79,59%
-        assert start.active_share == pytest.approx(79.5924338, rel=1e-8)
-        assert start.annualised("premium_income") == pytest.approx(154.4 * T)
+        assert start.members_start["pbpu_pemda"] == 42_051_687  # December 2023
+        # FKTP and other = 43,32 − 13,26 − 24,72 = 5,34 T
+        assert start.claims_levels["fktp"] == pytest.approx(5.34 * T)
+        assert start.portfolio == pytest.approx(79.16 * T)
+        assert start.population == 280_725_428 and start.population_period == Q1
 
-    def test_prefers_the_net_assets_figure(self, figures):
-        start = pj.derive_start(figures, "2022Q4")
-        assert start.net_assets == pytest.approx(56.51 * T)
-        assert start.net_assets_source == "djs_net_assets"
+    def test_2023q4_uses_the_published_net_assets(self, figures):
+        start = pj.derive_start(figures, "2023Q4")
+        assert start.net_assets == pytest.approx(57.76 * T)
         assert not start.net_assets_derived
-        # 56,51 / (113,47 / 12) = 5,98, as published
-        assert start.months_covered == pytest.approx(5.976, abs=5e-4)
+        # 57,76 / (158,85 / 12) = 4,36, as published
+        assert start.months_covered == pytest.approx(4.3634, abs=1e-4)
+        assert start.claims_levels == {"all": pytest.approx(158.85 * T)}
+        assert start.population == pytest.approx(279.12e6)
 
-    def test_missing_flows_are_named(self, figures):
-        with pytest.raises(pj.ProjectionError, match="premium_income, claims_expense_total"):
+    def test_2021q4_has_no_participants(self, figures):
+        start = pj.derive_start(figures, "2021Q4")
+        assert not start.members_known and start.members == {"all": 1.0}
+        assert "indeks 1" in start.explanation["members"].render("id")
+
+    def test_missing_flows_are_named_in_both_languages(self, figures):
+        with pytest.raises(pj.ProjectionError, match="premium_income, claims_expense_total") as e:
             pj.derive_start(figures, "2023Q1")
+        assert e.value.describe("id").startswith("proyeksi dari 2023Q1 memerlukan angka")
 
     def test_missing_net_assets_and_months_covered(self, figures):
         table = figures.table.reset_index()
@@ -117,593 +225,709 @@ class TestDeriveStart:
         with pytest.raises(pj.ProjectionError, match="djs_net_assets"):
             pj.derive_start(reduced, "2024Q1")
 
-    @pytest.mark.parametrize(
-        ("field", "value", "message"),
-        [
-            ("claims_expense", 0.0, "claims expense must be positive"),
-            ("participants", 0.0, "participants must be positive"),
-            ("registered", -1.0, "registered participants must be positive"),
-            ("net_assets", float("nan"), "finite"),
-        ],
-    )
-    def test_invalid_start(self, field, value, message):
-        with pytest.raises(pj.ProjectionError, match=message):
-            start_q4(**{field: value})
+    def test_later_periods_are_never_seen(self, figures):
+        known = pj.UpTo(figures, Quarter(2022, 4))
+        assert known.value("premium_income", "2023Q4") is None
+        assert max(known.periods) == Quarter(2022, 4)
 
 
 # --- Drivers -------------------------------------------------------------------------------------
-class TestDeriveDrivers:
-    def test_2024q1_defaults_by_hand(self, figures):
-        drivers = pj.derive_drivers(figures, "2024Q1")
-        # Active participants 2023Q1 → 2024Q1: 214.501.609 / 204.872.380 − 1 = 4,700110869%
-        assert drivers.participant_growth == pytest.approx(4.700110869, rel=1e-9)
-        # Premium per participant: 2022 144,04 T / 204.369.682 = Rp704.801,21;
-        # 2024 38,6 T × 4 / 214.501.609 = Rp719.808,12; (719.808,12 / 704.801,21)^(1/2) − 1
-        # = 1,059012248%
-        assert drivers.premium_per_participant_growth == pytest.approx(1.059012248, rel=1e-8)
-        # Claims per participant: 2022 113,47 T / 204.369.682 = Rp555.219,34;
-        # 2024 43,32 T × 4 / 214.501.609 = Rp807.826,11; (807.826,11 / 555.219,34)^(1/2) − 1
-        # = 20,62203460%
-        assert drivers.claims_per_participant_growth == pytest.approx(20.6220346, rel=1e-8)
-        # YoI 1,67% × 12/3 = 6,68%
-        assert drivers.investment_yield == pytest.approx(6.68)
-        # (−2,177 − (38,6 − 43,32 + 1,388)) / 38,6 = 1,155 / 38,6 = 2,992227979%
-        assert drivers.other_net_share == pytest.approx(2.992227979, rel=1e-9)
-        assert set(drivers.basis.values()) == {"derived"}
+class TestDeriveDrivers2024Q1:
+    def test_member_growth_year_on_year(self, drivers):
+        # PBPU Pemda 36.597.305 (March 2023) → 42.552.132 (March 2024)
+        assert drivers["member_growth_pbpu_pemda"] == pytest.approx(
+            (42_552_132 / 36_597_305 - 1) * 100
+        )
+        assert drivers["member_growth_pbi"] == pytest.approx((96_725_576 / 96_733_944 - 1) * 100)
+        assert "Q1 2023 → Q1 2024" in drivers.explanation["member_growth_ppu"].render("en")
 
-    def test_every_driver_is_explained_in_both_languages(self, figures):
-        drivers = pj.derive_drivers(figures, "2024Q1")
-        assert set(drivers.explanation) == set(pj.driver_names())
-        for texts in drivers.explanation.values():
-            assert set(texts) == {"id", "en"} and all(texts.values())
-        assert "2023Q1 → 2024Q1" in drivers.explanation["participant_growth"]["en"]
-        assert "4,70%" in drivers.explanation["participant_growth"]["id"]
-        assert "Permenkes 3/2023" in drivers.explanation["claims_per_participant_growth"]["en"]
-        assert "1,67% × 12/3 = 6,68%" in drivers.explanation["investment_yield"]["id"]
+    def test_registered_growth_annualised_from_a_quarter(self, drivers):
+        # 267,32 juta (December 2023) → 269,5 juta (March 2024), a quarter: × 4 compounded
+        assert drivers["registered_growth"] == pytest.approx(((269.5 / 267.32) ** 4 - 1) * 100)
 
-    def test_fallbacks_where_history_is_thin(self, figures):
-        # 2022Q4: no active participants a year earlier, no earlier full year with them, no YoI.
-        drivers = pj.derive_drivers(figures, "2022Q4")
-        assert drivers.participant_growth == 0.0
-        assert drivers.premium_per_participant_growth == 0.0
-        assert drivers.claims_per_participant_growth == 0.0
-        for name in (
-            "participant_growth",
-            "premium_per_participant_growth",
-            "claims_per_participant_growth",
-        ):
-            assert drivers.basis[name] == "fallback"
-        # Investment income / net assets: 2,89 / 56,51 = 5,114139%
-        assert drivers.investment_yield == pytest.approx(5.1141391, rel=1e-7)
-        assert drivers.basis["investment_yield"] == "derived"
-        # (17,7 − (144,04 − 113,47 + 2,89)) / 144,04 = −15,76 / 144,04 = −10,941405%
-        assert drivers.other_net_share == pytest.approx(-10.9414052, rel=1e-7)
+    def test_population_growth_falls_back(self, drivers):
+        assert drivers["population_growth"] == 0.0
+        assert drivers.basis["population_growth"] == "fallback"
+        assert "Juni 2023" in drivers.explanation["population_growth"].render("id")
 
-    def test_investment_yield_falls_back_to_the_ick_target(self, figures):
-        table = figures.table.reset_index()
-        table = table[
-            ~((table["period"] == "2024Q1") & table["code"].isin(["djs_investment_yield"]))
-            & ~((table["period"] == "2024Q1") & (table["code"] == "djs_investment_income"))
+    def test_premium_rate_of_the_other_groups_by_hand(self, drivers):
+        government = 12 * 42_000
+        # 2023: PBI + Pemda mean of December 2022 and 2023, others likewise.
+        gov_2023 = ((96_701_058 + 36_233_942) + (96_753_724 + 42_051_687)) / 2
+        other_2023 = ((204_369_682 - 132_935_000) + (213_542_188 - 138_805_411)) / 2
+        rate_2023 = (151.69 * T - government * gov_2023) / other_2023
+        # 2024 to March: a quarter of the mean of December 2023 and March 2024.
+        gov_2024 = (138_805_411 + 96_725_576 + 42_552_132) / 2 / 4
+        other_2024 = (74_736_777 + (214_501_609 - 96_725_576 - 42_552_132)) / 2 / 4
+        rate_2024 = (38.6 * T - government * gov_2024) / other_2024
+        assert rate_2023 == pytest.approx(1_138_545, abs=1)
+        assert rate_2024 == pytest.approx(1_124_602, abs=1)
+        assert drivers["premium_rate_growth"] == pytest.approx((rate_2024 / rate_2023 - 1) * 100)
+
+    def test_utilisation_and_medical_inflation_by_hand(self, drivers):
+        years_2023 = (204_369_682 + 213_542_188) / 2
+        years_2024 = (213_542_188 + 214_501_609) / 2 / 4
+        rjtl = (34.64e6 / years_2024) / (129.9e6 / years_2023) - 1
+        ritl = (4.3e6 / years_2024) / (16.3e6 / years_2023) - 1
+        assert drivers["utilisation_growth_rjtl"] == pytest.approx(rjtl * 100)
+        assert drivers["utilisation_growth_ritl"] == pytest.approx(ritl * 100)
+        claims = (43.32 * T / years_2024) / (158.85 * T / years_2023)
+        weighted = 13.26 / 43.32 * rjtl + 24.72 / 43.32 * ritl  # FKTP: capitation, no utilisation
+        assert drivers["medical_inflation"] == pytest.approx((claims / (1 + weighted) - 1) * 100)
+        assert drivers["medical_inflation"] == pytest.approx(3.4065, abs=1e-3)
+
+    def test_investment_on_the_portfolio(self, drivers):
+        assert drivers["investment_yield"] == pytest.approx(1.67 * 4)
+        # (79,16 − 57,4712) / (43,32 / 3) months of claims held for liabilities
+        assert drivers["liability_months"] == pytest.approx((79.16 - 57.4712) / 14.44)
+
+    def test_operating_and_other_shares(self, drivers):
+        assert drivers["operating_share"] == pytest.approx(4.32 / 151.69 * 100)
+        share = 4.32 / 151.69
+        others = [
+            (44.45 - (143.31 - 90.33 + 1.42 - 4.09)) / 143.31,
+            (17.7 - (144.04 - 113.47 + 2.89 - 4.03)) / 144.04,
+            (0.15722 - (151.69 - 158.85 + 5.71 - 4.32)) / 151.69,
+            (-2.177 - (38.6 - 43.32 + 1.388 - share * 38.6)) / 38.6,
         ]
-        reduced = type(figures)(table, figures.catalogue)
-        drivers = pj.derive_drivers(reduced, "2024Q1")
-        assert drivers.investment_yield == pytest.approx(5.7)
-        assert drivers.basis["investment_yield"] == "fallback"
-        assert "ICK" in drivers.explanation["investment_yield"]["en"]
+        assert drivers["other_share"] == pytest.approx(sum(others) / 4 * 100)
+        assert drivers.spread["other_share"] == pytest.approx(tuple(o * 100 for o in others))
+
+    def test_every_driver_is_explained_with_a_basis(self, drivers):
+        assert set(drivers.names()) == set(drivers.values)
+        for name in drivers.names():
+            assert drivers.basis[name] in ("derived", "assumption", "fallback")
+            texts = [drivers.explanation[name].render(lang) for lang in ("id", "en")]
+            assert all(texts) and texts[0] != texts[1], name
+        assert drivers.basis["trend_fade"] == "assumption"
 
 
-class TestDrivers:
-    def test_overrides_replace_and_explain(self):
-        drivers = pj.Drivers(claims_per_participant_growth=20.0)
-        changed = drivers.with_overrides({"claims_per_participant_growth": 5.0})
-        assert changed.claims_per_participant_growth == 5.0
-        assert changed.basis["claims_per_participant_growth"] == "override"
-        assert "default 20.00%" in changed.explanation["claims_per_participant_growth"]["en"]
-        assert drivers.claims_per_participant_growth == 20.0  # frozen: a new object
+class TestDeriveDriversElsewhere:
+    def test_2022q4_measures_no_per_member_trend(self, figures, calendar):
+        known = pj.UpTo(figures, Quarter(2022, 4))
+        start = pj.derive_start(known, Quarter(2022, 4))
+        drivers = pj.derive_drivers(known, start, calendar)
+        # No active participants before December 2022: registered 2018 → 2022 stands in.
+        proxy = ((248_771_083 / 208_054_199) ** (1 / 4) - 1) * 100
+        assert drivers["member_growth_pbi"] == pytest.approx(proxy)
+        for name in ("premium_rate_growth", "utilisation_growth_all", "medical_inflation"):
+            assert (drivers[name], drivers.basis[name]) == (0.0, "fallback"), name
+        assert drivers["investment_yield"] == pytest.approx(2.89 / 38.76 * 100)
 
-    def test_unknown_override_suggests_a_name(self):
-        with pytest.raises(pj.ProjectionError, match="did you mean 'participant_growth'"):
-            ZERO.with_overrides({"participants_growth": 1.0})
-
-    @pytest.mark.parametrize("value", [-100.0, -150.0, float("nan"), float("inf"), "5", True])
-    def test_invalid_values(self, value):
-        with pytest.raises(pj.ProjectionError, match="investment_yield"):
-            pj.Drivers(investment_yield=value)
-
-    def test_values_in_order(self):
-        assert list(ZERO.values()) == list(pj.driver_names())
-
-
-# --- Closed forms --------------------------------------------------------------------------------
-class TestClosedForms:
-    def test_constant_growth_gives_geometric_series(self):
-        drivers = pj.Drivers(
-            participant_growth=2.0,
-            premium_per_participant_growth=3.0,
-            claims_per_participant_growth=5.0,
-        )
-        table = pj.project(start_q4(), drivers, years=5).table
-        for t, row in enumerate(table.itertuples()):
-            assert row.year == 2023 + t
-            assert row.participants == pytest.approx(1000 * 1.02**t, rel=1e-12)
-            assert row.premium_income == pytest.approx(110 * (1.02 * 1.03) ** t, rel=1e-12)
-            assert row.claims_expense == pytest.approx(120 * (1.02 * 1.05) ** t, rel=1e-12)
-        # Net assets add up the yearly gaps: A_5 = 50 + Σ_{t=1..5} (P_t − C_t).
-        gaps = sum(110 * (1.02 * 1.03) ** t - 120 * (1.02 * 1.05) ** t for t in range(1, 6))
-        assert table["net_assets"].iloc[-1] == pytest.approx(50 + gaps, rel=1e-12)
-
-    def test_zero_growth_keeps_the_gap_constant_and_assets_linear(self):
-        table = pj.project(start_q4(), ZERO, years=5).table
-        # P − C = 110 − 120 = −10 every year; A_t = 50 − 10 t
-        assert list(table["surplus"]) == [-10.0] * 6
-        assert list(table["net_assets"]) == [50.0 - 10 * t for t in range(6)]
-        assert list(table["premium_income"]) == [110.0] * 6
-
-    def test_zero_growth_from_a_first_quarter(self):
-        start = start_q4(
-            period=Quarter(2024, 1), premium_income=27.5, claims_expense=30.0, net_assets=60.0
-        )
-        table = pj.project(start, ZERO, years=3).table
-        # Year 0: 27,5 × 4 = 110 and 30 × 4 = 120, gap −10; 9 of 12 months are still to come:
-        # A_2024 = 60 − 10 × 9/12 = 52,5; then −10 a year.
-        assert table["premium_income"].iloc[0] == 110.0
-        assert table["claims_expense"].iloc[0] == 120.0
-        assert list(table["net_assets"]) == [52.5, 42.5, 32.5, 22.5]
-        assert list(table["kind"]) == ["estimate", "projection", "projection", "projection"]
-
-    def test_investment_and_other_lines(self):
-        start = start_q4(investment_income=4.0)
-        drivers = pj.Drivers(investment_yield=10.0, other_net_share=-5.0)
-        table = pj.project(start, drivers, years=2).table
-        # Year 0: 110 − 120 + 4 (observed) − 5% × 110 = −11.5; A_0 = 50 (12 months elapsed).
-        assert table["surplus"].iloc[0] == pytest.approx(-11.5)
-        assert table["net_assets"].iloc[0] == pytest.approx(50.0)
-        # Year 1: I = 10% × 50 = 5; O = −5,5; S = 110 − 120 + 5 − 5,5 = −10,5; A = 39,5.
-        assert table["investment_income"].iloc[1] == pytest.approx(5.0)
-        assert table["other_net"].iloc[1] == pytest.approx(-5.5)
-        assert table["net_assets"].iloc[1] == pytest.approx(39.5)
-        # Year 2: I = 10% × 39,5 = 3,95; A = 39,5 − 10 + 3,95 − 5,5 = 27,95.
-        assert table["net_assets"].iloc[2] == pytest.approx(27.95)
-
-    def test_months_covered_is_the_december_indicator(self):
-        table = pj.project(start_q4(), pj.Drivers(claims_per_participant_growth=7.0)).table
-        for row in table.itertuples():
-            assert row.months_covered == pytest.approx(
-                ind.months_of_claims_covered(row.net_assets, row.claims_expense, 12)
-            )
-            assert row.corridor == ind.corridor_position(row.months_covered)
-
-    @pytest.mark.parametrize("years", [0, 31, 2.5, True])
-    def test_years_out_of_range(self, years):
-        with pytest.raises(pj.ProjectionError, match="years"):
-            pj.project(start_q4(), ZERO, years=years)
+    def test_2023q4_flags_the_unsized_tariff_step(self, figures, calendar):
+        start = pj.derive_start(figures, "2023Q4")
+        drivers = pj.derive_drivers(figures, start, calendar)
+        # Year-end basis (no December 2021 participants): RJTL 95,9/204,37 → 129,9/213,54 juta
+        rjtl = (129.9 / 213_542_188) / (95.9 / 204_369_682) - 1
+        ritl = (16.3 / 213_542_188) / (12 / 204_369_682) - 1
+        assert drivers["utilisation_growth_all"] == pytest.approx((rjtl + ritl) / 2 * 100)
+        assert "Permenkes 3/2023" in drivers.explanation["medical_inflation"].render("en")
 
 
-# --- Crossing years ------------------------------------------------------------------------------
-class TestCrossings:
-    @pytest.mark.parametrize("k", [1, 2, 3, 4])
-    def test_exactly_at_the_floor_is_not_below(self, k):
-        # Claims 12 a year = 1 a month, so months covered = net assets. Premiums 11: −1 a year.
-        # Start at 1,5 + k: year k ends at exactly 1,5 (within the corridor, as
-        # corridor_position says), year k + 1 at 0,5, below.
-        start = start_q4(premium_income=11.0, claims_expense=12.0, net_assets=1.5 + k)
-        projection = pj.project(start, ZERO, years=6)
-        assert projection.row(2023 + k)["months_covered"] == 1.5
-        assert ind.corridor_position(1.5) == "within"
-        assert projection.row(2023 + k)["corridor"] == "within"
-        assert projection.first_year_below_floor == 2023 + k + 1
-        assert projection.first_year_exhausted == 2023 + k + 2  # 1,5 → 0,5 → −0,5
+# --- Overrides -----------------------------------------------------------------------------------
+class TestOverrides:
+    def test_json_and_mapping(self):
+        assert pj.parse_overrides('{"medical_inflation": 5}') == {"medical_inflation": 5.0}
+        assert pj.parse_overrides({"trend_fade": 25}) == {"trend_fade": 25.0}
+        assert pj.parse_overrides("") == {} and pj.parse_overrides(None) == {}
 
-    def test_net_assets_of_exactly_zero_are_exhausted(self):
-        # 4,5 → 3 → 1,5 → 0: runs out at the end of year 3.
-        start = start_q4(premium_income=10.5, claims_expense=12.0, net_assets=4.5)
-        projection = pj.project(start, ZERO, years=5)
-        assert projection.row(2026)["net_assets"] == 0.0
-        assert projection.first_year_exhausted == 2026
-        assert projection.first_year_below_floor == 2026
-
-    def test_never(self):
-        projection = pj.project(start_q4(premium_income=130.0), ZERO)
-        assert projection.first_year_below_floor is None
-        assert projection.first_year_exhausted is None
-        assert "stay at 1.5 or more until the end of 2028" in projection.summary("en")
-
-    def test_below_in_the_base_year(self):
-        start = start_q4(net_assets=12.0)  # 12 / (120 / 12) = 1,2 months
-        projection = pj.project(start, ZERO)
-        assert projection.first_year_below_floor == 2023
-        assert projection.first_year_exhausted == 2025  # 12 → 2 → −8
-
-    def test_summary_names_the_years(self):
-        # 3,5 → 2,5 → 1,5 → 0,5 (2026, below) → −0,5 (2027, run out)
-        start = start_q4(premium_income=11.0, claims_expense=12.0, net_assets=3.5)
-        projection = pj.project(start, ZERO, scenario=scenario())
-        assert projection.summary("id").startswith(
-            "Uji: ketahanan dana turun di bawah 1,5 bulan pada akhir 2026 dan aset neto habis "
-            "pada 2027;"
-        )
-        assert projection.summary("en").startswith(
-            "Test: months covered fall below 1.5 at the end of 2026 and net assets run out in 2027;"
-        )
-
-
-# --- Scenario adjustments ------------------------------------------------------------------------
-class TestAdjustments:
-    def test_premium_increase_is_a_lasting_step_in_its_year(self):
-        drivers = pj.Drivers(participant_growth=1.0, premium_per_participant_growth=2.0)
-        base = pj.project(start_q4(), drivers).table
-        raised = pj.project(
-            start_q4(), drivers, scenario=scenario(premium_increase=pj.Step(10.0, 2025))
-        ).table
-        ratio = raised["premium_income"] / base["premium_income"]
-        assert list(ratio.round(12)) == [1.0, 1.0, 1.1, 1.1, 1.1, 1.1]
-        assert (raised["claims_expense"] == base["claims_expense"]).all()
-
-    def test_claims_growth_cut_from_its_year(self):
-        drivers = pj.Drivers(participant_growth=1.0, claims_per_participant_growth=12.0)
-        table = pj.project(
-            start_q4(), drivers, scenario=scenario(claims_growth_cut=pj.Step(5.0, 2026))
-        ).table
-        growth = (table["claims_expense"] / table["claims_expense"].shift()).iloc[1:]
-        # 2024, 2025: 1,01 × 1,12; from 2026: 1,01 × 1,07
-        assert list(growth.round(12)) == pytest.approx(
-            [1.01 * 1.12, 1.01 * 1.12, 1.01 * 1.07, 1.01 * 1.07, 1.01 * 1.07]
-        )
-
-    def test_cut_below_minus_100_is_refused(self):
-        with pytest.raises(pj.ProjectionError, match="after the cut"):
-            pj.project(start_q4(), ZERO, scenario=scenario(claims_growth_cut=pj.Step(100, 2024)))
-
-    def test_adjustment_in_the_base_year_is_taken_as_observed(self):
-        projection = pj.project(
-            start_q4(), ZERO, scenario=scenario(premium_increase=pj.Step(10.0, 2023))
-        )
-        assert list(projection.table["premium_income"]) == [110.0] * 6
-        assert any("already in the figures" in note["en"] for note in projection.notes)
-
-    def test_claims_growth_cut_dated_earlier_applies_in_every_projected_year(self):
-        drivers = pj.Drivers(claims_per_participant_growth=10.0)
-        projection = pj.project(
-            start_q4(), drivers, scenario=scenario(claims_growth_cut=pj.Step(4.0, 2020))
-        )
-        growth = projection.table["claims_expense"] / projection.table["claims_expense"].shift()
-        assert list(growth.iloc[1:]) == pytest.approx([1.06] * 5)
-        assert projection.notes == ()
-
-    def test_active_share_targets(self):
-        # Start share 1000 / 1250 = 80%; targets 84% in 2025, 90% in 2027.
-        targets = {2025: 84.0, 2027: 90.0}
-        projection = pj.project(
-            start_q4(),
-            pj.Drivers(participant_growth=2.0),
-            scenario=scenario(active_share_targets=targets),
-        )
-        table = projection.table
-        assert list(table["active_share"]) == pytest.approx([80, 82, 84, 87, 90, 90])
-        # N_t = 1000 × 1,02^t × s_t / 80
-        expected = [1000 * 1.02**t * s / 80 for t, s in enumerate([80, 82, 84, 87, 90, 90])]
-        assert list(table["participants"]) == pytest.approx(expected, rel=1e-12)
-        # Premiums and claims follow participants.
-        assert list(table["premium_income"] / table["participants"]) == pytest.approx([0.11] * 6)
-
-    def test_targets_never_lower_the_share(self):
-        projection = pj.project(
-            start_q4(), ZERO, scenario=scenario(active_share_targets={2025: 70.0})
-        )
-        assert list(projection.table["active_share"]) == [80.0] * 6
-
-    def test_targets_need_registered_participants(self):
-        with pytest.raises(pj.ProjectionError, match="registered"):
-            pj.project(
-                start_q4(registered=None),
-                ZERO,
-                scenario=scenario(active_share_targets={2025: 90.0}),
-            )
-
-    def test_scenario_driver_overrides_win(self):
-        projection = pj.project(
-            start_q4(),
-            pj.Drivers(participant_growth=5.0),
-            scenario=scenario(drivers={"participant_growth": 0.0}),
-        )
-        assert projection.drivers.participant_growth == 0.0
-        assert projection.drivers.basis["participant_growth"] == "override"
-
-    def test_participants_passing_the_population_get_a_note(self):
-        start = start_q4(population=1100.0)
-        projection = pj.project(start, pj.Drivers(participant_growth=5.0))
-        assert any("in 2025" in note["en"] for note in projection.notes)  # 1000 × 1,05² > 1100
-
-
-# --- Sensitivity ---------------------------------------------------------------------------------
-growth = st.floats(min_value=-20, max_value=30, allow_nan=False)
-
-
-class TestSensitivity:
-    @settings(max_examples=150, deadline=None)
-    @given(
-        g_n=growth,
-        g_p=growth,
-        g_c=growth,
-        y=st.floats(min_value=0, max_value=15),
-        o=st.floats(min_value=-30, max_value=10),
-        low=st.floats(min_value=0, max_value=50),
-        extra=st.floats(min_value=0, max_value=50),
-        from_year=st.integers(min_value=2024, max_value=2030),
-        net_assets=st.floats(min_value=-100, max_value=200),
+    @pytest.mark.parametrize(
+        ("overrides", "message"),
+        [
+            (
+                '{"medical_inflatoin": 5}',
+                "unknown driver 'medical_inflatoin' ('medical_inflation'?)",
+            ),
+            ('{"medical_inflation": 80}', "from -10 to 30 (percent), found 80"),
+            ('{"trend_fade": -1}', "from 0 to 100"),
+            ('{"government_collection": 150}', "from 50 to 100"),
+            ('{"liability_months": 13}', "(months)"),
+            ('{"investment_yield": true}', "found True"),
+            ('{"investment_yield": "high"}', "found 'high'"),
+            ("[1, 2]", "JSON object"),
+            ("{medical", "JSON object such as"),
+        ],
     )
-    def test_higher_premium_adjustment_never_lowers_months_covered(
-        self, g_n, g_p, g_c, y, o, low, extra, from_year, net_assets
-    ):
-        drivers = pj.Drivers(g_n, g_p, g_c, y, o)
-        start = start_q4(net_assets=net_assets, investment_income=1.0)
-        lower = pj.project(
-            start, drivers, scenario=scenario(premium_increase=pj.Step(low, from_year))
-        )
-        higher = pj.project(
-            start, drivers, scenario=scenario(premium_increase=pj.Step(low + extra, from_year))
-        )
-        for a, b in zip(lower.table["months_covered"], higher.table["months_covered"], strict=True):
-            assert b >= a - 1e-9 * max(1.0, abs(a))
-        below = (lower.first_year_below_floor, higher.first_year_below_floor)
-        if below[0] is not None and below[1] is not None:
-            assert below[1] >= below[0]
+    def test_bad_overrides_are_named(self, overrides, message):
+        with pytest.raises(pj.ProjectionError) as error:
+            pj.parse_overrides(overrides)
+        assert message in str(error.value)
+        assert error.value.describe("id") != str(error.value)
 
-    @settings(max_examples=100, deadline=None)
-    @given(g_c=growth, cut=st.floats(min_value=0, max_value=20), y=st.floats(0, 15))
-    def test_a_claims_growth_cut_never_lowers_months_covered(self, g_c, cut, y):
-        drivers = pj.Drivers(claims_per_participant_growth=g_c, investment_yield=y)
-        base = pj.project(start_q4(), drivers)
-        cut_ = pj.project(
-            start_q4(), drivers, scenario=scenario(claims_growth_cut=pj.Step(cut, 2025))
+    def test_a_driver_not_used_at_the_origin(self, drivers):
+        with pytest.raises(pj.ProjectionError, match="not used at this origin"):
+            drivers.with_overrides({"utilisation_growth_all": 5.0})
+
+    def test_overrides_reach_every_scenario_and_say_so(self, figures):
+        results = pj.project_scenarios(
+            figures, Q1, overrides='{"medical_inflation": 5}', with_band=False
         )
-        for a, b in zip(base.table["months_covered"], cut_.table["months_covered"], strict=True):
-            assert b >= a - 1e-9 * max(1.0, abs(a))
+        assert results.default_drivers["medical_inflation"] == pytest.approx(3.4065, abs=1e-3)
+        for p in results.values():
+            assert p.drivers["medical_inflation"] == 5.0
+        assert results.drivers.basis["medical_inflation"] == "override"
+        assert "Ditetapkan analis: 5,00%" in results.drivers.explanation[
+            "medical_inflation"
+        ].render("id")
 
 
-# --- Scenario file -------------------------------------------------------------------------------
-def write_scenarios(tmp_path: Path, scenarios: dict) -> Path:
-    path = tmp_path / "scenarios.yaml"
-    path.write_text(yaml.safe_dump({"scenarios": scenarios}, allow_unicode=True), "utf-8")
+# --- Formulas ------------------------------------------------------------------------------------
+class TestFormulas:
+    def test_zero_growth_keeps_flows_and_assets_linear(self, calendar):
+        p = run(calendar)
+        assert p.years == [2023, 2024, 2025, 2026, 2027]
+        assert p.table["kind"].tolist() == ["observed"] + ["projection"] * 4
+        assert p.column("premium_income") == pytest.approx([120.0] * 5)
+        assert p.column("claims_expense") == pytest.approx([100.0] * 5)
+        assert p.column("net_assets") == pytest.approx([50, 70, 90, 110, 130])
+        # months covered = net assets / (claims / 12): the December indicator
+        assert p.column("months_covered") == pytest.approx([6.0, 8.4, 10.8, 13.2, 15.6])
+        assert p.first_year_below_floor is None and p.first_year_exhausted is None
+
+    def test_a_deficit_runs_out_with_a_funding_gap_and_never_negative_months(self, calendar):
+        p = run(
+            calendar,
+            start=made_start(premium=100.0, claims=120.0, claims_levels={"all": 120.0}),
+            investment_yield=10.0,
+        )
+        # 50 → 50 − 20 + 5 = 35 → 35 − 20 + 3,5 = 18,5 → 18,5 − 20 + 1,85 = 0,35 → 0,35 − 20 + 0,035
+        assert p.column("net_assets") == pytest.approx([50, 35, 18.5, 0.35, -19.615])
+        assert p.column("investment_income")[1:] == pytest.approx([5.0, 3.5, 1.85, 0.035])
+        assert p.column("months_covered")[-1] == 0.0
+        assert p.column("funding_gap") == pytest.approx([0, 0, 0, 0, 19.615])
+        assert (p.first_year_below_floor, p.first_year_exhausted) == (2026, 2027)
+        assert min(p.column("months_covered")) >= 0
+
+    def test_no_investment_income_on_a_negative_balance(self, calendar):
+        p = run(
+            calendar,
+            years=6,
+            start=made_start(premium=100.0, claims=160.0, claims_levels={"all": 160.0}),
+            investment_yield=10.0,
+            liability_months=1.0,
+        )
+        rows = p.rows
+        for before, after in itertools.pairwise(rows):
+            portfolio = max(0.0, before["net_assets"] + 1.0 * before["claims_expense"] / 12)
+            assert after["investment_income"] == pytest.approx(0.1 * portfolio)
+        assert p.column("investment_income")[-1] == 0.0
+
+    def test_trends_fade_by_the_share_kept(self, calendar):
+        p = run(
+            calendar, member_growth_all=10.0, utilisation_growth_all=20.0, medical_inflation=5.0
+        )
+        members = p.column("participants")
+        # 10% fading by half a year: 5%, 2,5%, 1,25%...
+        assert members[1:3] == pytest.approx([1050.0, 1050.0 * 1.025])
+        claims_rate = p.column("claims_rate")
+        assert claims_rate[1] / claims_rate[0] == pytest.approx(1.10 * 1.05)
+        assert claims_rate[2] / claims_rate[1] == pytest.approx(1.05 * 1.05)
+        # premium per member-year held (no drift): premium = 0,12 × member-years
+        assert p.column("premium_income")[1] == pytest.approx(0.12 * (1000 + 1050) / 2)
+
+    def test_premium_drift_fades_to_none(self, calendar):
+        p = run(calendar, premium_rate_growth=4.0)
+        rates = p.column("premium_rate_other")
+        assert [rates[k] / rates[k - 1] for k in (1, 2, 3)] == pytest.approx([1.02, 1.01, 1.005])
+
+    def test_surplus_and_assets_identities(self, results):
+        for p in results.values():
+            rows = p.rows
+            for index, row in enumerate(rows):
+                total = (
+                    row["premium_income"]
+                    - row["claims_expense"]
+                    + row["investment_income"]
+                    - row["operating_cost"]
+                    + row["other_net"]
+                )
+                assert row["surplus"] == pytest.approx(total, rel=1e-9, abs=1)
+                assert row["funding_gap"] == pytest.approx(max(0.0, -row["net_assets"]))
+                assert row["months_covered"] == pytest.approx(
+                    max(0.0, row["net_assets"]) / (row["claims_expense"] / 12)
+                )
+                if index:
+                    previous = rows[index - 1]
+                    assert row["net_assets"] == pytest.approx(
+                        previous["net_assets"] + row["surplus"]
+                    )
+
+    def test_years_out_of_range(self, calendar):
+        for years in (0, 31, 2.5, True):
+            with pytest.raises(pj.ProjectionError, match="horizon"):
+                run(calendar, years=years)
+
+
+class TestCrossings:
+    @staticmethod
+    def deficit(premium: float, claims: float, assets: float) -> pj.Start:
+        return made_start(
+            premium=premium, claims=claims, claims_levels={"all": claims}, net_assets=assets
+        )
+
+    @pytest.mark.parametrize("k", [1, 2, 3, 4])
+    def test_exactly_at_the_floor_is_not_below(self, calendar, k):
+        # Claims 12 a year = 1 a month, so months covered = net assets. Premiums 11: −1 a year.
+        # Start at 1,5 + k: year k ends at exactly 1,5 (within the corridor), year k + 1 below.
+        p = run(calendar, years=6, start=self.deficit(11.0, 12.0, 1.5 + k))
+        assert p.row(2023 + k)["months_covered"] == pytest.approx(1.5)
+        assert p.row(2023 + k)["corridor"] == "within"
+        assert p.first_year_below_floor == 2023 + k + 1
+        assert p.first_year_exhausted == 2023 + k + 2  # 1,5 → 0,5 → −0,5
+
+    def test_net_assets_of_exactly_zero_are_exhausted(self, calendar):
+        # 4,5 → 3 → 1,5 → 0: runs out at the end of 2026, with no months and no gap.
+        p = run(calendar, years=5, start=self.deficit(10.5, 12.0, 4.5))
+        assert p.row(2026)["net_assets"] == pytest.approx(0.0)
+        assert p.row(2026)["funding_gap"] == pytest.approx(0.0, abs=1e-12)
+        assert (p.first_year_below_floor, p.first_year_exhausted) == (2026, 2026)
+
+    def test_never(self, calendar):
+        p = run(calendar)
+        assert p.first_year_below_floor is None and p.first_year_exhausted is None
+        assert "stay at 1.5 or more until the end of 2027" in p.summary().render("en")
+
+    def test_below_in_the_origin_year(self, calendar):
+        p = run(calendar, start=self.deficit(110.0, 120.0, 12.0))  # 12 / (120 / 12) = 1,2
+        assert p.first_year_below_floor == 2023
+        assert p.first_year_exhausted == 2025  # 12 → 2 → −8
+
+    def test_summary_names_the_years_and_the_gap(self, calendar):
+        # 3,5 → 2,5 → 1,5 → 0,5 (2026, below) → −0,5 (2027, run out)
+        p = run(calendar, start=self.deficit(11.0, 12.0, 3.5), scenario_=scenario())
+        assert (
+            p.summary()
+            .render("id")
+            .startswith(
+                "Uji: ketahanan dana turun di bawah 1,5 bulan pada akhir 2026 dan aset neto habis "
+                "pada 2027; kekurangan dana pada akhir 2027"
+            )
+        )
+        english = p.summary().render("en")
+        assert english.startswith("Test: months covered fall below 1.5 at the end of 2026")
+        assert "net assets run out in 2027" in english
+
+
+class TestPolicies:
+    def test_premium_step_lasts_from_its_year(self, calendar):
+        p = run(calendar, scenario_=scenario(policies=("premium_review_2025",)))
+        rates = p.column("premium_rate_other")
+        assert rates[1] == pytest.approx(0.12) and rates[2] == pytest.approx(0.132)
+        assert rates[3] == pytest.approx(0.132)
+
+    def test_tariff_step_on_its_levels(self, calendar, start, drivers):
+        base = pj.project(start, drivers, calendar, None, 3)
+        kris = pj.project(start, drivers, calendar, scenario(policies=("kris_2025",)), 3)
+        assert kris.row(2025)["claims_ritl"] == pytest.approx(base.row(2025)["claims_ritl"] * 1.05)
+        assert kris.row(2025)["claims_rjtl"] == pytest.approx(base.row(2025)["claims_rjtl"])
+
+    def test_claims_growth_cut_from_its_year(self, calendar):
+        p = run(
+            calendar, medical_inflation=5.0, scenario_=scenario(claims_growth_cut=pj.Cut(2.0, 2025))
+        )
+        rates = p.column("claims_rate")
+        assert rates[1] / rates[0] == pytest.approx(1.05)
+        assert rates[2] / rates[1] == pytest.approx(1.03)
+
+    def test_a_policy_dated_before_the_origin_is_taken_as_observed(self, calendar):
+        p = run(
+            calendar,
+            start=made_start(period=Quarter(2025, 4)),
+            scenario_=scenario(policies=("premium_review_2025",)),
+        )
+        assert p.column("premium_rate_other")[1] == pytest.approx(p.column("premium_rate_other")[0])
+        assert "tidak diterapkan lagi" in p.notes[0].render("id")
+
+    def test_an_unsized_step_is_noted_not_applied(self, figures, calendar):
+        known = pj.UpTo(figures, Quarter(2022, 4))
+        start = pj.derive_start(known, Quarter(2022, 4))
+        p = pj.project(start, pj.derive_drivers(known, start, calendar), calendar)
+        assert any("Permenkes 3/2023" in note.render("en") for note in p.notes)
+
+    def test_operating_cost_within_the_cap(self, calendar):
+        p = run(calendar, operating_share=5.0)
+        # PMK 148/2023: 3,66% of contributions from 2024 on
+        assert p.column("operating_cost")[1:] == pytest.approx([0.0366 * 120.0] * 4)
+        assert any("PMK 148/2023" in note.render("en") for note in p.notes)
+
+
+class TestParticipants:
+    def test_registered_never_above_the_population(self, calendar):
+        start = made_start(registered=1250.0, population=1300.0, population_period=Quarter(2023, 4))
+        p = run(calendar, start=start, member_growth_all=20.0, registered_growth=20.0)
+        assert max(p.column("registered")) == pytest.approx(1300.0)
+        assert all(
+            a <= r + 1e-9
+            for a, r in zip(p.column("participants"), p.column("registered"), strict=True)
+        )
+        assert any("penduduk" in note.render("id") for note in p.notes)
+
+    def test_targets_raise_participants_within_the_population(self, calendar):
+        start = made_start(registered=1250.0, population=1500.0, population_period=Quarter(2023, 4))
+        targets = scenario(
+            registered_coverage_targets={2025: 90.0}, active_share_targets={2025: 90.0}
+        )
+        p = run(calendar, start=start, scenario_=targets)
+        # 2025: registered 90% of 1.500 = 1.350; active 90% of that = 1.215; 2024 half-way.
+        assert p.row(2025)["registered"] == pytest.approx(1350.0)
+        assert p.row(2025)["participants"] == pytest.approx(1215.0)
+        # 2024 half-way: registered (83,33% + 90%) / 2 of 1.500 = 1.300, active 85% of it
+        assert p.row(2024)["registered"] == pytest.approx(1300.0)
+        assert p.row(2024)["participants"] == pytest.approx(0.85 * 1300.0)
+
+    def test_targets_already_met_leave_the_baseline_unchanged(self, calendar):
+        start = made_start(registered=1000.0, population=1000.0, population_period=Quarter(2023, 4))
+        p = run(calendar, start=start, scenario_=scenario(active_share_targets={2025: 90.0}))
+        assert p.column("participants") == pytest.approx([1000.0] * 5)
+        assert any("sama dengan skenario dasar" in note.render("id") for note in p.notes)
+
+    def test_shipped_scenarios_never_exceed_the_population(self, results):
+        for p in results.values():
+            for row in p.rows:
+                assert row["participants"] <= row["registered"] + 1 <= row["population"] + 2
+                assert row["months_covered"] >= 0
+
+
+# --- The 2024 Q1 baseline ------------------------------------------------------------------------
+class TestBaseline2024Q1:
+    def test_the_rest_of_2024_by_member_years(self, results, start):
+        baseline = results.baseline
+        row = baseline.row(2024)
+        assert row["kind"] == "estimate"
+        # The year to March is not multiplied by four: its share of the year is member-years
+        # to March over member-years of the year, below a quarter as participants grow.
+        share = baseline.seasonal["premium"]
+        assert share == pytest.approx(38.6 * T / row["premium_income"])
+        assert 0.24 < share < 0.25 and baseline.seasonal_basis == "member_years"
+        # 1,388 T to March + 6,68% × 79,16 T × 9/12
+        assert row["investment_income"] == pytest.approx(1.388 * T + 0.0668 * 79.16 * T * 0.75)
+
+    def test_2024_net_assets_add_the_rest_of_the_year(self, results, drivers):
+        row = results.baseline.row(2024)
+        share = drivers["operating_share"] / 100
+        rest_premium = row["premium_income"] - 38.6 * T
+        rest = (
+            rest_premium
+            - (row["claims_expense"] - 43.32 * T)
+            + (row["investment_income"] - 1.388 * T)
+            - share * rest_premium
+            + drivers["other_share"] / 100 * rest_premium
+        )
+        assert row["net_assets"] == pytest.approx(57.4712 * T + rest, rel=1e-9)
+
+    def test_scenarios_move_the_way_their_measures_push(self, results):
+        months = {name: p.row(2025)["months_covered"] for name, p in results.items()}
+        gaps = {name: p.row(2029)["funding_gap"] for name, p in results.items()}
+        assert months["premium_adjustment"] > months["baseline"]
+        assert months["cost_containment"] > months["baseline"]
+        assert months["kris"] < months["baseline"]
+        assert gaps["combined"] < gaps["premium_adjustment"] < gaps["baseline"] < gaps["kris"]
+
+    def test_seven_scenarios_labels_kept(self, results):
+        assert list(results) == [
+            "baseline",
+            "premium_adjustment",
+            "cost_containment",
+            "active_participation",
+            "kris",
+            "combined",
+        ]
+
+    def test_crossings_and_summaries(self, results):
+        crossings = results.crossings().set_index("scenario")
+        for name, p in results.items():
+            assert crossings.at[name, "first_year_below_floor"] == p.first_year_below_floor
+        summaries = results.summaries("en")
+        assert all(
+            text.startswith(results[name].scenario.label["en"]) for name, text in summaries.items()
+        )
+        assert results.summaries("id") != summaries
+
+
+# --- Seasonality ---------------------------------------------------------------------------------
+class TestSeasonality:
+    def test_observed_shares_are_used_when_the_data_hold_them(self, tmp_path):
+        # A March 2023 with premium and claims (test values) makes 2023 a year with both the
+        # quarter and the December: its shares replace the member-year share.
+        data = tmp_path / "data"
+        shutil.copytree(ROOT / "data", data)
+        with (data / "2023Q1" / "figures.csv").open("a", encoding="utf-8") as handle:
+            handle.write('2023Q1,premium_income,"30",triliun rupiah,,test,\n')
+            handle.write('2023Q1,claims_expense_total,"35",triliun rupiah,,test,\n')
+        loaded = load_figures(data)
+        shares, _ = pj.seasonal_history(pj.UpTo(loaded, Q1), pj.derive_start(loaded, Q1))
+        assert shares == {
+            "premium": pytest.approx(30 / 151.69),
+            "claims": pytest.approx(35 / 158.85),
+        }
+        results = pj.project_scenarios(loaded, Q1, with_band=False, with_backtest=False)
+        assert results.baseline.seasonal_basis == "observed"
+        assert results.baseline.row(2024)["premium_income"] == pytest.approx(
+            38.6 * T / (30 / 151.69)
+        )
+        assert "observed in earlier years" in pj.Display(results, "en").seasonal()
+
+    def test_the_member_year_share_is_checked_on_visits(self, results):
+        (check,) = [c for c in results.seasonal_checks if c.code == "visits_rjtp"]
+        # RJTP visits 2023: 113,36 juta to March of 239,5 + 223,8 juta in the year
+        assert check.observed == pytest.approx(113.36 / 463.3)
+        assert check.member_years == pytest.approx(
+            (204_369_682 + 204_872_380) / 2 / 4 / ((204_369_682 + 213_542_188) / 2)
+        )
+
+    def test_a_december_origin_has_no_rest_of_year(self, figures):
+        results = pj.project_scenarios(figures, "2023Q4", with_band=False, with_backtest=False)
+        assert results.baseline.seasonal == {}
+        assert results.baseline.row(2023)["kind"] == "observed"
+        assert results.baseline.row(2023)["net_assets"] == pytest.approx(57.76 * T)
+
+
+# --- Calendar ------------------------------------------------------------------------------------
+def write_yaml(tmp_path, document, name="file.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), "utf-8")
     return path
 
 
-LABELS = {"label": {"id": "Dasar", "en": "Baseline"}, "description": {"id": "x", "en": "x"}}
+class TestCalendar:
+    def test_packaged_calendar(self, calendar):
+        assert calendar.rate(2024).government_paid == 42_000
+        assert calendar.rate(2020) is None
+        assert calendar.cap(2029).share == 3.66 and calendar.cap(2023) is None
+        permenkes = calendar.steps["permenkes_3_2023"]
+        assert permenkes.in_baseline and not permenkes.sized
+        for step in calendar.steps.values():
+            assert step.source
+            if not step.in_baseline:
+                assert step.sized and step.illustrative
+        assert calendar.applied_steps() == []
+        assert [s.id for s in calendar.applied_steps(("kris_2025",))] == ["kris_2025"]
+
+    def test_problems_are_listed_together(self, tmp_path):
+        document = yaml.safe_load((CATALOGUE_DIR / "policy_calendar.yaml").read_text("utf-8"))
+        document["steps"]["kris_2025"]["percent"] = None
+        document["steps"]["kris_2025"]["levles"] = ["ritl"]
+        del document["operating_caps"]["pmk_148_2023"]["source"]
+        with pytest.raises(pj.CalendarError) as error:
+            pj.load_calendar(write_yaml(tmp_path, document))
+        message = error.value.describe("en")
+        assert "unknown key 'levles'" in message
+        assert "a scenario-only step needs a size" in message
+        assert "operating_caps.pmk_148_2023: a source text is required" in message
+        assert len(error.value.problems) == 3
+        assert "wajib" in error.value.describe("id")
+
+    def test_unreadable_calendar(self, tmp_path):
+        with pytest.raises(pj.CalendarError, match="cannot be read"):
+            pj.load_calendar(tmp_path / "missing.yaml")
+
+
+# --- Scenario file -------------------------------------------------------------------------------
+LABELS = {"label": {"id": "Uji", "en": "Test"}, "description": {"id": "Uji", "en": "Test"}}
 
 
 class TestScenarioFile:
-    def test_packaged_scenarios(self):
-        scenarios = pj.load_scenarios()
+    def test_packaged_scenarios(self, calendar):
+        scenarios = pj.load_scenarios(calendar=calendar)
         assert next(iter(scenarios)) == "baseline"
-        assert {"premium_adjustment", "cost_containment", "active_participation"} <= set(scenarios)
-        assert scenarios["premium_adjustment"].premium_increase == pj.Step(10.0, 2025)
-        assert scenarios["premium_adjustment"].illustrative
-        assert scenarios["cost_containment"].claims_growth_cut == pj.Step(10.0, 2025)
-        assert scenarios["active_participation"].active_share_targets == {2025: 80.0, 2029: 83.5}
-        assert "RPJMN" in scenarios["active_participation"].source
-        assert not scenarios["active_participation"].illustrative
+        assert scenarios["premium_adjustment"].policies == ("premium_review_2025",)
+        assert scenarios["kris"].policies == ("kris_2025",)
+        assert scenarios["cost_containment"].claims_growth_cut == pj.Cut(2.0, 2025)
+        assert scenarios["cost_containment"].illustrative
+        active = scenarios["active_participation"]
+        assert active.active_share_targets == {2025: 80.0, 2029: 83.5}
+        assert active.registered_coverage_targets == {2025: 98.0, 2029: 99.0}
+        assert "RPJMN" in active.source and not active.illustrative
         for s in scenarios.values():
             assert s.label["id"] and s.label["en"] and s.description["id"] and s.description["en"]
+            # every parameter has its source or is illustrative
+            assert s.source or s.illustrative or s.policies or s.name == "baseline"
 
-    def test_unknown_key_and_driver_are_errors_named_together(self, tmp_path):
-        path = write_scenarios(
+    def test_problems_are_listed_together(self, tmp_path, calendar):
+        path = write_yaml(
             tmp_path,
             {
-                "baseline": LABELS,
-                "odd": {
-                    **LABELS,
-                    "premium_increse": {"percent": 5, "from_year": 2025},
-                    "drivers": {"claim_growth": 3.0},
-                },
+                "scenarios": {
+                    "baseline": LABELS,
+                    "odd": {
+                        **LABELS,
+                        "premium_increse": 5,
+                        "drivers": {"medical_inflatoin": 3.0, "trend_fade": 200},
+                        "policies": ["permenkes_3_2023"],
+                    },
+                }
             },
         )
         with pytest.raises(pj.ScenarioError) as error:
-            pj.load_scenarios(path)
-        message = str(error.value)
-        assert "unknown key 'premium_increse' (did you mean 'premium_increase'?)" in message
-        assert "unknown driver 'claim_growth'" in message
-        assert len(error.value.problems) == 2
+            pj.load_scenarios(path, calendar)
+        message = error.value.describe("en")
+        assert "unknown key 'premium_increse'" in message
+        assert "unknown driver 'medical_inflatoin' ('medical_inflation'?)" in message
+        assert "'trend_fade' must be a number from 0 to 100" in message
+        assert "policies must list calendar steps outside the baseline" in message
+        assert len(error.value.problems) == 4
 
     @pytest.mark.parametrize(
         ("body", "message"),
         [
             ({"label": {"id": "x"}, "description": {"id": "x", "en": "x"}}, "id and en"),
-            ({"description": {"id": "x", "en": "x"}}, "label is missing"),
-            ({**LABELS, "premium_increase": {"percent": 5}}, "exactly percent and from_year"),
-            ({**LABELS, "premium_increase": {"percent": -100, "from_year": 2025}}, "above -100"),
-            ({**LABELS, "claims_growth_cut": {"points": 5, "from_year": "2025"}}, "a year"),
-            ({**LABELS, "active_share_targets": {2025: 120}}, "percentage in (0, 100]"),
-            ({**LABELS, "active_share_targets": {"soon": 80}}, "not a year"),
-            ({**LABELS, "drivers": {"investment_yield": "high"}}, "number above -100"),
+            ({**LABELS, "claims_growth_cut": {"points": 5}}, "points (0-50) and from_year"),
+            ({**LABELS, "claims_growth_cut": {"points": 60, "from_year": 2025}}, "points (0-50)"),
+            ({**LABELS, "active_share_targets": {2025: 120}}, "percentages above 0 up to 100"),
+            ({**LABELS, "registered_coverage_targets": {"soon": 80}}, "map years"),
             ({**LABELS, "illustrative": "yes"}, "true or false"),
             ("not a mapping", "must be a mapping"),
         ],
     )
-    def test_invalid_scenario(self, tmp_path, body, message):
-        path = write_scenarios(tmp_path, {"baseline": LABELS, "bad": body})
+    def test_invalid_scenario(self, tmp_path, calendar, body, message):
+        path = write_yaml(tmp_path, {"scenarios": {"baseline": LABELS, "bad": body}})
         with pytest.raises(pj.ScenarioError, match=re.escape(message)):
-            pj.load_scenarios(path)
+            pj.load_scenarios(path, calendar)
 
-    def test_baseline_is_required(self, tmp_path):
+    def test_baseline_is_required_and_first(self, tmp_path, calendar):
         with pytest.raises(pj.ScenarioError, match="'baseline' is required"):
-            pj.load_scenarios(write_scenarios(tmp_path, {"other": LABELS}))
+            pj.load_scenarios(write_yaml(tmp_path, {"scenarios": {"other": LABELS}}), calendar)
+        path = write_yaml(tmp_path, {"scenarios": {"zeta": LABELS, "baseline": LABELS}})
+        assert list(pj.load_scenarios(path, calendar)) == ["baseline", "zeta"]
 
-    def test_not_a_scenario_document(self):
+    def test_not_a_scenario_document(self, calendar, tmp_path):
         with pytest.raises(pj.ScenarioError, match="scenarios:"):
-            pj.parse_scenarios(["baseline"])
-        with pytest.raises(pj.ScenarioError, match="unknown top-level key 'extra'"):
-            pj.parse_scenarios({"scenarios": {"baseline": LABELS}, "extra": 1})
-
-    def test_unreadable_file(self, tmp_path):
-        with pytest.raises(pj.ScenarioError, match="cannot read"):
-            pj.load_scenarios(tmp_path / "missing.yaml")
+            pj.parse_scenarios(["baseline"], calendar)
         broken = tmp_path / "broken.yaml"
         broken.write_text("scenarios: [", "utf-8")
-        with pytest.raises(pj.ScenarioError, match="cannot read"):
-            pj.load_scenarios(broken)
-
-    def test_baseline_comes_first(self, tmp_path):
-        path = write_scenarios(tmp_path, {"zeta": LABELS, "baseline": LABELS})
-        assert list(pj.load_scenarios(path)) == ["baseline", "zeta"]
+        with pytest.raises(pj.ScenarioError, match="cannot be read"):
+            pj.load_scenarios(broken, calendar)
 
 
-# --- The shipped data: baseline from 2024 Q1 -----------------------------------------------------
-class TestBaseline2024Q1:
-    def test_base_year_by_hand(self, results):
-        row = results.baseline.row(2024)
-        assert row["kind"] == "estimate"
-        # Annualised from Q1 (× 12/3): 38,6 × 4 = 154,4 T; 43,32 × 4 = 173,28 T;
-        # 1,388 × 4 = 5,552 T; other 2,9922% × 154,4 = 1,155 × 4 = 4,62 T
-        assert row["premium_income"] == pytest.approx(154.4 * T, abs=1)
-        assert row["claims_expense"] == pytest.approx(173.28 * T, abs=1)
-        assert row["investment_income"] == pytest.approx(5.552 * T, abs=1)
-        assert row["other_net"] == pytest.approx(4.62 * T, abs=1)
-        # Surplus 154,4 − 173,28 + 5,552 + 4,62 = −8,708 T: the published deficit −2,177 T × 4
-        assert row["surplus"] == pytest.approx(-8.708 * T, abs=1)
-        # Net assets at the end of 2024: 57,4712 − 8,708 × 9/12 = 57,4712 − 6,531 = 50,9402 T
-        assert row["net_assets"] == pytest.approx(50.9402 * T, abs=1)
-        # Months covered 50,9402 / (173,28 / 12) = 50,9402 / 14,44 = 3,5277 bulan
-        assert row["months_covered"] == pytest.approx(3.527714681, rel=1e-9)
+# --- Band and sensitivity ------------------------------------------------------------------------
+class TestUncertainty:
+    def test_band_is_reproducible_ordered_and_never_negative(
+        self, results, start, drivers, calendar
+    ):
+        band = results.band
+        assert band.years == tuple(results.baseline.years)
+        assert all(0 <= low <= high for low, high in zip(band.low, band.high, strict=True))
+        again = pj.band(start, drivers, calendar, 5)
+        assert again.low == band.low and again.high == band.high
 
-    def test_2025_by_hand(self, results):
-        row = results.baseline.row(2025)
-        # N = 214.501.609 × 1,04700111 = 224.583.422
-        assert round(row["participants"]) == 224_583_422
-        # P = 154,4 × 1,04700111 × 1,01059012 = 154,4 × 1,05808898 = 163,3689 T
-        assert row["premium_income"] / T == pytest.approx(163.368938, abs=1e-6)
-        # C = 173,28 × 1,04700111 × 1,20622035 = 173,28 × 1,26291403 = 218,8377 T
-        assert row["claims_expense"] / T == pytest.approx(218.837745, abs=1e-6)
-        # I = 6,68% × 50,9402 = 3,402805 T
-        assert row["investment_income"] / T == pytest.approx(3.40280536, abs=1e-8)
-        # O = 2,9922280% × 163,3689 = 4,888371 T
-        assert row["other_net"] / T == pytest.approx(4.888371, abs=1e-6)
-        # S = 163,3689 − 218,8377 + 3,4028 + 4,8884 = −47,1776 T; A = 50,9402 − 47,1776 = 3,7626 T
-        assert row["surplus"] / T == pytest.approx(-47.177630, abs=1e-6)
-        assert row["net_assets"] / T == pytest.approx(3.762570, abs=1e-6)
-        # M = 3,7626 × 12 / 218,8377 = 0,2063 bulan: below the floor of 1,5
-        assert row["months_covered"] == pytest.approx(0.20632108, abs=1e-8)
-        assert row["corridor"] == "below"
-
-    def test_crossing_years_per_scenario(self, results):
-        crossings = results.crossings().set_index("scenario")
-        assert crossings.loc["baseline", "first_year_below_floor"] == 2025
-        assert crossings.loc["baseline", "first_year_exhausted"] == 2026
-        for name in ("premium_adjustment", "cost_containment", "active_participation"):
-            assert crossings.loc[name, "first_year_below_floor"] == 2025
-            assert crossings.loc[name, "first_year_exhausted"] == 2026
-        assert crossings.loc["combined", "first_year_below_floor"] == 2026
-        assert crossings.loc["combined", "first_year_exhausted"] == 2027
-
-    def test_measures_lift_months_covered(self, results):
-        base = results.baseline.table["months_covered"]
-        for name in ("premium_adjustment", "cost_containment", "combined"):
-            assert (results[name].table["months_covered"] >= base - 1e-12).all()
-        # 2025 with contributions +10%: P = 163,3689 × 1,1 = 179,7058 T
-        assert results["premium_adjustment"].row(2025)["premium_income"] / T == pytest.approx(
-            179.705832, abs=1e-6
-        )
-
-    def test_years_and_rows(self, results):
-        assert results.baseline.years == [2024, 2025, 2026, 2027, 2028, 2029]
-        assert list(results.baseline.table.columns) == list(pj.TABLE_COLUMNS)
-
-
-# --- Results for the report ----------------------------------------------------------------------
-class TestResults:
-    def test_mapping_of_scenarios(self, results):
-        assert next(iter(results)) == "baseline"
-        assert len(results) == len(pj.load_scenarios())
-        assert results.baseline is results["baseline"]
-
-    def test_summaries(self, results):
-        summaries = results.summaries("id")
-        assert summaries["baseline"] == (
-            "Dasar (tren terkini): ketahanan dana turun di bawah 1,5 bulan pada akhir 2025 dan "
-            "aset neto habis pada 2026; pada akhir 2029 aset neto -Rp900,79 T."
-        )
-        assert results.summaries("en")["combined"].startswith(
-            "Combined: months covered fall below 1.5 at the end of 2026 and net assets run out "
-            "in 2027"
-        )
-
-    def test_overrides_reach_every_scenario(self, figures):
-        results = pj.project_scenarios(
-            figures, "2024Q1", years=3, overrides='{"claims_per_participant_growth": 5.0}'
-        )
-        assert results.drivers.claims_per_participant_growth == 5.0
-        assert results.default_drivers.claims_per_participant_growth == pytest.approx(20.6220346)
-        assert results["cost_containment"].drivers.claims_per_participant_growth == 5.0
-        assert results.baseline.years == [2024, 2025, 2026, 2027]
-
-    @pytest.mark.parametrize(
-        ("overrides", "message"),
-        [("{", "JSON object"), ("[1]", "JSON object"), ('{"x": "a"}', "must be a number")],
-    )
-    def test_bad_overrides(self, overrides, message):
-        with pytest.raises(pj.ProjectionError, match=message):
-            pj.parse_overrides(overrides)
-
-    def test_empty_overrides(self):
-        assert pj.parse_overrides("") == pj.parse_overrides(None) == {}
-
-    def test_chart_data(self, results):
-        data = results.chart_data("en")
-        assert list(data.columns) == ["year", "scenario", "value", "baseline"]
-        assert len(data) == 6 * len(results)
-        assert set(data.loc[data["baseline"], "scenario"]) == {"Baseline (recent trends)"}
-
-    def test_indicators(self, results):
-        records = results.indicators()
-        months = [
-            r
-            for r in records
-            if r.code == "projection_months_covered" and r.dimensions["scenario"] == "baseline"
-        ]
-        assert [r.dimensions["year"] for r in months] == [str(y) for y in range(2024, 2030)]
-        assert months[1].as_json(2)["value"] == 0.21
-        first = {
-            (r.code, r.dimensions["scenario"]): r.value
-            for r in records
-            if r.code.startswith("projection_first_year")
+    def test_drawn_drivers_are_those_with_a_history(self, results, drivers):
+        assert set(results.band.drawn) == {
+            name for name in drivers.names() if (drivers.standard_deviation(name) or 0) > 0
         }
-        assert first[("projection_first_year_below_floor", "baseline")] == "2025"
-        assert first[("projection_first_year_exhausted", "combined")] == "2027"
-        drivers = {r.dimensions["driver"]: r for r in records if r.code == "projection_driver"}
-        assert drivers["investment_yield"].as_json(2)["value"] == 6.68
-        assert all(r.period == "2024Q1" for r in records)
+        assert "other_share" in results.band.drawn and "trend_fade" not in results.band.drawn
+        sd = results.band.drawn["other_share"]
+        assert sd == pytest.approx(pd.Series(drivers.spread["other_share"]).std())
+
+    def test_without_history_the_band_is_the_baseline(self, calendar):
+        drivers = made_drivers()
+        band = pj.band(made_start(), drivers, calendar, 3)
+        reference = pj.project(made_start(), drivers, calendar, None, 3)
+        assert band.drawn == {} and band.low == band.high == tuple(
+            reference.column("months_covered")
+        )
+
+    def test_sensitivity_signs(self, results):
+        rows = {row["driver"]: row for row in results.sensitivity.rows}
+        assert rows["utilisation"]["net_assets"] < 0 and rows["medical_inflation"]["net_assets"] < 0
+        assert rows["other_share"]["net_assets"] > 0 and rows["investment_yield"]["net_assets"] >= 0
+        assert results.sensitivity.year == 2029 and results.sensitivity.first_year == 2025
+
+
+# --- Results -------------------------------------------------------------------------------------
+class TestResults:
+    def test_indicators_for_every_scenario_and_year(self, results):
+        items = results.indicators()
+        codes = {
+            "projection_premium_income",
+            "projection_claims_expense",
+            "projection_investment_income",
+            "projection_surplus",
+            "projection_net_assets",
+            "projection_months_covered",
+            "projection_funding_gap",
+        }
+        for name in results:
+            for year in range(2024, 2030):
+                found = {
+                    item.code
+                    for item in items
+                    if item.dimensions.get("scenario") == name
+                    and item.dimensions.get("year") == str(year)
+                }
+                assert codes <= found, (name, year)
+        band = [item for item in items if item.code == "projection_months_covered_band"]
+        assert len(band) == 2 * 6
+        errors = [item for item in items if item.code.startswith("projection_backtest_")]
+        assert {item.dimensions["origin"] for item in errors} == {"2021Q4", "2022Q4"}
+        drivers = [item for item in items if item.code == "projection_driver"]
+        assert {item.dimensions["basis"] for item in drivers} == {
+            "derived",
+            "assumption",
+            "fallback",
+        }
 
     def test_as_json_is_serialisable(self, results):
         document = json.loads(json.dumps(results.as_json()))
-        assert document["start"]["net_assets_source"] == "months_covered_reported"
-        assert document["scenarios"]["baseline"]["first_year_exhausted"] == 2026
+        assert document["start"]["net_assets_derived"] is True
         assert len(document["scenarios"]["baseline"]["table"]) == 6
+        assert document["band"]["percentiles"] == [10, 90]
+        assert document["backtest"][0]["origin"] == "2021Q4"
+
+    def test_chart_and_band_data(self, results):
+        data = results.chart_data("en")
+        assert set(data["scenario"]) == {p.scenario.label["en"] for p in results.values()}
+        assert results.band_data()["year"].tolist() == [str(y) for y in range(2024, 2030)]
+
+
+class TestDisplay:
+    def test_tables_in_both_languages(self, results):
+        for language in ("id", "en"):
+            display = pj.Display(results, language)
+            for table in (
+                display.start_table(),
+                display.drivers_table(),
+                display.calendar_table(),
+                display.scenarios_table(),
+                display.outcome_table(),
+                display.yearly_table(),
+                display.sensitivity_table(),
+                display.backtest_table(),
+            ):
+                assert all(len(row) == len(table.head) for row in table.rows)
+                assert not re.search(r"\bnan\b", table.to_html(), re.IGNORECASE)
+
+    def test_start_table_flags_the_derived_net_assets(self, results):
+        table = pj.Display(results, "id").start_table()
+        (row,) = [table.rows[i] for i in table.strong]
+        assert row[1] == "Rp57,47 T" and row[2].startswith("TURUNAN")
+
+    def test_yearly_table_is_written_as_the_report_writes(self, results):
+        table = pj.Display(results, "id").yearly_table()
+        assert table.head[:2] == ("Pos", "2024*")
+        months = dict((row[0], row[1:]) for row in table.rows)["Ketahanan dana (bulan)"]
+        assert all(re.fullmatch(r"\d+,\d\d", value) for value in months)
+
+    def test_seasonality_names_the_shares(self, results):
+        text = pj.Display(results, "en").seasonal()
+        assert "not 25.00%" in text and "RJTP visits" in text
 
 
 class TestView:
     def test_cells_render(self, tmp_path):
         view = pj.explore("2024Q1", language="en", data_dir=ROOT / "data")
-        assert "Laporan Kinerja Program JKN" in view.introduction()._repr_html_()
-        assert "57.471 T" in view.start_table().html
+        assert "Laporan Kinerja Program JKN" in view.introduction().html
+        assert "IDR 57.47 T" in view.start_table().html
         assert "6.68%" in view.drivers_table().html
+        assert "Permenkes 3/2023" in view.calendar_table().html
         assert "(illustrative)" in view.scenarios_table().html
         assert view.summary().html.count("<li>") == len(view.results)
         assert view.chart().html.startswith('<figure class="chart"><svg')
-        assert view.tables().html.count("<table>") == len(view.results)
+        assert view.tables().html.count("<table") == len(view.results)
+        assert "2022Q4" in view.backtest_table().html
         assert view.write("").html == ""
         view.write(str(tmp_path / "out"))
-        assert json.loads((tmp_path / "out" / "projection.json").read_text("utf-8"))["period"] == (
-            "2024Q1"
-        )
-
-    def test_indonesian_table(self, results):
-        table = results.baseline.display_table("id")
-        assert table.iloc[0, 0] == "2024*"
-        assert table["Ketahanan dana (bulan)"].tolist()[:2] == ["3,53", "0,21"]
-        assert table["Aset neto akhir tahun"].iloc[0] == "Rp50,94 T"
-
-    def test_unknown_language(self, results):
-        with pytest.raises(ValueError, match="language"):
-            results.baseline.summary("fr")
+        document = json.loads((tmp_path / "out" / "projection.json").read_text("utf-8"))
+        assert document["period"] == "2024Q1"
 
 
 # --- Chart ---------------------------------------------------------------------------------------
@@ -722,6 +946,13 @@ def chart_data() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@pytest.fixture
+def band_data() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"year": ["2024", "2025", "2026"], "low": [3.0, 0.0, 0.0], "high": [4.0, 2.5, 7.5]}
+    )
+
+
 def scenario_lines(ax: Axes):
     return [line for line in ax.get_lines() if not line.get_label().startswith("_")]
 
@@ -738,15 +969,12 @@ class TestProjectionChart:
         assert list(lines[0].get_ydata()) == [3.53, 0.21, -4.10]
         assert lines[0].get_linewidth() > max(line.get_linewidth() for line in lines[1:])
         assert lines[0].get_color() == charts.CURRENT_COLOUR
-        assert len({line.get_linestyle() for line in lines[1:]}) == 2
 
     def test_corridor_span(self, chart_data):
         ax = charts.projection_chart(chart_data, floor=1.5, ceiling=6.0, corridor_label="Koridor")
         spans = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_label() == "Koridor"]
         assert len(spans) == 1
         assert (spans[0].get_y(), spans[0].get_y() + spans[0].get_height()) == (1.5, 6.0)
-        low, high = ax.get_ylim()
-        assert low < -4.10 and high >= 6.0
 
     def test_legend_and_zero_line(self, chart_data):
         ax = charts.projection_chart(chart_data, corridor_label="Koridor PP 53/2018")
@@ -761,12 +989,6 @@ class TestProjectionChart:
         assert not [line for line in ax.get_lines() if list(line.get_ydata()) == [0, 0]]
         assert ax.get_ylim()[0] < 0 < ax.get_ylim()[1]  # room below for the baseline's labels
 
-    def test_baseline_values_written_in_the_language(self, chart_data):
-        ax = charts.projection_chart(chart_data, language="en")
-        assert [text.get_text() for text in ax.texts] == ["3.53", "0.21", "-4.10"]
-        ax = charts.projection_chart(chart_data)
-        assert [text.get_text() for text in ax.texts] == ["3,53", "0,21", "-4,10"]
-
     def test_year_ticks_are_written_as_years(self, chart_data):
         ax = charts.projection_chart(chart_data, value_label="Bulan")
         ax.get_figure().canvas.draw()
@@ -780,8 +1002,35 @@ class TestProjectionChart:
         assert tuple(new.get_figure().get_size_inches()) == pytest.approx(charts.FIGURE_SIZE_INCHES)
         assert new.get_title() == ""
 
-    def test_labels_stay_inside_the_axes(self, chart_data):
+    def test_band_is_shaded_behind_the_lines_and_in_the_legend(self, chart_data, band_data):
+        ax = charts.projection_chart(
+            chart_data, band=band_data, band_label="P10–P90", corridor_label="Koridor"
+        )
+        (shade,) = [c for c in ax.collections if isinstance(c, PolyCollection)]
+        assert shade.get_label() == "P10–P90"
+        assert shade.get_zorder() < min(line.get_zorder() for line in scenario_lines(ax))
+        labels = [text.get_text() for text in ax.get_legend().get_texts()]
+        assert labels[:2] == ["Koridor", "P10–P90"]
+        assert ax.get_ylim()[1] >= 7.5
+
+    def test_refuses_a_bad_band(self, chart_data, band_data):
+        with pytest.raises(ValueError, match="not in the data"):
+            charts.projection_chart(
+                chart_data, band=band_data.assign(year=["2024", "2025", "2030"])
+            )
+        with pytest.raises(ValueError, match="low above high"):
+            charts.projection_chart(chart_data, band=band_data.assign(low=[5.0, 0.0, 0.0]))
+        with pytest.raises(ValueError, match="'high'"):
+            charts.projection_chart(chart_data, band=band_data.drop(columns="high"))
+
+    def test_baseline_values_written_in_the_language(self, chart_data):
+        ax = charts.projection_chart(chart_data, language="en")
+        assert [text.get_text() for text in ax.texts] == ["3.53", "0.21", "-4.10"]
         ax = charts.projection_chart(chart_data)
+        assert [text.get_text() for text in ax.texts] == ["3,53", "0,21", "-4,10"]
+
+    def test_labels_stay_inside_the_axes(self, chart_data, band_data):
+        ax = charts.projection_chart(chart_data, band=band_data)
         figure = ax.get_figure()
         figure.canvas.draw()
         renderer = figure.canvas.get_renderer()
@@ -791,11 +1040,11 @@ class TestProjectionChart:
             assert box.x0 - 0.5 <= extent.x0 and extent.x1 <= box.x1 + 0.5
             assert box.y0 - 0.5 <= extent.y0 and extent.y1 <= box.y1 + 0.5
 
-    def test_draws_without_warnings_as_deterministic_svg(self, chart_data):
+    def test_draws_without_warnings_as_deterministic_svg(self, chart_data, band_data):
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            first = charts.chart_to_svg(charts.projection_chart(chart_data))
-        assert first == charts.chart_to_svg(charts.projection_chart(chart_data))
+            first = charts.chart_to_svg(charts.projection_chart(chart_data, band=band_data))
+        assert first == charts.chart_to_svg(charts.projection_chart(chart_data, band=band_data))
 
     @pytest.mark.parametrize("column", ["year", "scenario", "value", "baseline"])
     def test_missing_column_is_named(self, chart_data, column):
@@ -807,18 +1056,63 @@ class TestProjectionChart:
             charts.projection_chart(chart_data.iloc[0:0])
         with pytest.raises(ValueError, match="more than one baseline"):
             charts.projection_chart(chart_data.assign(baseline=True))
-        with pytest.raises(ValueError, match="True or False"):
-            charts.projection_chart(chart_data.assign(baseline="yes"))
-        with pytest.raises(ValueError, match="more than one row"):
-            charts.projection_chart(pd.concat([chart_data, chart_data.iloc[:1]]))
         with pytest.raises(ValueError, match="finite"):
             charts.projection_chart(chart_data.assign(value=math.nan))
         with pytest.raises(ValueError, match="floor"):
             charts.projection_chart(chart_data, floor=7.0)
 
     def test_from_the_projection(self, results):
-        ax = charts.projection_chart(results.chart_data("en"))
+        ax = charts.projection_chart(results.chart_data("en"), band=results.band_data())
         assert len(scenario_lines(ax)) == len(results)
+        assert min(line.get_ydata().min() for line in scenario_lines(ax)) >= 0
+
+
+# --- Properties ----------------------------------------------------------------------------------
+@settings(max_examples=60, deadline=None)
+@given(
+    premium=st.floats(50, 200),
+    claims=st.floats(50, 200),
+    growth=st.floats(-20, 30),
+    inflation=st.floats(-10, 30),
+    yield_=st.floats(0, 20),
+    assets=st.floats(-100, 100),
+)
+def test_months_never_negative_and_gap_matches_assets(
+    premium, claims, growth, inflation, yield_, assets
+):
+    calendar = pj.load_calendar()
+    start = made_start(
+        premium=premium, claims=claims, claims_levels={"all": claims}, net_assets=assets
+    )
+    p = pj.project(
+        start,
+        made_drivers(
+            member_growth_all=growth, medical_inflation=inflation, investment_yield=yield_
+        ),
+        calendar,
+        None,
+        6,
+    )
+    for row in p.rows:
+        assert row["months_covered"] >= 0
+        assert row["funding_gap"] == pytest.approx(max(0.0, -row["net_assets"]))
+        assert row["investment_income"] >= 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(raise_=st.floats(0, 50), cut=st.floats(0, 10))
+def test_measures_never_lower_months_covered(raise_, cut):
+    calendar = pj.load_calendar()
+    base = run(calendar, medical_inflation=5.0)
+    measured = pj.project(
+        made_start(),
+        made_drivers(medical_inflation=5.0, premium_rate_growth=raise_ / 10),
+        calendar,
+        scenario(claims_growth_cut=pj.Cut(cut, 2025)),
+        4,
+    )
+    for before, after in zip(base.rows, measured.rows, strict=True):
+        assert after["months_covered"] >= before["months_covered"] - 1e-9
 
 
 # --- Notebook ------------------------------------------------------------------------------------
@@ -836,7 +1130,7 @@ def test_notebook_runs_with_papermill_parameters(tmp_path):
         parameters={
             "language": "en",
             "horizon": 3,
-            "overrides": '{"claims_per_participant_growth": 5.0}',
+            "overrides": '{"medical_inflation": 5.0}',
             "output_dir": str(tmp_path / "out"),
         },
         extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
@@ -849,5 +1143,17 @@ def test_notebook_runs_with_papermill_parameters(tmp_path):
     )
     assert "DJS Kesehatan projection 2025-2027" in html and "<svg" in html
     document = json.loads((tmp_path / "out" / "projection.json").read_text("utf-8"))
-    assert document["drivers"]["claims_per_participant_growth"]["value"] == 5.0
+    assert document["drivers"]["medical_inflation"]["value"] == 5.0
     assert len(document["scenarios"]["baseline"]["table"]) == 4
+
+
+def test_notebook_cells_are_one_call_each_without_definitions():
+    notebook = json.loads((ROOT / "notebooks" / "djs_projection.ipynb").read_text("utf-8"))
+    code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+    parameters = "".join(code[0]["source"])
+    assert code[0]["metadata"]["tags"] == ["parameters"]
+    for line in parameters.splitlines():
+        assert re.match(r"^\w+: (str|int) = .+  # .+", line), line
+    for cell in code[1:]:
+        source = "".join(cell["source"])
+        assert "def " not in source and "lambda" not in source

@@ -1145,10 +1145,10 @@ class TestShippedData:
             ],
             "actuarial_projection": [
                 "Ketahanan dana DJS turun dalam 2 periode terakhir yang datanya tersedia: "
-                "5,98 bulan (TW IV 2022) → 3,98 bulan (TW I 2024)",
+                "4,36 bulan (TW IV 2023) → 3,98 bulan (TW I 2024)",
                 "Surplus (defisit) DJS -Rp2,18 T (< Rp0)",
                 "Rasio klaim naik dalam 3 periode terakhir yang datanya tersedia: "
-                "63,0% (TW IV 2021) → 78,8% (TW IV 2022) → 112,2% (TW I 2024)",
+                "78,8% (TW IV 2022) → 104,7% (TW IV 2023) → 112,2% (TW I 2024)",
             ],
             "operational_efficiency": [
                 "BOPO 101,21% (> 100%)",
