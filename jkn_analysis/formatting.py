@@ -107,6 +107,13 @@ def format_rupiah(
     return f"{MINUS}{text}" if negative else text
 
 
+# Units printed with their word after the number: ``3,98 bulan``, ``2 tahun``.
+_UNIT_WORDS = {
+    "months": {"id": "bulan", "en": "months"},
+    "years": {"id": "tahun", "en": "years"},
+}
+
+
 def format_value(
     value: float | str,
     unit: str,
@@ -129,9 +136,8 @@ def format_value(
         return format_points(value, decimals, language=language)
     if unit == "rupiah":
         return format_rupiah(value, max(decimals, 2), language=language, style=style)
-    if unit == "months":
-        word = "bulan" if language == "id" else "months"
-        return f"{format_number(value, decimals, language=language)} {word}"
+    if unit in _UNIT_WORDS:
+        return f"{format_number(value, decimals, language=language)} {_UNIT_WORDS[unit][language]}"
     if compact:
         return format_compact(value, 1 if abs(value) < 1e9 else 2, language=language, style="long")
     return format_number(value, decimals, language=language)
