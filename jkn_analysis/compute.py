@@ -393,6 +393,17 @@ def compute_indicators(figures: FigureSet, period: Quarter) -> IndicatorSet:
             },
             segment=segment,
         )
+        c.add(
+            "ick_attainment_vs_path",
+            ind.ick_attainment_vs_path,
+            {
+                "realised": (f"ick_realised_{segment}", now),
+                "start": (f"ick_realised_{segment}", december),
+                "target": (f"ick_target_{segment}", now),
+            },
+            extra=(period.months_elapsed,),
+            segment=segment,
+        )
 
     # II. Facilities and utilisation
     c.figure("fktp_count", "fktp_total")

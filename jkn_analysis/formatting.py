@@ -10,6 +10,7 @@ from decimal import Decimal, localcontext
 from functools import cache
 
 from babel.numbers import format_compact_decimal, format_decimal
+from babel.units import format_unit
 
 from jkn_analysis.numbers import round_half_up
 
@@ -107,6 +108,14 @@ def format_rupiah(
     return f"{MINUS}{text}" if negative else text
 
 
+# Units printed with their word after the number: ``3,98 bulan``. Years take CLDR's unit
+# names through Babel (``1 tahun``, ``1 year``, ``2 years``) so English gets its plural right.
+_UNIT_WORDS = {
+    "months": {"id": "bulan", "en": "months"},
+}
+_CLDR_UNITS = {"years": "duration-year"}
+
+
 def format_value(
     value: float | str,
     unit: str,
@@ -129,9 +138,13 @@ def format_value(
         return format_points(value, decimals, language=language)
     if unit == "rupiah":
         return format_rupiah(value, max(decimals, 2), language=language, style=style)
-    if unit == "months":
-        word = "bulan" if language == "id" else "months"
-        return f"{format_number(value, decimals, language=language)} {word}"
+    if unit in _UNIT_WORDS:
+        return f"{format_number(value, decimals, language=language)} {_UNIT_WORDS[unit][language]}"
+    if unit in _CLDR_UNITS:
+        rounded = round_half_up(value, decimals)  # the pack's one rounding rule, then Babel
+        return format_unit(
+            rounded, _CLDR_UNITS[unit], length="long", format=_pattern(decimals), locale=language
+        )
     if compact:
         return format_compact(value, 1 if abs(value) < 1e9 else 2, language=language, style="long")
     return format_number(value, decimals, language=language)

@@ -128,6 +128,72 @@ def ick_attainment(realised: float, target: float) -> float:
     return _percent(realised, target, denominator_name="the ICK target")
 
 
+def ick_path_level(start: float, annual_target: float, months_elapsed: int) -> float:
+    """The level on a straight path from December's realisation to the year-end ICK target.
+
+    An ICK target for active participants is a year-end stock, so any attainment before Q4 is
+    below 100% by construction; the path says where the segment should stand by now.
+    Formula: start + (annual target − start) × months elapsed / 12. Unit: that of the figures.
+
+    Parameters
+    ----------
+    start : float
+        The realisation at the previous 31 December (same ICK definition as the target).
+    annual_target : float
+        The ICK target for 31 December of the year.
+    months_elapsed : int
+        Months of the year elapsed at the period end, 1 to 12.
+    """
+    if not 1 <= months_elapsed <= 12:
+        raise ValueError(f"months elapsed must lie between 1 and 12, got {months_elapsed}")
+    return start + (annual_target - start) * months_elapsed / 12
+
+
+def ick_attainment_vs_path(
+    realised: float, start: float, annual_target: float, months_elapsed: int
+) -> float:
+    """Realisation against the straight path to the year-end ICK target (`ick_path_level`).
+
+    Formula: realised / path level × 100. Unit: percent (100 = on the path; in Q4 the path is
+    the target itself, so this equals `ick_attainment`).
+
+    Parameters
+    ----------
+    realised : float
+        Numerator: the realisation at the period end.
+    start : float
+        The realisation at the previous 31 December.
+    annual_target : float
+        The year-end ICK target.
+    months_elapsed : int
+        Months of the year elapsed at the period end, 1 to 12.
+    """
+    path = ick_path_level(start, annual_target, months_elapsed)
+    return _percent(realised, path, denominator_name="the ICK path level")
+
+
+def years_to_floor(first_year_below_floor: int, base_year: int) -> int:
+    """Years from the period's year to the projection's first year below the 1,5-month floor.
+
+    Formula: first year below floor − base year (0 = the current year). Unit: years. The
+    projection gives the first projected year in which DJS net assets cover fewer than
+    `CORRIDOR_FLOOR_MONTHS` months of claims (PP 53/2018, Pasal 37 ayat (1)).
+
+    Parameters
+    ----------
+    first_year_below_floor : int
+        A calendar year of the projection, not before ``base_year``.
+    base_year : int
+        The year of the period the projection starts from.
+    """
+    if first_year_below_floor < base_year:
+        raise ValueError(
+            f"the first year below the floor ({first_year_below_floor}) precedes the base year "
+            f"{base_year}"
+        )
+    return first_year_below_floor - base_year
+
+
 def gap_to_target(actual: float, target: float) -> float:
     """How far a level falls short of its target: target − actual (negative when exceeded).
 

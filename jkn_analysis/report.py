@@ -53,7 +53,7 @@ from jkn_analysis.loading import (
 from jkn_analysis.paths import prepare_output_dir, resolve_data_dir
 from jkn_analysis.periods import Quarter
 from jkn_analysis.review import review_period
-from jkn_analysis.rules import evaluate, load_rules
+from jkn_analysis.rules import evaluate, load_rules, with_projection
 
 # Rows of the active-participant table: (segment key, indent level, bold).
 SEGMENT_ROWS = (
@@ -210,7 +210,11 @@ class QuarterlyReport:
             raise ValueError(blocker.describe(language, self.catalogue))
         self.history: dict[Quarter, IndicatorSet] = compute_history(self.figures)
         self.indicators = self.history[self.quarter]
-        triggered = evaluate(load_rules(), self.history, self.quarter)
+        triggered = evaluate(
+            load_rules(),
+            with_projection(self.history, self.quarter, self._first_year_below_floor()),
+            self.quarter,
+        )
         self.anchors = {rule.rule_id: rule.anchor for rule in triggered}
         self.review = review_period(self.data_dir, self.quarter, triggered, language)
         self.warnings = period_warnings(self.figures, self.quarter) + list(self.review.issues)
@@ -873,6 +877,16 @@ class QuarterlyReport:
             return project_scenarios(self.figures, self.quarter)
         except (ProjectionError, ScenarioError, CalendarError) as error:
             return error.describe(self.language)
+
+    def _first_year_below_floor(self) -> int | None:
+        """The baseline projection's first year below 1,5 months, for the actuarial rule."""
+        from jkn_analysis.projection import BASELINE
+
+        results = self.projection
+        if isinstance(results, str):
+            return None
+        baseline = results.projections.get(BASELINE)
+        return None if baseline is None else baseline.first_year_below_floor
 
     def _projection_context(self, charts) -> dict:
         """Section III's actuarial note: formulas, start, drivers, calendar, scenarios, chart

@@ -9,10 +9,12 @@ The file
 --------
 ``thresholds:``
     name → ``{value, unit, source: {id, en}}`` and optionally ``decimals`` (how the value is
-    printed; by default as written, ``1.5`` → ``1,5``). ``unit`` is a catalogue unit and must be
-    the unit of whatever the threshold is compared with. ``source`` says where the value comes
-    from: a regulation, a DJSN target, or, where none exists, that it is this pack's own
-    warning level.
+    printed; by default as written, ``1.5`` → ``1,5``) and ``from_year`` / ``until_year`` (the
+    years the target applies to, both included: an RPJMN 2025-2029 target is ``from_year:
+    2025``; a comparison with a threshold outside its years is unknown, so it never holds).
+    ``unit`` is a catalogue unit and must be the unit of whatever the threshold is compared
+    with. ``source`` says where the value comes from: a regulation, a DJSN target, or, where
+    none exists, that it is this report's own warning level (never DJSN's).
 ``breakdowns:``
     breakdown key (``segment``, ``service``, ``reason``, ``instrument``) → value → ``{id, en}``
     label used in evidence, ``Peserta non aktif (mutasi data)``. Only these keys and values may
@@ -97,9 +99,9 @@ from pathlib import Path
 import yaml
 
 from jkn_analysis.catalogue import CATALOGUE_DIR, LANGUAGES, SECTIONS, Catalogue, load_catalogue
-from jkn_analysis.compute import IndicatorSet
+from jkn_analysis.compute import Indicator, IndicatorSet
 from jkn_analysis.formatting import format_value
-from jkn_analysis.indicators import growth, share_of_total
+from jkn_analysis.indicators import growth, share_of_total, years_to_floor
 from jkn_analysis.numbers import round_half_up, written_decimals
 from jkn_analysis.periods import Quarter
 from jkn_analysis.recommendations import Evidence, TriggeredRule
@@ -165,6 +167,14 @@ class Threshold:
     unit: str
     decimals: int
     source: dict[str, str]
+    from_year: int | None = None
+    until_year: int | None = None
+
+    def applies_to(self, year: int) -> bool:
+        """Whether the threshold is in force for a period of ``year``."""
+        if self.from_year is not None and year < self.from_year:
+            return False
+        return self.until_year is None or year <= self.until_year
 
     def text(self, language: str) -> str:
         """The threshold as evidence prints it: ``100%``, ``1,5 bulan``."""
@@ -301,6 +311,9 @@ class _Right:
 
     def value(self, context: _Context) -> Decimal | None:
         if self.threshold is not None:
+            # A target of other years is no yardstick for this period: unknown, never held.
+            if not self.threshold.applies_to(context.period.year):
+                return None
             return self.threshold.value
         return context.printed(self.indicator)
 
@@ -547,6 +560,54 @@ class Trend(Leaf):
         return Evidence(indicator=self.ref.code, dimensions=self.ref.dimensions, text=text)
 
 
+PROJECTION_FACT = "projection_years_to_floor"
+
+
+def with_projection(
+    history: Mapping[Quarter, IndicatorSet], period: Quarter, first_year_below_floor: object
+) -> dict[Quarter, IndicatorSet]:
+    """The history with the projection's result added to ``period`` as a rule indicator.
+
+    The actuarial rule reads ``projection_years_to_floor``: the years from the period's year
+    to the baseline projection's first year below the 1,5-month floor of PP 53/2018. A
+    projection that could not be made, or that stays above the floor (``None`` or ``"none"``),
+    adds nothing, so the rule's projection leaf stays unknown and never fires on a missing
+    figure.
+
+    Parameters
+    ----------
+    history : mapping of Quarter to IndicatorSet
+        As `evaluate` takes it; not modified.
+    period : Quarter
+        The period the projection starts from.
+    first_year_below_floor : int, str or None
+        The baseline projection's first year below the floor, as the projection gives it.
+    """
+    result = dict(history)
+    try:
+        year = int(first_year_below_floor)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return result
+    if period not in history or year < period.year:
+        return result
+    indicators = history[period]
+    item = Indicator(
+        PROJECTION_FACT,
+        float(years_to_floor(year, period.year)),
+        indicators.catalogue.indicator(PROJECTION_FACT).unit,
+        str(period),
+        inputs=("projection_first_year_below_floor",),
+    )
+    result[period] = IndicatorSet(
+        period,
+        [*indicators, item],
+        indicators.catalogue,
+        indicators.undefined,
+        indicators.out_of_bounds,
+    )
+    return result
+
+
 def evaluate(
     rulebook: RuleBook, history: Mapping[Quarter, IndicatorSet], period: Quarter
 ) -> list[TriggeredRule]:
@@ -696,9 +757,19 @@ class _Parser:
         spec = self.mapping(
             spec,
             "the threshold",
-            {"value", "unit", "source", "decimals"},
+            {"value", "unit", "source", "decimals", "from_year", "until_year"},
             {"value", "unit", "source"},
         )
+        years = {}
+        for key in ("from_year", "until_year"):
+            year = spec.get(key)
+            if year is not None and (
+                isinstance(year, bool) or not isinstance(year, int) or not 2014 <= year <= 2100
+            ):
+                raise self.fail(f"{key} must be a year from 2014 to 2100, got {_describe(year)}")
+            years[key] = year
+        if None not in years.values() and years["from_year"] > years["until_year"]:
+            raise self.fail(f"from_year {years['from_year']} is after until_year")
         value = self.number(spec["value"], "value")
         if spec["unit"] not in self.catalogue.units or spec["unit"] in _NON_NUMERIC_UNITS:
             raise self.fail(
@@ -717,6 +788,7 @@ class _Parser:
             unit=spec["unit"],
             decimals=decimals,
             source=self.texts(spec["source"], "source"),
+            **years,
         )
 
     def rule(self, spec: object) -> Rule:

@@ -178,3 +178,15 @@ class TestFormatValue:
     )
     def test_formats_by_unit(self, value, unit, decimals, kwargs, expected):
         assert format_value(value, unit, decimals, **kwargs) == expected
+
+
+class TestYears:
+    @pytest.mark.parametrize(
+        ("value", "language", "expected"),
+        [(1, "en", "1 year"), (2, "en", "2 years"), (1, "id", "1 tahun"), (5, "id", "5 tahun")],
+    )
+    def test_years_take_their_plural_from_cldr(self, value, language, expected):
+        assert format_value(value, "years", 0, language=language) == expected
+
+    def test_years_round_half_up(self):
+        assert format_value(2.5, "years", 0, language="en") == "3 years"
