@@ -234,8 +234,7 @@ def write_index(out_dir: Path, *, language: str = "id") -> Path:
             )
             rows.append(
                 f"<tr><td>{html.escape(quarter.label(language))}</td>"
-                f'<td lang="{edition_language}">'
-                f"{html.escape(text[f'edition_{edition_language}'][language])}</td>"
+                f"<td>{html.escape(text[f'edition_{edition_language}'][language])}</td>"
                 f"<td>{links}</td><td>{html.escape(edition.get('built_at', ''))}</td>"
                 f"<td>{warning_html}</td></tr>"
             )

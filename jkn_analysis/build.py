@@ -23,6 +23,7 @@ import contextlib
 import datetime as dt
 import difflib
 import json
+import logging
 import os
 import re
 import shutil
@@ -389,6 +390,16 @@ def remove_leftovers(out_dir: Path) -> None:
 _INTERRUPTED = threading.Event()
 # Process ids of the kernels this process runs, stopped at once on Ctrl-C.
 _KERNEL_PIDS: set[int] = set()
+
+
+def _quiet_after_interrupt(record: logging.LogRecord) -> bool:
+    """Logging filter: after Ctrl-C, the notebook client's complaints about the kernel it lost
+    ("Kernel died before replying") are expected, not news."""
+    return not _INTERRUPTED.is_set()
+
+
+for _logger in ("papermill", "traitlets"):
+    logging.getLogger(_logger).addFilter(_quiet_after_interrupt)
 
 
 def interrupted() -> bool:
