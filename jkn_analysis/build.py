@@ -22,6 +22,7 @@ import ast
 import contextlib
 import datetime as dt
 import difflib
+import errno
 import json
 import logging
 import os
@@ -787,6 +788,21 @@ def _swap(source: Path, target: Path) -> None:
         shutil.rmtree(backup, ignore_errors=True)
 
 
+# Errors of writing the report (a full disk or quota, a read-only or forbidden folder), told as
+# such rather than as the step's exception.
+_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
+
+
+def _cannot_write(out_dir: Path, error: OSError) -> BuildError:
+    reason = error.strerror or str(error)
+    return BuildError(
+        "output folder",
+        message("build.cannot_write", "en", path=out_dir, reason=reason),
+        key="build.cannot_write",
+        values={"path": out_dir, "reason": reason},
+    )
+
+
 def _create_workspace(out_dir: Path, quarter: Quarter) -> Path:
     """The temporary build folder inside ``out_dir``, with the modes of an ordinary folder.
 
@@ -806,13 +822,7 @@ def _create_workspace(out_dir: Path, quarter: Quarter) -> Path:
         )
         os.chmod(workspace, folder_mode())
     except OSError as error:
-        reason = error.strerror or str(error)
-        raise BuildError(
-            "output folder",
-            message("build.cannot_write", "en", path=out_dir, reason=reason),
-            key="build.cannot_write",
-            values={"path": out_dir, "reason": reason},
-        ) from error
+        raise _cannot_write(out_dir, error) from error
     return workspace
 
 
@@ -839,8 +849,8 @@ def build_quarter(
     progress : callable
         Receives one line per step, for the command line to show.
     fingerprints : dict, optional
-        What each edition depends on, by language (`jkn_analysis.batch.fingerprint`), kept in
-        ``build.json`` so that an unchanged edition is not rebuilt.
+        What each edition depends on, by language (`jkn_analysis.batch.fingerprint`, computed
+        when not given), kept in ``build.json`` so that an unchanged edition is not rebuilt.
 
     Raises
     ------
@@ -863,6 +873,10 @@ def build_quarter(
         load_figures(data_dir, up_to=quarter)  # hard errors stop here, before any kernel
     except Exception as error:
         raise BuildError(step, str(error)) from error
+    if fingerprints is None:
+        from jkn_analysis.batch import fingerprint
+
+        fingerprints = {code: fingerprint(quarter, data_dir, code, NOTEBOOK) for code in languages}
     _raise_if_interrupted()
     workspace = _create_workspace(out_dir, quarter)
     # Absolute: papermill changes the working directory while a kernel runs, and the renderer
@@ -898,8 +912,7 @@ def build_quarter(
                         )
                     )
                     editions[language] = {
-                        "fingerprint": (fingerprints or {}).get(language)
-                        or {"quarter": str(quarter), "language": language},
+                        "fingerprint": fingerprints[language],
                         # The wall-clock time of this build (the reports themselves carry a
                         # reproducible date stamp; see jkn_analysis.report.source_date).
                         "built_at": dt.datetime.now(tz=dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
@@ -925,6 +938,8 @@ def build_quarter(
             raise BuildInterrupted from None
         if isinstance(error, BuildError):
             raise
+        if isinstance(error, OSError) and error.errno in _WRITE_ERRORS:
+            raise _cannot_write(out_dir, error) from error
         raise BuildError(step, _one_line(error)) from error
     return BuildResult(quarter, target, tuple(target / name for name in files))
 

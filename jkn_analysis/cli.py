@@ -419,8 +419,13 @@ def _build_checked(args: argparse.Namespace, language: str) -> int:
     failures = sum(1 for ok in outcomes if ok is False)
     built = sum(1 for ok in outcomes if ok)
     if args.out.is_dir():
-        index = write_index(args.out, language=language)
-        print(f"index: {index}")
+        try:
+            index = write_index(args.out, language=language)
+            print(f"index: {index}")
+        except OSError:
+            if not failures:
+                raise
+            # The failed builds said why already (a full disk, a read-only folder).
     if stopped:
         raise BuildInterrupted
     print(f"{built} built, {len(planned) - built - failures} up to date, {failures} failed")
