@@ -25,6 +25,7 @@ import difflib
 import errno
 import json
 import logging
+import multiprocessing
 import os
 import re
 import shutil
@@ -164,6 +165,10 @@ BUILD_MESSAGES: dict[str, dict[str, str]] = {
     "cli.interrupted": {
         "id": "dihentikan (Ctrl-C)",
         "en": "interrupted (Ctrl-C)",
+    },
+    "build.log_written": {
+        "id": "  laporan {period} sebelumnya, bila ada, tidak berubah; rinciannya di {path}",
+        "en": "  the previous report of {period}, if any, is unchanged; details in {path}",
     },
     "build.log_not_written": {
         "id": "  rincian tidak dapat ditulis ke {path}: {reason}",
@@ -432,8 +437,6 @@ def _on_interrupt(signum, frame) -> None:
         return  # a second Ctrl-C while cleaning up: the first one is being handled
     _INTERRUPTED.set()
     _stop_kernels()
-    import multiprocessing
-
     for child in multiprocessing.active_children():
         with contextlib.suppress(OSError):
             os.kill(child.pid, signal.SIGINT)

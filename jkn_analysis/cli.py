@@ -279,7 +279,7 @@ def _write_log(out_dir: Path, quarter: Quarter, error: BaseException, language: 
         with contextlib.suppress(OSError):
             log.unlink(missing_ok=True)  # half a log (disk full) is no help
         return message("build.log_not_written", language, path=log, reason=failure.strerror)
-    return f"  the previous report of {quarter}, if any, is unchanged; details in {log}"
+    return message("build.log_written", language, period=quarter, path=log)
 
 
 def _build_one(task: tuple) -> bool | None:
@@ -367,7 +367,13 @@ def _build(args: argparse.Namespace) -> int:
 
 def _build_checked(args: argparse.Namespace, language: str) -> int:
     from jkn_analysis.batch import check_index, plan, write_index
-    from jkn_analysis.build import NOTEBOOK, BuildInterrupted, check_output, message
+    from jkn_analysis.build import (
+        NOTEBOOK,
+        BuildInterrupted,
+        check_output,
+        message,
+        remove_leftovers,
+    )
     from jkn_analysis.loading import available_periods
 
     if args.data.exists() and not args.data.is_dir():
@@ -407,6 +413,8 @@ def _build_checked(args: argparse.Namespace, language: str) -> int:
     # Every folder the run would replace, and the index, checked before any build starts.
     check_output(args.out, args.data, [item.quarter for item in planned if item.reason])
     check_index(args.out)
+    if args.out.is_dir():
+        remove_leftovers(args.out)  # of killed builds, even when every period is up to date
     todo = []
     for number, item in enumerate(planned, start=1):
         prefix = f"[{number}/{len(planned)}] {item.quarter}"
