@@ -488,7 +488,11 @@ def _ipc_kernel_manager():
             self.connection_file = f"{self.ip}.json"
 
         async def _async_launch_kernel(self, kernel_cmd, **kw):
-            _raise_if_interrupted()
+            if _INTERRUPTED.is_set():
+                # The connection file is written already; no kernel will use it.
+                self.cleanup_connection_file()
+                self.cleanup_ipc_files()
+                raise BuildInterrupted
             await super()._async_launch_kernel(kernel_cmd, **kw)
             pid = self.provisioner.pid
             _KERNEL_PIDS.add(pid)
