@@ -2,25 +2,33 @@
 
 A period's report depends on its own data files, on the data of every earlier period (the
 comparisons and the history charts), on the code, templates and notebook, and on the build
-parameters. Their content hashes form the period's fingerprint, kept in
-``reports/<QUARTER>/build.json``; a build whose fingerprint matches is skipped. Hashes, not
-timestamps: a fresh clone or a touched file does not trigger a rebuild.
+parameters. Their content hashes form the fingerprint of each edition (language), kept in
+``reports/<QUARTER>/build.json``; an edition whose fingerprint matches, and whose files are all
+there, is skipped. Hashes, not timestamps: a fresh clone or a touched file does not trigger a
+rebuild.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
-import json
 import os
 import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from jkn_analysis.build import BUILD_RECORD
+from jkn_analysis.build import (
+    INDICATORS,
+    UnsafeOutputError,
+    editions_of,
+    file_mode,
+    read_record,
+    report_paths,
+)
+from jkn_analysis.catalogue import LANGUAGES
 from jkn_analysis.loading import available_periods, period_files, unsupported_files
-from jkn_analysis.periods import Quarter
+from jkn_analysis.periods import PeriodError, Quarter
 from jkn_analysis.review import review_path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -64,36 +72,32 @@ def data_fingerprint(data_dir: Path, quarter: Quarter) -> dict[str, str]:
     return hashes
 
 
-def fingerprint(
-    quarter: Quarter, data_dir: Path, languages: tuple[str, ...], notebook: Path
-) -> dict:
-    """Everything a period's report depends on, as content hashes."""
+def fingerprint(quarter: Quarter, data_dir: Path, language: str, notebook: Path) -> dict:
+    """Everything one edition (language) of a period's report depends on, as content hashes."""
     return {
         "quarter": str(quarter),
-        "languages": list(languages),
+        "language": language,
         "code": code_fingerprint(notebook),
         "data": data_fingerprint(data_dir, quarter),
     }
 
 
-def read_record(folder: Path) -> dict | None:
-    """The ``build.json`` of a built report, or ``None`` when there is none or it is unreadable."""
-    try:
-        return json.loads((folder / BUILD_RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+def rebuild_reason(current: dict, record: dict | None, folder: Path | None = None) -> str | None:
+    """Why an edition must be rebuilt, in one line; ``None`` when it is up to date.
 
-
-def rebuild_reason(current: dict, record: dict | None) -> str | None:
-    """Why a period must be rebuilt, in one line; ``None`` when its report is up to date."""
-    if record is None:
+    ``current`` is the edition's `fingerprint`; ``record`` the period's ``build.json``; given
+    the report ``folder``, an edition with a file deleted by hand is rebuilt too.
+    """
+    edition = editions_of(record).get(current["language"])
+    if edition is None:
         return "no previous build"
-    previous = record.get("fingerprint", {})
-    if previous.get("languages") != current["languages"]:
-        return (
-            f"languages changed ({','.join(previous.get('languages', [])) or '-'} -> "
-            f"{','.join(current['languages'])})"
-        )
+    if folder is not None:
+        missing = [
+            name for name in [*edition["files"], INDICATORS] if not (folder / name).is_file()
+        ]
+        if missing:
+            return f"file missing: {', '.join(missing)}"
+    previous = edition.get("fingerprint", {})
     old_data, new_data = previous.get("data", {}), current["data"]
     changed = sorted(
         name
@@ -112,11 +116,31 @@ def rebuild_reason(current: dict, record: dict | None) -> str | None:
 
 @dataclass(frozen=True)
 class PlannedBuild:
-    """One period of a batch: its fingerprint and why it is (re)built, or ``None`` to skip."""
+    """One period of a batch: each edition's fingerprint and why it is (re)built, or ``None``
+    to skip it."""
 
     quarter: Quarter
-    fingerprint: dict
-    reason: str | None
+    fingerprints: dict[str, dict]
+    reasons: dict[str, str | None]
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The editions to build, in the order asked for."""
+        return tuple(language for language, reason in self.reasons.items() if reason)
+
+    @property
+    def reason(self) -> str | None:
+        """Why the period is built, in one line (``None``: every edition is up to date).
+
+        The reason alone when every edition asked for is rebuilt for it; otherwise each
+        rebuilt edition's language and reason ("en: no previous build").
+        """
+        reasons = [self.reasons[language] for language in self.languages]
+        if not reasons:
+            return None
+        if len(reasons) == len(self.reasons) and len(set(reasons)) == 1:
+            return reasons[0]
+        return "; ".join(f"{language}: {self.reasons[language]}" for language in self.languages)
 
 
 def plan(
@@ -128,14 +152,18 @@ def plan(
     notebook: Path,
     force: bool = False,
 ) -> list[PlannedBuild]:
-    """Decide, for each period, whether to build it and why."""
+    """Decide, for each period and edition, whether to build it and why."""
     planned = []
     for quarter in quarters:
-        current = fingerprint(quarter, data_dir, languages, notebook)
-        reason = rebuild_reason(current, read_record(out_dir / str(quarter)))
-        if force and reason is None:
-            reason = "forced (--force)"
-        planned.append(PlannedBuild(quarter, current, reason))
+        folder = out_dir / str(quarter)
+        record = read_record(folder)
+        fingerprints, reasons = {}, {}
+        for language in languages:
+            fingerprints[language] = fingerprint(quarter, data_dir, language, notebook)
+            reasons[language] = rebuild_reason(fingerprints[language], record, folder)
+            if force and reasons[language] is None:
+                reasons[language] = "forced (--force)"
+        planned.append(PlannedBuild(quarter, fingerprints, reasons))
     return planned
 
 
@@ -148,42 +176,90 @@ def _warning_text(warning: object, language: str) -> str:
     return str(warning)
 
 
+# The index carries this mark, so that a later build knows the file is its own to replace.
+INDEX_MARK = '<meta name="generator" content="jkn-report">'
+
+
+def _is_pack_index(path: Path) -> bool:
+    """Whether ``path`` is an index written by this pack (marked, or as versions before the
+    mark wrote it: their title)."""
+    from jkn_analysis.report import load_text
+
+    try:
+        page = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    text = load_text()
+    titles = (_index_title(text, code) for code in LANGUAGES)
+    return INDEX_MARK in page or any(f"<title>{html.escape(t)}</title>" in page for t in titles)
+
+
+def _index_title(text: dict, language: str) -> str:
+    return f"{text['report_title'][language]}: {text['index_title'][language]}"
+
+
+def check_index(out_dir: Path) -> None:
+    """Refuse to build when ``out_dir/index.html`` exists and was not written by this pack.
+
+    Raises
+    ------
+    UnsafeOutputError
+        Naming the file; it is left as it is.
+    """
+    target = out_dir / "index.html"
+    if target.exists() and not _is_pack_index(target):
+        raise UnsafeOutputError("build.foreign_index", path=target)
+
+
 def write_index(out_dir: Path, *, language: str = "id") -> Path:
-    """Write ``reports/index.html``: every built report with links, build time and warnings."""
+    """Write ``reports/index.html``: every built edition with links, build time and warnings.
+
+    One row per period and edition, newest period first. The page gets an ordinary file's
+    mode under the umask (``mkstemp`` makes it 0600), so colleagues can open it.
+
+    Raises
+    ------
+    UnsafeOutputError
+        When an ``index.html`` the pack did not write is in the way (`check_index`).
+    """
     from jkn_analysis.report import TEMPLATE_DIR, load_text
 
+    check_index(out_dir)
     text = load_text()
     rows = []
     for folder in sorted((p for p in out_dir.iterdir() if p.is_dir()), reverse=True):
-        record = read_record(folder)
-        if record is None:
+        try:
+            quarter = Quarter.parse(folder.name)
+        except PeriodError:
             continue
-        quarter = Quarter.parse(folder.name)
-        links = " ".join(
-            f'<a href="{html.escape(folder.name)}/{html.escape(name)}">{label}</a>'
-            for language_code in record["fingerprint"]["languages"]
-            for name, label in (
-                (f"laporan-kinerja-jkn-{quarter}.{language_code}.html", f"HTML ({language_code})"),
-                (f"laporan-kinerja-jkn-{quarter}.{language_code}.pdf", f"PDF ({language_code})"),
+        for edition_language, edition in editions_of(read_record(folder)).items():
+            paths = report_paths(folder, quarter, edition_language)
+            links = " ".join(
+                f'<a href="{html.escape(folder.name)}/{html.escape(paths[kind].name)}">{label}</a>'
+                for kind, label in (("html", "HTML"), ("pdf", "PDF"))
             )
-        )
-        warnings = [_warning_text(warning, language) for warning in record.get("warnings", [])]
-        warning_html = (
-            "<ul>" + "".join(f"<li>{html.escape(w)}</li>" for w in warnings) + "</ul>"
-            if warnings
-            else "–"
-        )
-        rows.append(
-            f"<tr><td>{html.escape(quarter.label(language))}</td><td>{links}</td>"
-            f"<td>{html.escape(record.get('built_at', ''))}</td><td>{warning_html}</td></tr>"
-        )
-    title = f"{text['report_title'][language]}: {text['index_title'][language]}"
+            warnings = edition.get("warnings", [])
+            warning_html = (
+                "<ul>"
+                + "".join(f"<li>{html.escape(_warning_text(w, language))}</li>" for w in warnings)
+                + "</ul>"
+                if warnings
+                else "–"
+            )
+            rows.append(
+                f"<tr><td>{html.escape(quarter.label(language))}</td>"
+                f"<td>{html.escape(text[f'edition_{edition_language}'][language])}</td>"
+                f"<td>{links}</td><td>{html.escape(edition.get('built_at', ''))}</td>"
+                f"<td>{warning_html}</td></tr>"
+            )
+    title = _index_title(text, language)
     css = (TEMPLATE_DIR / "report.css").read_text("utf-8")
     page = (
         f'<!DOCTYPE html>\n<html lang="{language}">\n<head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title><style>{css}</style></head>\n"
+        f"{INDEX_MARK}<title>{html.escape(title)}</title><style>{css}</style></head>\n"
         f'<body><main class="report"><h1>{html.escape(title)}</h1>'
         f'<table class="data"><thead><tr><th>{text["index_period"][language]}</th>'
+        f"<th>{text['index_edition'][language]}</th>"
         f"<th>{text['index_files'][language]}</th><th>{text['build_time'][language]}</th>"
         f"<th>{text['data_checks'][language]}</th></tr></thead>\n<tbody>\n"
         + "\n".join(rows)
@@ -191,7 +267,12 @@ def write_index(out_dir: Path, *, language: str = "id") -> Path:
     )
     target = out_dir / "index.html"
     handle, temporary = tempfile.mkstemp(prefix=".index.", suffix=".html", dir=out_dir)
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(page)
-    os.replace(temporary, target)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            os.fchmod(stream.fileno(), file_mode())
+            stream.write(page)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
     return target

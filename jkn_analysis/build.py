@@ -5,20 +5,37 @@ language, turn each executed notebook into a self-contained HTML page (nbconvert
 report template: no code, no prompts) and that same HTML into an A4 PDF (WeasyPrint). All of it
 is written to a temporary folder next to the target and moved into ``reports/<QUARTER>/``
 only when every step succeeded, so a failed build never touches the previous report.
+
+The build replaces only what the pack wrote: a report folder is recognised by its build record
+``build.json``, which lists every file of the folder; a folder holding anything else, or an
+output folder that is, contains or lies inside the data folder, is refused before anything is
+touched. Each language is an edition of its own (its files, fingerprint and build time in
+``build.json``): building one language keeps the other. Folders and files get the usual modes
+under the user's umask, so colleagues can open the reports from a shared drive. Ctrl-C stops a
+build at the next step (its kernel is stopped at once), and what an interrupted or killed build
+left behind (temporary folders, kernel sockets, connection files) is removed by the next one.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
 import datetime as dt
 import difflib
+import errno
 import json
+import logging
+import multiprocessing
 import os
+import re
 import shutil
+import signal
+import socket
 import sys
 import tempfile
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -28,7 +45,13 @@ from jkn_analysis import __version__, paths
 from jkn_analysis.catalogue import LANGUAGES
 from jkn_analysis.loading import data_check
 from jkn_analysis.periods import Quarter
-from jkn_analysis.validation import ValidationResult, format_validation, validation_summary
+from jkn_analysis.validation import (
+    MESSAGES,
+    ValidationResult,
+    format_validation,
+    register_messages,
+    validation_summary,
+)
 
 # jsonschema (imported by nbformat, under papermill and nbconvert) loads rfc3987-syntax when it
 # is installed, and that module builds a Lark grammar at import: about a second on every build.
@@ -41,15 +64,164 @@ NOTEBOOK = paths.notebook_path(paths.REPORT_NOTEBOOK)
 PROJECTION_NOTEBOOK = paths.notebook_path(paths.PROJECTION_NOTEBOOK)
 REPORT_STEM = "laporan-kinerja-jkn"
 BUILD_RECORD = "build.json"
+INDICATORS = "indicators.json"
+
+# Texts of the build's refusals and faults, in Indonesian and English, in the style of
+# `jkn_analysis.validation.MESSAGES` (where they are registered); {placeholders} come from the
+# error's ``values``.
+BUILD_MESSAGES: dict[str, dict[str, str]] = {
+    "build.out_is_data": {
+        "id": (
+            "folder keluaran {out} adalah folder data {data}; laporan tidak ditulis di sana agar "
+            "tidak ada berkas data yang tersentuh. Pilih --out lain, misalnya reports"
+        ),
+        "en": (
+            "the output folder {out} is the data folder {data}; reports are not written there, "
+            "so that no data file is touched. Choose another --out, such as reports"
+        ),
+    },
+    "build.out_inside_data": {
+        "id": (
+            "folder keluaran {out} berada di dalam folder data {data}; laporan tidak ditulis di "
+            "sana agar tidak ada berkas data yang tersentuh. Pilih --out di luar {data}"
+        ),
+        "en": (
+            "the output folder {out} lies inside the data folder {data}; reports are not written "
+            "there, so that no data file is touched. Choose an --out outside {data}"
+        ),
+    },
+    "build.out_contains_data": {
+        "id": (
+            "folder keluaran {out} memuat folder data {data}; laporan tidak ditulis di sana agar "
+            "tidak ada berkas data yang tersentuh. Pilih --out yang tidak memuat {data}"
+        ),
+        "en": (
+            "the output folder {out} contains the data folder {data}; reports are not written "
+            "there, so that no data file is touched. Choose an --out that does not hold {data}"
+        ),
+    },
+    "build.foreign_files": {
+        "id": (
+            "{folder} memuat berkas yang tidak ditulis oleh jkn-report ({names}); folder itu "
+            "tidak diganti dan tidak ada yang dihapus. Pindahkan berkas tersebut atau pilih --out "
+            "lain"
+        ),
+        "en": (
+            "{folder} holds files that jkn-report did not write ({names}); the folder is not "
+            "replaced and nothing is deleted. Move those files or choose another --out"
+        ),
+    },
+    "build.not_a_report_folder": {
+        "id": (
+            "{folder} bukan folder laporan yang ditulis jkn-report (berkas atau tautan); tidak ada "
+            "yang diganti. Pindahkan atau pilih --out lain"
+        ),
+        "en": (
+            "{folder} is not a report folder written by jkn-report (a file or a link); nothing is "
+            "replaced. Move it or choose another --out"
+        ),
+    },
+    "build.foreign_index": {
+        "id": (
+            "{path} tidak ditulis oleh jkn-report; berkas itu tidak ditimpa. Pindahkan atau pilih "
+            "--out lain"
+        ),
+        "en": (
+            "{path} was not written by jkn-report; it is not overwritten. Move it or choose "
+            "another --out"
+        ),
+    },
+    "build.not_a_folder": {
+        "id": "{option} {path} adalah sebuah berkas, bukan folder",
+        "en": "{option} {path} is a file, not a folder",
+    },
+    "build.cannot_write": {
+        "id": (
+            "tidak dapat menulis ke folder keluaran {path}: {reason}; laporan sebelumnya tidak "
+            "berubah"
+        ),
+        "en": (
+            "cannot write to the output folder {path}: {reason}; the previous report is unchanged"
+        ),
+    },
+    "build.read_only": {
+        "id": (
+            "tidak dapat menulis ke folder keluaran {path}: folder itu hanya-baca atau tanpa izin "
+            "tulis; tidak ada yang diubah"
+        ),
+        "en": (
+            "cannot write to the output folder {path}: it is read-only or not writable for you; "
+            "nothing was changed"
+        ),
+    },
+    "build.file_error": {
+        "id": "masalah berkas di {path}: {reason}",
+        "en": "file problem at {path}: {reason}",
+    },
+    "build.interrupted": {
+        "id": (
+            "dihentikan (Ctrl-C): laporan yang sedang dibuat dibatalkan dan folder sementaranya "
+            "dihapus; laporan lain tetap utuh"
+        ),
+        "en": (
+            "interrupted (Ctrl-C): the reports being built were abandoned and their temporary "
+            "folders removed; every other report is whole"
+        ),
+    },
+    "cli.interrupted": {
+        "id": "dihentikan (Ctrl-C)",
+        "en": "interrupted (Ctrl-C)",
+    },
+    "build.log_written": {
+        "id": "  laporan {period} sebelumnya, bila ada, tidak berubah; rinciannya di {path}",
+        "en": "  the previous report of {period}, if any, is unchanged; details in {path}",
+    },
+    "build.log_not_written": {
+        "id": "  rincian tidak dapat ditulis ke {path}: {reason}",
+        "en": "  the details could not be written to {path}: {reason}",
+    },
+    "build.log_foreign": {
+        "id": "  rincian tidak ditulis: {path} sudah ada dan tidak ditulis oleh jkn-report",
+        "en": "  the details were not written: {path} exists and was not written by jkn-report",
+    },
+}
+register_messages(BUILD_MESSAGES)
+
+
+def message(key: str, language: str, **values: object) -> str:
+    """The text of a `BUILD_MESSAGES` (or any registered) message in ``language``."""
+    return MESSAGES[key][language].format(**values)
 
 
 class BuildError(RuntimeError):
-    """A build step failed; ``step`` names it and the message gives the one-line cause."""
+    """A build step failed; ``step`` names it and the message gives the one-line cause.
 
-    def __init__(self, step: str, cause: str):
+    ``key`` and ``values``, when given, name a registered message for `describe`, so that the
+    command line can say the cause in the language of the build.
+    """
+
+    def __init__(self, step: str, cause: str, *, key: str = "", values: dict | None = None):
         super().__init__(f"{step}: {cause}")
         self.step = step
         self.cause = cause
+        self.key = key
+        self.values = values or {}
+
+    def describe(self, language: str) -> str:
+        """The cause in ``language`` (the English or raw cause when it has no message)."""
+        return message(self.key, language, **self.values) if self.key else self.cause
+
+
+class UnsafeOutputError(BuildError):
+    """The output folder is refused before anything is touched (it is or holds the data
+    folder, holds files the pack did not write, or cannot be written)."""
+
+    def __init__(self, key: str, **values: object):
+        super().__init__("output folder", message(key, "en", **values), key=key, values=values)
+
+
+class BuildInterrupted(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM) stopped the build; its temporary folder is already removed."""
 
 
 class DataCheckError(BuildError):
@@ -139,12 +311,184 @@ def render_pdf(html: str, target: Path) -> None:
     HTML(string=html, base_url=str(target.parent)).write_pdf(target)
 
 
+# ------------------------------------------------------------------ modes, leftovers, Ctrl-C
+
+_UMASK_LOCK = threading.Lock()
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system allows.
+
+    ``os.umask`` can only be read by setting it, which would briefly change the mode of files
+    other threads create; Linux shows it in ``/proc/self/status``.
+    """
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    with _UMASK_LOCK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
+def folder_mode() -> int:
+    """The mode of a folder made with ``mkdir`` under the user's umask (0755 under 022)."""
+    return 0o777 & ~_umask()
+
+
+def file_mode() -> int:
+    """The mode of a file made with ``open`` under the user's umask (0644 under 022)."""
+    return 0o666 & ~_umask()
+
+
+def _host() -> str:
+    """This machine's name as it may appear in a file name (output folders can be shared)."""
+    return re.sub(r"[^A-Za-z0-9.]", "_", socket.gethostname()) or "host"
+
+
+# Temporary names carry the owner's host and process id, so the next build can tell the
+# leftovers of a killed build (owner gone) from the folders of a build still running, on this
+# machine or on another one writing to the same shared drive.
+_LEFTOVER = re.compile(r"^\.(?P<quarter>\d{4}Q[1-4])\.(?P<kind>building|old)-(?P<owner>.+)$")
+_KERNEL_FILE = re.compile(r"^jkn-kernel-(?P<pid>\d+)-[0-9a-f]{12}(?:\.json|-\d+)$")
+
+
+def _owner_tag() -> str:
+    return f"{_host()}-{os.getpid()}"
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process of this machine is running (another user's counts as running)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _dead_owner(owner: str) -> bool:
+    """Whether ``host-pid[-...]`` names a process of this machine that no longer runs."""
+    host = _host()
+    if not owner.startswith(f"{host}-"):
+        return False
+    pid = owner[len(host) + 1 :].split("-", 1)[0]
+    return pid.isdigit() and not _alive(int(pid))
+
+
+def remove_leftovers(out_dir: Path) -> None:
+    """Remove what interrupted or killed builds left: their temporary report folders in
+    ``out_dir`` and their kernel sockets and connection files in the temporary folder.
+
+    Only names this pack gives, owned by a process of this machine that is gone. A report moved
+    aside for a swap that never finished is put back when its period has no report.
+    """
+    with contextlib.suppress(OSError):
+        for entry in out_dir.iterdir():
+            match = _LEFTOVER.match(entry.name)
+            if match is None or not _dead_owner(match["owner"]):
+                continue
+            target = out_dir / match["quarter"]
+            if match["kind"] == "old" and not target.exists():
+                with contextlib.suppress(OSError):
+                    entry.rename(target)
+                    continue
+            shutil.rmtree(entry, ignore_errors=True)
+    temporary = Path(tempfile.gettempdir())
+    with contextlib.suppress(OSError):
+        for entry in temporary.iterdir():
+            match = _KERNEL_FILE.match(entry.name)
+            if match is None or _alive(int(match["pid"])):
+                continue
+            with contextlib.suppress(OSError):
+                if entry.lstat().st_uid == os.getuid():
+                    entry.unlink()
+
+
+# Set by Ctrl-C (see `stop_on_interrupt`): builds stop at their next step, and no kernel starts.
+_INTERRUPTED = threading.Event()
+# Process ids of the kernels this process runs, stopped at once on Ctrl-C.
+_KERNEL_PIDS: set[int] = set()
+
+
+def _quiet_after_interrupt(record: logging.LogRecord) -> bool:
+    """Logging filter: after Ctrl-C, the notebook client's complaints about the kernel it lost
+    ("Kernel died before replying") are expected, not news."""
+    return not _INTERRUPTED.is_set()
+
+
+for _logger in ("papermill", "traitlets"):
+    logging.getLogger(_logger).addFilter(_quiet_after_interrupt)
+
+
+def interrupted() -> bool:
+    """Whether Ctrl-C (or SIGTERM) was received while `stop_on_interrupt` was active."""
+    return _INTERRUPTED.is_set()
+
+
+def _raise_if_interrupted() -> None:
+    if _INTERRUPTED.is_set():
+        raise BuildInterrupted
+
+
+def _stop_kernels() -> None:
+    """Kill this process's kernels (each leads its own process group, started that way by
+    jupyter_client); the notebook client then sees a dead kernel and the build unwinds."""
+    for pid in list(_KERNEL_PIDS):
+        with contextlib.suppress(OSError):
+            os.killpg(pid, signal.SIGKILL)
+
+
+def _on_interrupt(signum, frame) -> None:
+    """Signal handler: remember the interrupt, stop the kernels, pass it on to worker processes.
+
+    It raises nothing: an exception thrown into papermill's event loop leaves half-finished
+    asyncio tasks ("Task exception was never retrieved") and a kernel behind. The build checks
+    `interrupted` between steps instead.
+    """
+    if _INTERRUPTED.is_set():
+        return  # a second Ctrl-C while cleaning up: the first one is being handled
+    _INTERRUPTED.set()
+    _stop_kernels()
+    for child in multiprocessing.active_children():
+        with contextlib.suppress(OSError):
+            os.kill(child.pid, signal.SIGINT)
+
+
+def install_interrupt_handler() -> None:
+    """Handle Ctrl-C and SIGTERM as `_on_interrupt` does, for good (worker processes)."""
+    _INTERRUPTED.clear()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, _on_interrupt)
+
+
+@contextlib.contextmanager
+def stop_on_interrupt() -> Iterator[None]:
+    """While active, Ctrl-C and SIGTERM stop the builds of this process at their next step.
+
+    `build_quarter` then raises `BuildInterrupted` after removing its temporary folder; the
+    previous handlers are restored on exit.
+    """
+    previous = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    install_interrupt_handler()
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        _INTERRUPTED.clear()
+
+
 def _ipc_kernel_manager():
     """A kernel manager talking to its kernel over Unix sockets rather than TCP ports.
 
     Kernels started at the same moment by parallel builds each pick free TCP ports, and two can
     pick the same one (papermill issue #511); socket files named after each kernel's own
-    connection file cannot collide.
+    connection file cannot collide. Sockets and connection file live in the temporary folder
+    under a name carrying this process's id, so that the next build can remove them when a kill
+    left them behind; no kernel starts once Ctrl-C was pressed.
     """
     from jupyter_client.manager import AsyncKernelManager
 
@@ -153,8 +497,27 @@ def _ipc_kernel_manager():
             super().__init__(**kwargs)
             self.transport = "ipc"
             # Without an explicit path every kernel would use "kernel-ipc-N" in the working
-            # directory, which parallel builds share.
-            self.ip = os.path.join(tempfile.gettempdir(), f"jkn-kernel-{uuid.uuid4().hex}")
+            # directory, which parallel builds share. Short: a socket path has ~100 bytes.
+            stem = f"jkn-kernel-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+            self.ip = os.path.join(tempfile.gettempdir(), stem)
+            self.connection_file = f"{self.ip}.json"
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            if _INTERRUPTED.is_set():
+                # The connection file is written already; no kernel will use it.
+                self.cleanup_connection_file()
+                self.cleanup_ipc_files()
+                raise BuildInterrupted
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            pid = self.provisioner.pid
+            _KERNEL_PIDS.add(pid)
+            if _INTERRUPTED.is_set():  # Ctrl-C came while the kernel was starting
+                _stop_kernels()
+
+        async def _async_cleanup_resources(self, restart=False):
+            if self.provisioner is not None:
+                _KERNEL_PIDS.discard(self.provisioner.pid)
+            await super()._async_cleanup_resources(restart=restart)
 
         @property
         def kernel_spec(self):
@@ -288,25 +651,166 @@ def _one_line(error: BaseException) -> str:
     return f"{name}: {first}" if first else name
 
 
-def _replace_folder(source: Path, target: Path) -> None:
-    """Move a finished build into place; the old report is removed only after the move.
+# ------------------------------------------------------------------ what the pack wrote
 
-    A lock per period serialises the swap, so two builds of the same period finishing together
-    leave one whole report, never a mix.
+
+def read_record(folder: Path) -> dict | None:
+    """The ``build.json`` of a built report, or ``None`` when there is none or it is unreadable
+    (or is not a build record of this pack)."""
+    try:
+        record = json.loads((folder / BUILD_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or not isinstance(record.get("files"), list):
+        return None
+    return record
+
+
+def editions_of(record: dict | None) -> dict[str, dict]:
+    """The editions of a build record, by language, in the order of `LANGUAGES`.
+
+    Each edition holds its ``fingerprint``, ``built_at``, ``warnings`` and ``files``. A record
+    written before editions existed (one fingerprint for all its languages) is read as one
+    edition per language, so that its reports are kept, listed and rebuilt like any other.
     """
+    if record is None:
+        return {}
+    editions = record.get("editions")
+    if not isinstance(editions, dict):
+        legacy = record.get("fingerprint", {})
+        editions = {
+            language: {
+                "fingerprint": {**legacy, "language": language},
+                "built_at": record.get("built_at", ""),
+                "warnings": record.get("warnings", []),
+                "files": [name for name in record["files"] if f".{language}." in name],
+            }
+            for language in legacy.get("languages", [])
+        }
+    return {
+        language: editions[language]
+        for language in LANGUAGES
+        if isinstance(editions.get(language), dict)
+        and isinstance(editions[language].get("files"), list)
+    }
+
+
+def foreign_files(folder: Path) -> list[str]:
+    """Names in a report folder that the pack did not write; empty for a missing or empty folder.
+
+    The pack's own files are ``build.json`` and the files it lists; without a readable build
+    record every name is foreign.
+
+    Raises
+    ------
+    UnsafeOutputError
+        When ``folder`` is a file or a link rather than a folder.
+    """
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise UnsafeOutputError("build.not_a_report_folder", folder=folder)
+    if not folder.exists():
+        return []
+    names = sorted(entry.name for entry in folder.iterdir())
+    record = read_record(folder)
+    ours = {BUILD_RECORD, *record["files"]} if record is not None else set()
+    return [name for name in names if name not in ours]
+
+
+def _refuse_foreign(folder: Path) -> None:
+    foreign = foreign_files(folder)
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (f" (+{len(foreign) - 5})" if len(foreign) > 5 else "")
+        raise UnsafeOutputError("build.foreign_files", folder=folder, names=shown)
+
+
+def check_output(out_dir: Path, data_dir: Path, quarters: Iterable[Quarter]) -> None:
+    """Refuse, before anything is touched, an output folder the build could damage.
+
+    Raises
+    ------
+    UnsafeOutputError
+        When ``out_dir`` is a file, or cannot be written (read-only, no permission); when it
+        is, contains or lies inside ``data_dir`` (links followed); when a period's folder
+        ``out_dir/<QUARTER>/`` holds files the pack did not write, or is a file or a link.
+    """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UnsafeOutputError("build.not_a_folder", option="--out", path=out_dir)
+    existing = Path(os.path.abspath(out_dir))
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent  # where the output folder would be created
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UnsafeOutputError("build.read_only", path=out_dir)
+    out, data = Path(os.path.realpath(out_dir)), Path(os.path.realpath(data_dir))
+    relation = (
+        "build.out_is_data"
+        if out == data
+        else "build.out_inside_data"
+        if out.is_relative_to(data)
+        else "build.out_contains_data"
+        if data.is_relative_to(out)
+        else None
+    )
+    if relation is not None:
+        raise UnsafeOutputError(relation, out=out_dir, data=data_dir)
+    for quarter in quarters:
+        _refuse_foreign(out_dir / str(quarter))
+
+
+@contextlib.contextmanager
+def _period_lock(target: Path) -> Iterator[None]:
+    """A lock per period: two builds of one period finishing together swap one after the other,
+    leaving one whole report, never a mix."""
     import fcntl
 
     locks = target.parent / ".locks"
     locks.mkdir(exist_ok=True)
     with open(locks / f"{target.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        _swap(source, target)
+        yield
+
+
+def _install(
+    workspace: Path, target: Path, quarter: Quarter, editions: dict[str, dict]
+) -> tuple[str, ...]:
+    """Write the build record and move the finished build into place, under the period's lock.
+
+    The editions of the previous report that were not rebuilt (another language) are copied
+    into the new folder with their record, so that building one language keeps the other; the
+    old folder is removed only after the move, and only when it holds nothing but the pack's
+    files (checked again here: an analyst may have saved a file into it meanwhile). Returns the
+    names of every file of the new folder but ``build.json``.
+    """
+    with _period_lock(target):
+        _refuse_foreign(target)
+        kept = {}
+        for language, edition in editions_of(read_record(target)).items():
+            if language in editions:
+                continue
+            if all((target / name).is_file() for name in edition["files"]):
+                for name in edition["files"]:
+                    # copyfile, not copy2: the copy gets this build's modes (umask), not the old.
+                    shutil.copyfile(target / name, workspace / name)
+                kept[language] = edition
+        merged = {**kept, **editions}
+        files = sorted({INDICATORS, *(name for e in merged.values() for name in e["files"])})
+        record = {
+            "generator": f"jkn-analysis {__version__}",
+            "period": str(quarter),
+            "editions": {code: merged[code] for code in LANGUAGES if code in merged},
+            "files": files,
+        }
+        (workspace / BUILD_RECORD).write_text(
+            json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+            encoding="utf-8",
+        )
+        _swap(workspace, target)
+    return tuple(files)
 
 
 def _swap(source: Path, target: Path) -> None:
     backup = None
     if target.exists():
-        backup = target.with_name(f".{target.name}.old-{os.getpid()}")
+        backup = target.with_name(f".{target.name}.old-{_owner_tag()}")
         target.rename(backup)
     try:
         source.rename(target)
@@ -318,6 +822,44 @@ def _swap(source: Path, target: Path) -> None:
         shutil.rmtree(backup, ignore_errors=True)
 
 
+# Errors of writing the report (a full disk or quota, a read-only or forbidden folder), told as
+# such rather than as the step's exception.
+_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
+
+
+def _cannot_write(out_dir: Path, error: OSError) -> BuildError:
+    reason = error.strerror or str(error)
+    return BuildError(
+        "output folder",
+        message("build.cannot_write", "en", path=out_dir, reason=reason),
+        key="build.cannot_write",
+        values={"path": out_dir, "reason": reason},
+    )
+
+
+def _create_workspace(out_dir: Path, quarter: Quarter) -> Path:
+    """The temporary build folder inside ``out_dir``, with the modes of an ordinary folder.
+
+    ``mkdtemp`` makes it 0700 whatever the umask; it becomes the report folder, which colleagues
+    must be able to open.
+
+    Raises
+    ------
+    BuildError
+        When the output folder cannot be created or written (read-only, full, no permission).
+    """
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(out_dir)
+        workspace = Path(
+            tempfile.mkdtemp(prefix=f".{quarter}.building-{_owner_tag()}-", dir=out_dir)
+        )
+        os.chmod(workspace, folder_mode())
+    except OSError as error:
+        raise _cannot_write(out_dir, error) from error
+    return workspace
+
+
 def build_quarter(
     quarter: Quarter,
     *,
@@ -325,7 +867,7 @@ def build_quarter(
     data_dir: Path = Path("data"),
     out_dir: Path = Path("reports"),
     progress: Callable[[str], None] = lambda message: None,
-    fingerprint: dict | None = None,
+    fingerprints: dict[str, dict] | None = None,
 ) -> BuildResult:
     """Build the report of one period in the given languages.
 
@@ -334,26 +876,33 @@ def build_quarter(
     quarter : Quarter
         The period to build; ``data_dir/<quarter>/`` must hold its data files.
     languages : tuple of str
-        ``"id"`` and/or ``"en"``.
+        The editions to build, ``"id"`` and/or ``"en"``; the period's other editions already
+        in ``out_dir/<quarter>/`` are kept.
     data_dir, out_dir : Path
         Where the data are read and where ``<quarter>/`` is written.
     progress : callable
         Receives one line per step, for the command line to show.
-    fingerprint : dict, optional
-        What the report depends on (`jkn_analysis.batch.fingerprint`), kept in ``build.json``
-        so that an unchanged period is not rebuilt.
+    fingerprints : dict, optional
+        What each edition depends on, by language (`jkn_analysis.batch.fingerprint`, computed
+        when not given), kept in ``build.json`` so that an unchanged edition is not rebuilt.
 
     Raises
     ------
+    UnsafeOutputError
+        Before anything is touched, when ``out_dir`` is, contains or lies inside ``data_dir``,
+        or when ``out_dir/<quarter>/`` holds files the pack did not write.
     BuildError
         Naming the failed step. The previous report of the period is left untouched. A failed
         data check is a `DataCheckError` worded as ``jkn-report validate`` words it, in the
         first of ``languages``.
+    BuildInterrupted
+        After Ctrl-C under `stop_on_interrupt`; the temporary folder is removed.
     """
     for language in languages:
         check_parameters({"quarter": str(quarter), "language": language})
     if not NOTEBOOK.exists():
         raise BuildError("notebook", f"{NOTEBOOK} not found")
+    check_output(out_dir, data_dir, [quarter])
     step = "data checks"
     progress(f"{quarter}: checking data")
     # The check of `jkn-report validate`: the build proceeds exactly when validate exits 0.
@@ -364,12 +913,17 @@ def build_quarter(
     if not checked.ok:  # hard errors stop here, before any kernel
         raise DataCheckError(checked, languages[0])
     progress(f"{quarter}: {validation_summary(checked, languages[0])}")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    if fingerprints is None:
+        from jkn_analysis.batch import fingerprint
+
+        fingerprints = {code: fingerprint(quarter, data_dir, code, NOTEBOOK) for code in languages}
+    _raise_if_interrupted()
+    workspace = _create_workspace(out_dir, quarter)
     # Absolute: papermill changes the working directory while a kernel runs, and the renderer
     # thread works on the previous language meanwhile.
     out_dir = out_dir.resolve()
-    workspace = Path(tempfile.mkdtemp(prefix=f".{quarter}.building-", dir=out_dir))
-    written: list[Path] = []
+    workspace = workspace.resolve()
+    target = out_dir / str(quarter)
     try:
         # Notebooks run one after the other in kernels (other processes); HTML export and PDF
         # rendering run in a thread meanwhile, so the next language's kernel overlaps with the
@@ -377,47 +931,57 @@ def build_quarter(
         import nbconvert  # noqa: F401 - before the renderer thread starts: see _import_renderers
         import papermill  # noqa: F401
 
+        editions: dict[str, dict] = {}
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="render") as renderer:
             warming = renderer.submit(_import_renderers)
             renders = []
-            for language in languages:
-                step = f"notebook ({language})"
-                progress(f"{quarter}: running the notebook ({language})")
-                _execute_notebook(quarter, language, data_dir, workspace)
-                renders.append(
-                    renderer.submit(
-                        _render_language, workspace, quarter, language, _status(workspace), progress
+            try:
+                for language in languages:
+                    _raise_if_interrupted()
+                    step = f"notebook ({language})"
+                    progress(f"{quarter}: running the notebook ({language})")
+                    _execute_notebook(quarter, language, data_dir, workspace)
+                    renders.append(
+                        renderer.submit(
+                            _render_language,
+                            workspace,
+                            quarter,
+                            language,
+                            _status(workspace),
+                            progress,
+                        )
                     )
-                )
-            warming.result()
-            for render in renders:
-                written += render.result()
-        step = "indicators.json"
-        if not (workspace / "indicators.json").exists():
+                    editions[language] = {
+                        "fingerprint": fingerprints[language],
+                        # The wall-clock time of this build (the reports themselves carry a
+                        # reproducible date stamp; see jkn_analysis.report.source_date).
+                        "built_at": dt.datetime.now(tz=dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
+                        "warnings": _document(workspace).get("data_checks", []),
+                    }
+                warming.result()
+                for language, render in zip(languages, renders, strict=True):
+                    _raise_if_interrupted()
+                    editions[language]["files"] = sorted(p.name for p in render.result())
+            finally:
+                for render in renders:
+                    render.cancel()  # after a failure or Ctrl-C, renders not yet begun
+        _raise_if_interrupted()
+        step = INDICATORS
+        if not (workspace / INDICATORS).exists():
             raise BuildError(step, "the notebook did not write indicators.json")
-        written.append(workspace / "indicators.json")
-        record = {
-            "fingerprint": fingerprint or {"quarter": str(quarter), "languages": list(languages)},
-            # The wall-clock time of this build (the reports themselves carry a reproducible
-            # date stamp; see jkn_analysis.report.source_date).
-            "built_at": dt.datetime.now(tz=dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
-            "warnings": _document(workspace).get("data_checks", []),
-            "files": sorted(path.name for path in written),
-        }
-        (workspace / BUILD_RECORD).write_text(
-            json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
-            encoding="utf-8",
-        )
         step = "moving the report into place"
-        target = out_dir / str(quarter)
-        _replace_folder(workspace, target)
-    except BuildError:
+        files = _install(workspace, target, quarter, editions)
+    except BaseException as error:
         shutil.rmtree(workspace, ignore_errors=True)
-        raise
-    except Exception as error:
-        shutil.rmtree(workspace, ignore_errors=True)
+        if _INTERRUPTED.is_set() or isinstance(error, KeyboardInterrupt):
+            # Whatever the interrupt caused (a dead kernel, a cancelled render) is no failure.
+            raise BuildInterrupted from None
+        if isinstance(error, BuildError):
+            raise
+        if isinstance(error, OSError) and error.errno in _WRITE_ERRORS:
+            raise _cannot_write(out_dir, error) from error
         raise BuildError(step, _one_line(error)) from error
-    return BuildResult(quarter, target, tuple(target / path.name for path in written))
+    return BuildResult(quarter, target, tuple(target / name for name in files))
 
 
 def build_projection(

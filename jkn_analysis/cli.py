@@ -15,6 +15,7 @@ only when its data, the data of earlier periods, the code or the parameters chan
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 import traceback
@@ -285,14 +286,61 @@ def _review(args: argparse.Namespace) -> int:
     return 0
 
 
-def _build_one(task: tuple) -> bool:
-    """Build one planned period and report it on the terminal; ``False`` when it failed.
+def _message_language(args: argparse.Namespace) -> str:
+    """The language of a command's messages: its ``--lang`` (the first one for ``build``)."""
+    return args.lang[0] if isinstance(args.lang, tuple) else args.lang
+
+
+# The first line of every build log, so that a later build knows the log is its own to remove.
+LOG_HEADER = "jkn-report build log"
+
+
+def _log_path(out_dir: Path, quarter: Quarter) -> Path:
+    return out_dir / f"build-{quarter}.log"
+
+
+def _is_pack_log(path: Path) -> bool:
+    """Whether ``path`` is a build log of this pack (versions before the header wrote only the
+    BuildError traceback)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return text.startswith(LOG_HEADER) or "jkn_analysis.build.BuildError" in text
+
+
+def _write_log(out_dir: Path, quarter: Quarter, error: BaseException, language: str) -> str:
+    """Write the failure's details to ``build-<QUARTER>.log``; the line saying where they are
+    (or why they could not be written: a full disk, a read-only folder, a file not ours)."""
+    from jkn_analysis.build import message
+
+    log = _log_path(out_dir, quarter)
+    if log.exists() and not _is_pack_log(log):
+        return message("build.log_foreign", language, path=log)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        log.write_text(
+            f"{LOG_HEADER}: {quarter}\n" + "".join(traceback.format_exception(error)),
+            encoding="utf-8",
+        )
+    except OSError as failure:
+        with contextlib.suppress(OSError):
+            log.unlink(missing_ok=True)  # half a log (disk full) is no help
+        return message("build.log_not_written", language, path=log, reason=failure.strerror)
+    return message("build.log_written", language, period=quarter, path=log)
+
+
+def _build_one(task: tuple) -> bool | None:
+    """Build one planned period and report it on the terminal; ``False`` when it failed,
+    ``None`` when Ctrl-C stopped it (or came before it started).
 
     A top-level function, so that parallel builds can run it in worker processes.
     """
-    from jkn_analysis.build import BuildError, build_quarter
+    from jkn_analysis.build import BuildError, BuildInterrupted, build_quarter, interrupted
 
-    prefix, item, languages, data_dir, out_dir = task
+    prefix, item, languages, data_dir, out_dir, language = task
+    if interrupted():
+        return None  # no new build, and no new kernel, after Ctrl-C
     started = time.perf_counter()
     try:
         result = build_quarter(
@@ -300,22 +348,26 @@ def _build_one(task: tuple) -> bool:
             languages=languages,
             data_dir=data_dir,
             out_dir=out_dir,
-            fingerprint=item.fingerprint,
+            fingerprints={code: item.fingerprints[code] for code in languages},
             progress=lambda message: print(f"{prefix}:   {message.split(': ', 1)[1]}", flush=True),
         )
+    except BuildInterrupted:
+        return None
     except BuildError as error:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        log = out_dir / f"build-{item.quarter}.log"
-        log.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
+        where = _write_log(out_dir, item.quarter, error, language)
         # A failed data check prints validate's report, several lines, below the headline.
-        cause = f"\n{error.cause.rstrip()}" if "\n" in error.cause else f" {error.cause}"
-        print(f"FAILED {item.quarter} at step '{error.step}':{cause}", file=sys.stderr)
+        cause = error.describe(language).rstrip()
+        cause = f"\n{cause}" if "\n" in cause else f" {cause}"
         print(
-            f"  the previous report of {item.quarter}, if any, is unchanged; details in {log}",
+            f"FAILED {item.quarter} at step '{error.step}':{cause}",
             file=sys.stderr,
-            flush=True,
         )
+        print(where, file=sys.stderr, flush=True)
         return False
+    log = _log_path(out_dir, item.quarter)
+    if log.exists() and _is_pack_log(log):
+        with contextlib.suppress(OSError):
+            log.unlink()  # the failure it describes is gone
     print(
         f"{prefix}: built in {time.perf_counter() - started:.1f} s -> {result.folder}", flush=True
     )
@@ -372,13 +424,66 @@ def _buildable(
     return 1
 
 
+def _run_builds(todo: list[tuple], jobs: int) -> tuple[list[bool | None], bool]:
+    """Run the planned builds, in worker processes when ``jobs`` > 1; Ctrl-C stops them all.
+
+    Each worker handles Ctrl-C itself (the terminal sends it to every process of the command,
+    and the main process passes it on when it alone received it): its running build unwinds,
+    and the builds still queued return at once without starting a kernel. Returns each build's
+    outcome (see `_build_one`) and whether Ctrl-C was pressed.
+    """
+    from jkn_analysis.build import install_interrupt_handler, interrupted, stop_on_interrupt
+
+    with stop_on_interrupt():
+        if jobs > 1 and len(todo) > 1:
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(
+                max_workers=jobs, initializer=install_interrupt_handler
+            ) as pool:
+                outcomes = list(pool.map(_build_one, todo))
+        else:
+            outcomes = [_build_one(task) for task in todo]
+        return outcomes, interrupted() or None in outcomes
+
+
 def _build(args: argparse.Namespace) -> int:
-    from jkn_analysis.batch import plan, write_index
-    from jkn_analysis.build import NOTEBOOK
+    from jkn_analysis.build import BuildError, message
+
+    language = _message_language(args)
+    try:
+        return _build_checked(args, language)
+    except BuildError as error:  # a refused output folder, before anything was touched
+        print(f"error: {error.describe(language)}", file=sys.stderr)
+        return 1
+    except OSError as error:  # a permission error, a full disk: one line naming the path
+        path = error.filename or args.out
+        reason = error.strerror or str(error)
+        print(
+            f"error: {message('build.file_error', language, path=path, reason=reason)}",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _build_checked(args: argparse.Namespace, language: str) -> int:
+    from jkn_analysis.batch import check_index, plan, write_index
+    from jkn_analysis.build import (
+        NOTEBOOK,
+        BuildInterrupted,
+        check_output,
+        message,
+        remove_leftovers,
+    )
     from jkn_analysis.loading import available_periods
 
-    # Messages in the first report language asked for (Indonesian by default).
-    language = args.lang[0]
+    if args.data.exists() and not args.data.is_dir():
+        print(
+            f"error: {message('build.not_a_folder', language, option='--data', path=args.data)}",
+            file=sys.stderr,
+        )
+        return 1
+    check_output(args.out, args.data, [])  # --out is, holds or lies in --data: refused first
     _folder_warnings(args.data, language)
     periods = available_periods(args.data)
     if not periods:
@@ -410,6 +515,11 @@ def _build(args: argparse.Namespace) -> int:
         notebook=NOTEBOOK,
         force=args.force,
     )
+    # Every folder the run would replace, and the index, checked before any build starts.
+    check_output(args.out, args.data, [item.quarter for item in planned if item.reason])
+    check_index(args.out)
+    if args.out.is_dir():
+        remove_leftovers(args.out)  # of killed builds, even when every period is up to date
     todo = []
     for number, item in enumerate(planned, start=1):
         prefix = f"[{number}/{len(planned)}] {item.quarter}"
@@ -417,19 +527,20 @@ def _build(args: argparse.Namespace) -> int:
             print(f"{prefix}: up to date, skipped", flush=True)
         else:
             print(f"{prefix}: building ({item.reason})", flush=True)
-            todo.append((prefix, item, args.lang, args.data, args.out))
-    if args.jobs > 1 and len(todo) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-            outcomes = list(pool.map(_build_one, todo))
-    else:
-        outcomes = [_build_one(task) for task in todo]
-    failures = sum(1 for ok in outcomes if not ok)
-    built = len(outcomes) - failures
+            todo.append((prefix, item, item.languages, args.data, args.out, language))
+    outcomes, stopped = _run_builds(todo, args.jobs)
+    failures = sum(1 for ok in outcomes if ok is False)
+    built = sum(1 for ok in outcomes if ok)
     if args.out.is_dir():
-        index = write_index(args.out, language=args.lang[0])
-        print(f"index: {index}")
+        try:
+            index = write_index(args.out, language=language)
+            print(f"index: {index}")
+        except OSError:
+            if not failures:
+                raise
+            # The failed builds said why already (a full disk, a read-only folder).
+    if stopped:
+        raise BuildInterrupted
     print(f"{built} built, {len(planned) - built - failures} up to date, {failures} failed")
     return 1 if failures or refused else 0
 
@@ -486,7 +597,15 @@ def main(argv: list[str] | None = None) -> int:
         "build": _build,
         "preview": _preview,
     }
-    return handlers[args.command](args)
+    try:
+        return handlers[args.command](args)
+    except KeyboardInterrupt:
+        # Ctrl-C: one line, no traceback; a build has removed its temporary folders already.
+        from jkn_analysis.build import message
+
+        key = "build.interrupted" if args.command == "build" else "cli.interrupted"
+        print(message(key, _message_language(args)), file=sys.stderr, flush=True)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

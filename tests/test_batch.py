@@ -119,23 +119,44 @@ class TestIncremental:
             languages=("id", "en"),
             notebook=NOTEBOOK,
         )
-        assert reasons[0].reason == "languages changed (id -> id,en)"
+        # Only the new edition is built; the Indonesian one is up to date.
+        assert reasons[0].languages == ("en",)
+        assert reasons[0].reason == "en: no previous build"
+
+
+def _record(fingerprint: dict) -> dict:
+    """A build record holding one edition with this fingerprint."""
+    edition = {"fingerprint": fingerprint, "files": [], "built_at": "", "warnings": []}
+    return {"files": [], "editions": {fingerprint["language"]: edition}}
 
 
 class TestRebuildReason:
-    BASE: ClassVar[dict] = {"languages": ["id"], "code": "abc", "data": {"2024Q1/figures.csv": "1"}}
+    BASE: ClassVar[dict] = {"language": "id", "code": "abc", "data": {"2024Q1/figures.csv": "1"}}
 
     def test_no_record(self):
         assert rebuild_reason(self.BASE, None) == "no previous build"
 
     def test_same(self):
-        assert rebuild_reason(self.BASE, {"fingerprint": dict(self.BASE)}) is None
+        assert rebuild_reason(self.BASE, _record(dict(self.BASE))) is None
+
+    def test_other_edition_only(self):
+        record = _record({**self.BASE, "language": "en"})
+        assert rebuild_reason(self.BASE, record) == "no previous build"
 
     def test_code_changed(self):
-        record = {"fingerprint": {**self.BASE, "code": "old"}}
+        record = _record({**self.BASE, "code": "old"})
         assert rebuild_reason(self.BASE, record) == "code, templates or notebook changed"
 
     def test_new_period_file(self):
         current = {**self.BASE, "data": {**self.BASE["data"], "2024Q2/figures.csv": "2"}}
-        record = {"fingerprint": dict(self.BASE)}
-        assert rebuild_reason(current, record) == "data changed: 2024Q2/figures.csv"
+        assert rebuild_reason(current, _record(dict(self.BASE))) == (
+            "data changed: 2024Q2/figures.csv"
+        )
+
+    def test_record_of_an_earlier_version_is_read_per_language(self):
+        legacy = {
+            "fingerprint": {**self.BASE, "languages": ["id", "en"]},
+            "files": ["indicators.json", "laporan-kinerja-jkn-2024Q1.id.pdf"],
+        }
+        assert rebuild_reason(self.BASE, legacy) is None
+        assert rebuild_reason({**self.BASE, "language": "en"}, legacy) is None
