@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import subprocess
+from collections.abc import Callable
 from functools import cache, cached_property
 from pathlib import Path
 
@@ -158,6 +159,31 @@ def git_commit(directory: Path) -> str | None:
 def file_sha256(path: Path) -> str:
     """SHA-256 of a file's bytes, for the provenance appendix."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class NumberedChart:
+    """A chart for a section's template, whose caption gets its number when first written.
+
+    Jinja2 writes an object through its ``__html__``; the HTML is made once and kept, so that
+    writing the chart twice does not number it twice.
+
+    Parameters
+    ----------
+    render : callable
+        Returns the chart's HTML, numbering its caption; called once.
+    """
+
+    def __init__(self, render: Callable[[], str]):
+        self._render = render
+        self._html: str | None = None
+
+    def __html__(self) -> str:
+        if self._html is None:
+            self._html = self._render()
+        return self._html
+
+    def __str__(self) -> str:
+        return self.__html__()
 
 
 class QuarterlyReport:
@@ -319,16 +345,30 @@ class QuarterlyReport:
         fragment = self._render(f"narrative/{section}.{self.language}.html.j2", **context)
         return Markup(" ".join(fragment.html.split()))
 
-    def _chart(self, ax, caption: str, source_key: str = "source_bpjs") -> Markup:
+    def _chart(
+        self,
+        ax,
+        section: str,
+        caption_key: str,
+        source_key: str = "source_bpjs",
+        **values: object,
+    ) -> NumberedChart:
+        """A drawn chart, captioned ``Grafik 1.2 …`` once its section's template writes it.
+
+        Sections draw their charts before their template runs, not in the order the page shows
+        them; numbering when written keeps the numbers in order of appearance.
+        """
         from jkn_analysis.charts import chart_to_svg
 
         svg = chart_to_svg(ax)
         encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-        return Markup(
-            self._render(
-                "chart.html.j2", caption=caption, image=encoded, source=self.text(source_key)
-            ).html
-        )
+        source = self.text(source_key)
+
+        def render() -> str:
+            caption = self.caption("chart", section, caption_key, **values)
+            return self._render("chart.html.j2", caption=caption, image=encoded, source=source).html
+
+        return NumberedChart(render)
 
     def _recommendations(self, section: str) -> list[dict]:
         """The section's recommendations after the analyst's review, beside their indicator."""
@@ -519,7 +559,8 @@ class QuarterlyReport:
                     charts.active_participants_chart(
                         frame, language=self.language, value_label=self.text("axis_persons")
                     ),
-                    self.caption("chart", "participation", "caption_active_chart"),
+                    "participation",
+                    "caption_active_chart",
                 )
         ick_rows = [
             {
@@ -547,8 +588,10 @@ class QuarterlyReport:
                     realised_label=self.text("legend_realised"),
                     value_label=self.text("axis_persons"),
                 ),
-                self.caption("chart", "participation", "caption_ick", year=q.year),
+                "participation",
+                "caption_ick",
                 "source_bpjs",
+                year=q.year,
             )
         trend = self._history_frame(
             {
@@ -569,7 +612,8 @@ class QuarterlyReport:
                     unit="percent",
                     value_label=self.text("axis_percent"),
                 ),
-                self.caption("chart", "participation", "caption_active_trend"),
+                "participation",
+                "caption_active_trend",
                 "source_dukcapil_bpjs",
             )
         return self._render(
@@ -630,7 +674,8 @@ class QuarterlyReport:
                     ),
                     value_label=self.text("axis_facilities"),
                 ),
-                self.caption("chart", "facilities", "caption_fktp_chart"),
+                "facilities",
+                "caption_fktp_chart",
             )
         visit_rows = []
         for service in SERVICES:
@@ -664,7 +709,8 @@ class QuarterlyReport:
                 charts.visits_chart(
                     frame, language=self.language, value_label=self.text("axis_visits")
                 ),
-                self.caption("chart", "facilities", "caption_visits_chart"),
+                "facilities",
+                "caption_visits_chart",
             )
         claim_rows = [
             {
@@ -696,7 +742,8 @@ class QuarterlyReport:
                     language=self.language,
                     value_label=self.text("axis_share"),
                 ),
-                self.caption("chart", "facilities", "caption_claims_chart"),
+                "facilities",
+                "caption_claims_chart",
             )
         top_cases = [
             (self.figure_label(code), self.figure_value(code))
@@ -767,7 +814,8 @@ class QuarterlyReport:
                     language=self.language,
                     value_label=self.text("axis_claim_ratio"),
                 ),
-                self.caption("chart", "finance", "caption_claim_ratio_chart"),
+                "finance",
+                "caption_claim_ratio_chart",
                 "source_public",
             )
         flows = self._history_frame(
@@ -782,7 +830,8 @@ class QuarterlyReport:
                 charts.flow_comparison_chart(
                     flows, language=self.language, value_label=self.text("axis_rupiah")
                 ),
-                self.caption("chart", "finance", "caption_income_claims_chart"),
+                "finance",
+                "caption_income_claims_chart",
                 "source_public",
             )
         month_points = [
@@ -810,7 +859,8 @@ class QuarterlyReport:
                     corridor_label=self.text("corridor_label"),
                     value_label=self.text("axis_months"),
                 ),
-                self.caption("chart", "finance", "caption_months_chart"),
+                "finance",
+                "caption_months_chart",
                 "source_public",
             )
         investment_chart = None
@@ -832,7 +882,8 @@ class QuarterlyReport:
                     ),
                     language=self.language,
                 ),
-                self.caption("chart", "finance", "caption_investment_chart"),
+                "finance",
+                "caption_investment_chart",
             )
         corridor = self.value("months_covered_corridor")
         projection = self._projection_context(charts)
@@ -881,7 +932,8 @@ class QuarterlyReport:
                 corridor_label=self.text("corridor_label"),
                 value_label=self.text("axis_months"),
             ),
-            self.caption("chart", "finance", "caption_projection_chart"),
+            "finance",
+            "caption_projection_chart",
         )
         first = next(iter(results.projections.values())).table
         years = list(first["year"])
