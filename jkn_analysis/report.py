@@ -56,20 +56,24 @@ from jkn_analysis.periods import Quarter
 from jkn_analysis.review import review_period
 from jkn_analysis.rules import evaluate, load_rules
 
-# Rows of the active-participant table: (segment key, indent level, bold).
+# Rows of the active-participant table, laid out like the model report's: (segment key, list
+# marker, indent level, bold). The "B" segments sit under a heading row without figures and
+# above their total ("Total B"); the grand total comes last. A heading row has the key of the
+# total it heads and the marker "B."; its total row has no marker.
 SEGMENT_ROWS = (
-    ("pbi", 0, False),
-    ("non_pbi", 0, True),
-    ("ppu_pn", 1, False),
-    ("ppu_non_pn", 1, False),
-    ("ppu_bumn", 2, False),
-    ("ppu_private", 2, False),
-    ("pbpu", 1, False),
-    ("bp", 1, False),
-    ("bp_pn", 2, False),
-    ("bp_private", 2, False),
-    ("pbpu_pemda", 0, False),
-    ("total", 0, True),
+    ("pbi", "A.", 0, False),
+    ("non_pbi_heading", "B.", 0, False),
+    ("ppu_pn", "1", 1, False),
+    ("ppu_non_pn", "2", 1, False),
+    ("ppu_bumn", "a.", 2, False),
+    ("ppu_private", "b.", 2, False),
+    ("pbpu", "3", 1, False),
+    ("bp", "4", 1, False),
+    ("bp_pn", "a.", 2, False),
+    ("bp_private", "b.", 2, False),
+    ("non_pbi", "", 0, True),
+    ("pbpu_pemda", "C.", 0, False),
+    ("total", "", 0, True),
 )
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 # The language of the data files' source and note columns, which the appendix quotes as
@@ -513,7 +517,20 @@ class QuarterlyReport:
             if p in table_periods and self.figures.has("active_total", p.previous_december)
         ]
         rows = []
-        for segment, indent, bold in SEGMENT_ROWS:
+        for segment, marker, indent, bold in SEGMENT_ROWS:
+            if segment == "non_pbi_heading":  # a heading over its segments, without figures
+                rows.append(
+                    {
+                        "label": self.figure_label(ACTIVE_SEGMENTS["non_pbi"]),
+                        "marker": marker,
+                        "indent": indent,
+                        "bold": True,
+                        "heading": True,
+                        "values": [],
+                        "changes": [],
+                    }
+                )
+                continue
             figure = ACTIVE_SEGMENTS[segment]
             label = (
                 self.text("segment_total_b")
@@ -533,8 +550,10 @@ class QuarterlyReport:
             rows.append(
                 {
                     "label": label,
+                    "marker": marker,
                     "indent": indent,
                     "bold": bold,
+                    "heading": False,
                     "values": values,
                     "changes": changes,
                 }

@@ -6,6 +6,7 @@ Rendered from the shipped data of 2024 Q1, section by section (no notebook, no P
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,69 @@ def test_chart_written_twice_keeps_its_number(report):
     # The caption is written in the figcaption and in the image's alt text: same number.
     numbers = re.findall(rf"{report.text('chart')} (\d+\.\d+) ", html)
     assert numbers == [number for number in captions(html, report.text("chart")) for _ in (1, 2)]
+
+
+class SegmentTable(HTMLParser):
+    """Rows of the active-participant table (Table 1.2) as lists of cell texts."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._inside = False
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and "segments" in (dict(attrs).get("class") or ""):
+            self._inside = True
+        elif self._inside and tag == "tr":
+            self.rows.append([])
+        elif self._inside and tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self._inside = False
+        elif self._inside and tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def segment_rows(report: QuarterlyReport) -> list[list[str]]:
+    parser = SegmentTable()
+    parser.feed(report.participation().html)
+    return [
+        row for row in parser.rows if row and not row[0].startswith(report.text("column_segment"))
+    ]
+
+
+def test_segment_table_laid_out_like_the_model_report():
+    report = QuarterlyReport("2024Q1", data_dir=ROOT / "data")
+    rows = segment_rows(report)
+    # Header rows hold no segment; the body starts with A. PBI.
+    body = rows[[row[0] for row in rows].index("A. Penerima Bantuan Iuran (PBI)") :]
+    labels = [row[0] for row in body]
+    assert labels == [
+        "A. Penerima Bantuan Iuran (PBI)",
+        "B. Bukan Penerima Bantuan Iuran",
+        "1 PPU Penyelenggara Negara",
+        "2 PPU Non Penyelenggara Negara",
+        "a. BUMN",
+        "b. BU Swasta",
+        "3 Pekerja Bukan Penerima Upah (PBPU)",
+        "4 Bukan Pekerja (BP)",
+        "a. BP Penyelenggara Negara (BP PN)",
+        "b. BP Swasta (BP Non PN)",
+        "Total B",
+        "C. PBPU Pemda",
+        "Total Peserta",
+    ]
+    heading, total_b, grand_total = body[1], body[10], body[12]
+    # The heading carries no figures; the totals carry them, under their parts (model report:
+    # Total B 75.223.901 in Mar-24, change +487.124; Total Peserta 214.501.609, +959.421).
+    assert all(cell == "" for cell in heading[1:])
+    assert total_b[4] == "75.223.901" and total_b[-1] == "+487.124"
+    assert grand_total[4] == "214.501.609" and grand_total[-1] == "+959.421"
