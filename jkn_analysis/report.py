@@ -441,14 +441,20 @@ class QuarterlyReport:
         return period.label(self.language)
 
     def _history_frame(self, series: dict[str, tuple[str, dict]]) -> pd.DataFrame:
-        """Values of indicators over every period up to the report's: period, series, value."""
+        """Values of indicators over every period up to the report's: period (label), date (the
+        period's end), series, value."""
         rows = [
-            {"period": self._history_label(period), "series": label, "value": value}
+            {
+                "period": self._history_label(period),
+                "date": pd.Timestamp(period.end_date),
+                "series": label,
+                "value": value,
+            }
             for period, indicators in sorted(self.history.items())
             for label, (code, dimensions) in series.items()
             if (value := indicators.value(code, **dimensions)) is not None
         ]
-        return pd.DataFrame(rows, columns=["period", "series", "value"])
+        return pd.DataFrame(rows, columns=["period", "date", "series", "value"])
 
     # ----------------------------------------------------------------------------- sections
     def cover(self) -> Fragment:
