@@ -1311,13 +1311,16 @@ def flow_comparison_chart(
     """Year-to-date money flows side by side per period, such as premium income and claims.
 
     Flows accumulate from January, so a first-quarter value is not comparable with a full
-    year's: bars (not a line) keep each period on its own.
+    year's: the caller sets side by side only values that compare (the same quarter of each
+    year, or full years), and marks a value annualised from part of a year as ``estimated``,
+    drawn hatched.
 
     Parameters
     ----------
     data : pandas.DataFrame
         Columns ``period`` (display label, rows oldest first), ``series`` (display label of the
-        flow) and ``value`` (rupiah).
+        flow) and ``value`` (rupiah); optionally ``estimated`` (bool, true for an annualised
+        value, drawn with a hatch).
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; new axes the width of an A4 text block when omitted.
     language : {"id", "en"}
@@ -1335,10 +1338,14 @@ def flow_comparison_chart(
     ValueError
         If ``data`` is empty, lacks a column, or repeats a period and series.
     """
+    flags = ["estimated"] if "estimated" in data.columns else []
     frame = _checked_frame(
-        data, "flow_comparison_chart", labels=["period", "series"], numeric=["value"]
+        data, "flow_comparison_chart", labels=["period", "series"], numeric=["value"], flags=flags
     )
     series = _labels_in_order(frame["series"])
+    periods = _labels_in_order(frame["period"])
+    marked = frame[frame["estimated"].astype(bool)] if flags else frame.iloc[0:0]
+    estimated = set(zip(marked["period"], marked["series"], strict=True))
     palette = dict(zip(series, SERIES_COLOURS, strict=False))
     with report_style():
         ax = _axes_for(ax)
@@ -1352,6 +1359,14 @@ def flow_comparison_chart(
             write=partial(format_rupiah, language=language),
             value_label=value_label,
         )
+        # One container per series, in palette order; a bar's category is its rounded centre.
+        for name, container in zip(palette, ax.containers, strict=False):
+            for bar in container.patches:
+                period = periods[round(bar.get_x() + bar.get_width() / 2)]
+                if (period, name) in estimated:
+                    bar.set_hatch(REPORTED_HATCH)
+                    bar.set_edgecolor(INSIDE_LABEL_COLOUR)
+                    bar.set_linewidth(0)
         _make_room_for_labels(ax, labels, orient="v")
     return ax
 

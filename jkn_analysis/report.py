@@ -44,7 +44,11 @@ from jkn_analysis.formatting import (
     format_value,
 )
 from jkn_analysis.fragment import Fragment
-from jkn_analysis.indicators import CORRIDOR_CEILING_MONTHS, CORRIDOR_FLOOR_MONTHS
+from jkn_analysis.indicators import (
+    CORRIDOR_CEILING_MONTHS,
+    CORRIDOR_FLOOR_MONTHS,
+    seasonal_share_of_year,
+)
 from jkn_analysis.loading import (
     available_periods,
     load_figures,
@@ -355,6 +359,7 @@ class QuarterlyReport:
         section: str,
         caption_key: str,
         source_key: str = "source_bpjs",
+        note: str = "",
         **values: object,
     ) -> NumberedChart:
         """A drawn chart, captioned ``Grafik 1.2 …`` once its section's template writes it.
@@ -370,7 +375,9 @@ class QuarterlyReport:
 
         def render() -> str:
             caption = self.caption("chart", section, caption_key, **values)
-            return self._render("chart.html.j2", caption=caption, image=encoded, source=source).html
+            return self._render(
+                "chart.html.j2", caption=caption, image=encoded, source=source, note=note
+            ).html
 
         return NumberedChart(render)
 
@@ -455,6 +462,75 @@ class QuarterlyReport:
             if (value := indicators.value(code, **dimensions)) is not None
         ]
         return pd.DataFrame(rows, columns=["period", "date", "series", "value"])
+
+    def _comparable_flows(
+        self, series: dict[str, tuple[str, dict]]
+    ) -> tuple[pd.DataFrame, str, str]:
+        """Year-to-date flows over the history, only ever beside values they compare with.
+
+        A flow accumulates from January, so the report's quarter is set beside the same
+        quarter of earlier years when the history holds one; otherwise beside full years,
+        annualised with the seasonal profile of the history (`seasonal_share_of_year`) and
+        marked ``estimated``; without a profile it is left out of the chart, and the note says
+        why. A fourth quarter is a full year, which compares with full years as it is.
+
+        Returns
+        -------
+        tuple of pandas.DataFrame, str, str
+            The chart's frame (period, date, series, value, estimated), the text key of its
+            caption and a note for under the chart ("" when none is needed).
+        """
+        q = self.quarter
+        columns = ["period", "date", "series", "value", "estimated"]
+
+        def values(period: Quarter) -> dict[str, float] | None:
+            found = {
+                label: self.history[period].value(code, **dimensions)
+                for label, (code, dimensions) in series.items()
+            }
+            return None if any(v is None for v in found.values()) else found
+
+        def rows(period: Quarter, label: str, found: dict, *, share: float = 1.0) -> list[dict]:
+            return [
+                {
+                    "period": label,
+                    "date": pd.Timestamp(period.end_date),
+                    "series": name,
+                    "value": value / share,
+                    "estimated": share != 1.0,
+                }
+                for name, value in found.items()
+            ]
+
+        held = {period: found for period in sorted(self.history) if (found := values(period))}
+        if q.quarter == 4:  # full years beside full years
+            frame = [row for p in held if p.quarter == 4 for row in rows(p, str(p.year), held[p])]
+            return pd.DataFrame(frame, columns=columns), "caption_income_claims_full_years", ""
+        same_quarter = [p for p in held if p.quarter == q.quarter and p <= q]
+        if q in held and len(same_quarter) > 1:
+            frame = [row for p in same_quarter for row in rows(p, self._history_label(p), held[p])]
+            return pd.DataFrame(frame, columns=columns), "caption_income_claims_chart", ""
+        full_years = [p for p in held if p.quarter == 4 and p.year < q.year]
+        frame = [row for p in full_years for row in rows(p, str(p.year), held[p])]
+        if q not in held:
+            return pd.DataFrame(frame, columns=columns), "caption_income_claims_full_years", ""
+        shares = {
+            name: seasonal_share_of_year(
+                {p.year: held[p][name] for p in same_quarter if p.year < q.year},
+                {p.year: held[p][name] for p in full_years},
+            )
+            for name in series
+        }
+        if frame and all(share is not None for share in shares.values()):
+            label = self.text("annualised_label", year=q.year)
+            frame += [
+                row
+                for name in series
+                for row in rows(q, label, {name: held[q][name]}, share=shares[name])
+            ]
+            return pd.DataFrame(frame, columns=columns), "caption_income_claims_annualised", ""
+        note = self.text("flows_not_comparable", period=self._history_label(q)) if frame else ""
+        return pd.DataFrame(frame, columns=columns), "caption_income_claims_full_years", note
 
     # ----------------------------------------------------------------------------- sections
     def cover(self) -> Fragment:
@@ -843,7 +919,7 @@ class QuarterlyReport:
                 "caption_claim_ratio_chart",
                 "source_public",
             )
-        flows = self._history_frame(
+        flows, caption_key, note = self._comparable_flows(
             {
                 self.indicator_label("premium_income"): ("premium_income", {}),
                 self.indicator_label("claims_expense"): ("claims_expense", {"service": "total"}),
@@ -856,8 +932,11 @@ class QuarterlyReport:
                     flows, language=self.language, value_label=self.text("axis_rupiah")
                 ),
                 "finance",
-                "caption_income_claims_chart",
+                caption_key,
                 "source_public",
+                note=note,
+                period=self._history_label(self.quarter),
+                year=self.quarter.year,
             )
         month_points = [
             (p, s.get("months_of_claims_covered"))

@@ -115,3 +115,21 @@ def test_segment_table_laid_out_like_the_model_report():
     assert all(cell == "" for cell in heading[1:])
     assert total_b[4] == "75.223.901" and total_b[-1] == "+487.124"
     assert grand_total[4] == "214.501.609" and grand_total[-1] == "+959.421"
+
+
+def test_year_to_date_flows_never_beside_full_years(report):
+    """2024 Q1: the data hold full years 2021 and 2022 but no first quarter of an earlier year
+    and no seasonal profile, so TW I 2024 is not drawn beside them and the note says why."""
+    flows, key, note = report._comparable_flows(
+        {
+            "premium": ("premium_income", {}),
+            "claims": ("claims_expense", {"service": "total"}),
+        }
+    )
+    assert key == "caption_income_claims_full_years"
+    assert list(flows["period"].unique()) == ["2021", "2022"]
+    assert not flows["estimated"].any()
+    assert note == report.text("flows_not_comparable", period=report.quarter.label(report.language))
+    html = report.finance().html
+    assert report.text("caption_income_claims_full_years") in html
+    assert note.split()[0] in html

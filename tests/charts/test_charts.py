@@ -656,3 +656,26 @@ class TestTrendChart:
         frame.loc[4, "date"] = pd.Timestamp("2024-06-30")
         with pytest.raises(ValueError, match="more than one date"):
             charts.trend_chart(frame)
+
+
+class TestFlowComparisonChart:
+    @pytest.fixture
+    def flows(self) -> pd.DataFrame:
+        # FY2021 and FY2022 (public figures), and a year marked as annualised.
+        return pd.DataFrame(
+            {
+                "period": ["2021", "2021", "2022", "2022"] + ["2024 (disetahunkan)"] * 2,
+                "series": ["Iuran", "Beban", "Iuran", "Beban", "Iuran", "Beban"],
+                "value": [143.31e12, 90.33e12, 144.04e12, 113.47e12, 150e12, 160e12],
+                "estimated": [False, False, False, False, True, True],
+            }
+        )
+
+    def test_only_estimated_bars_are_hatched(self, flows):
+        ax = charts.flow_comparison_chart(flows)
+        hatched = sorted(bar.get_height() for bar in bars(ax) if bar.get_hatch())
+        assert hatched == [150e12, 160e12]
+
+    def test_without_the_column_nothing_is_hatched(self, flows):
+        ax = charts.flow_comparison_chart(flows.drop(columns="estimated"))
+        assert not any(bar.get_hatch() for bar in bars(ax))
