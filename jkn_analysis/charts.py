@@ -22,6 +22,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib import dates as mdates
 from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import RendererAgg
@@ -105,6 +106,11 @@ MAX_TICK_DECIMALS = 3
 # Nice tick steps; a step of 2.5 gets its decimal only where a tick needs it.
 TICK_STEPS = (1, 2, 2.5, 5, 10)
 TICK_BINS = 6
+# Date axes: margin at each end as a share of the time spanned, and at least this many days.
+DATE_AXIS_MARGIN = 1 / 12
+DATE_AXIS_MIN_MARGIN_DAYS = 45.0
+# Smallest gap between two stacked value labels of points on the same date, in points.
+POINT_LABEL_GAP_POINTS = 1.0
 
 PREFERRED_FONT = "Open Sans"
 FALLBACK_FONT = "DejaVu Sans"  # ships with matplotlib, so it is always there
@@ -1149,12 +1155,17 @@ def trend_chart(
 ) -> Axes:
     """Headline indicators over every period available: one line with markers per series.
 
+    The time axis is a date axis: each point sits at the date its period ends, so a year
+    between two points takes four times the room of a quarter. Each point carries its value;
+    where points of several series share a date, their labels are stacked so that none
+    overlaps another (the highest above its point, the lowest below).
+
     Parameters
     ----------
     data : pandas.DataFrame
-        Columns ``period`` (display label such as ``TW I 2024``; rows oldest first),
-        ``series`` (display label of the indicator) and ``value``. A series may skip periods;
-        its points are then joined across the gap.
+        Columns ``period`` (display label such as ``TW I 2024``, the tick label), ``date``
+        (the date the period ends), ``series`` (display label of the indicator) and ``value``.
+        A series may skip periods; its points are then joined across the gap.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; new axes the width of an A4 text block when omitted.
     language : {"id", "en"}
@@ -1172,8 +1183,8 @@ def trend_chart(
     Raises
     ------
     ValueError
-        If ``data`` is empty, lacks a column, repeats a period and series, or ``unit`` is
-        unknown.
+        If ``data`` is empty, lacks a column, repeats a period and series, gives one period two
+        dates, holds a date that is not one, or ``unit`` is unknown.
     """
     writers = {
         "percent": partial(format_percent, language=language),
@@ -1184,17 +1195,20 @@ def trend_chart(
         raise ValueError(f"trend_chart: unit must be one of {sorted(writers)}, not {unit!r}")
     write = writers[unit]
     frame = _checked_frame(data, "trend_chart", labels=["period", "series"], numeric=["value"])
-    periods = _labels_in_order(frame["period"])
-    positions = {period: index for index, period in enumerate(periods)}
+    frame = frame.assign(value=frame["value"].astype(float))
+    positions = _date_positions(frame, "trend_chart")
     with report_style():
         ax = _axes_for(ax)
         handles = []
+        labels_by_date: dict[float, list[Annotation]] = {}
         for colour, series in zip(SERIES_COLOURS, _labels_in_order(frame["series"]), strict=False):
-            points = frame[frame["series"] == series]
-            x = [positions[period] for period in points["period"]]
+            points = frame[frame["series"] == series].assign(
+                x=lambda rows: rows["period"].map(positions)
+            )
+            points = points.sort_values("x", kind="mergesort")
             (line,) = ax.plot(
-                x,
-                points["value"].astype(float),
+                points["x"],
+                points["value"],
                 marker="o",
                 markersize=4,
                 linewidth=1.6,
@@ -1202,27 +1216,89 @@ def trend_chart(
                 label=series,
             )
             handles.append(line)
-            # Labels of alternate series go below their points, so close lines stay legible.
-            below = len(handles) % 2 == 0
-            for x_position, value in zip(x, points["value"].astype(float), strict=True):
-                ax.annotate(
-                    write(value, 2 if unit != "number" else 1),
+            for x_position, value in zip(points["x"], points["value"], strict=True):
+                label = ax.annotate(
+                    write(float(value), 2 if unit != "number" else 1),
                     (x_position, value),
-                    xytext=(0, -(LABEL_PADDING_POINTS + 3) if below else LABEL_PADDING_POINTS + 2),
+                    xytext=(0, 0),
                     textcoords="offset points",
                     ha="center",
-                    va="top" if below else "bottom",
+                    va="top",
                     fontsize=LABEL_FONT_SIZE_POINTS,
                     color=colour,
                 )
-        ax.set_xticks(range(len(periods)), periods)
-        ax.set_xlim(-0.5, len(periods) - 0.5)
+                labels_by_date.setdefault(float(x_position), []).append(label)
+        _date_axis(ax, positions)
         _style_value_axis(
             ax, orient="v", write=write, scaled=unit != "percent", value_label=value_label
         )
-        _make_headroom(ax, float(frame["value"].astype(float).max()) * 1.05)
+        _make_headroom(ax, float(frame["value"].max()) * 1.05)
+        groups = list(labels_by_date.values())
+        _stack_point_labels(ax, groups)
+        _make_room_for_labels(ax, [label for group in groups for label in group], orient="v")
+        # The room above may have squeezed the axis a little: stack again on the final scale.
+        _stack_point_labels(ax, groups)
         _legend(ax, handles)
     return ax
+
+
+def _date_positions(frame: pd.DataFrame, chart: str) -> dict[str, float]:
+    """Each period's position on a date axis (matplotlib's day numbers), from column ``date``.
+
+    Raises
+    ------
+    ValueError
+        If the column is missing, holds something that is not a date, or gives one period two
+        dates.
+    """
+    if "date" not in frame.columns:
+        raise ValueError(f"{chart}: data is missing the column(s) 'date'")
+    dates = pd.to_datetime(frame["date"], errors="coerce")
+    if dates.isna().any():
+        raise ValueError(f"{chart}: column 'date' must hold dates")
+    pairs = pd.DataFrame({"period": frame["period"], "date": dates}).drop_duplicates()
+    if pairs["period"].duplicated().any():
+        raise ValueError(f"{chart}: a period has more than one date")
+    return {
+        period: float(mdates.date2num(date))
+        for period, date in zip(pairs["period"], pairs["date"], strict=True)
+    }
+
+
+def _date_axis(ax: Axes, positions: dict[str, float]) -> None:
+    """Ticks at the periods' dates, labelled with the periods, with a margin at both ends."""
+    ordered = sorted(positions.items(), key=lambda item: item[1])
+    dates = [position for _, position in ordered]
+    ax.set_xticks(dates, [period for period, _ in ordered])
+    # A margin of a twelfth of the span (a month at least) keeps end labels inside the axes.
+    margin = max((dates[-1] - dates[0]) * DATE_AXIS_MARGIN, DATE_AXIS_MIN_MARGIN_DAYS)
+    ax.set_xlim(dates[0] - margin, dates[-1] + margin)
+
+
+def _stack_point_labels(ax: Axes, groups: Sequence[Sequence[Annotation]]) -> None:
+    """Place the value labels of points that share a date so that no two overlap.
+
+    In each group the label of the highest point goes above it, that of the lowest (when
+    there are several) below it, and the others above theirs; going down from the top, a
+    label that would overlap the one above it moves down until a gap separates them.
+    Positions are solved in pixels on the current scale and kept as offsets in points.
+    """
+    renderer = _measuring_renderer(ax.get_figure())
+    pixels_per_point = renderer.points_to_pixels(1.0)
+    padding = LABEL_PADDING_POINTS * pixels_per_point
+    gap = POINT_LABEL_GAP_POINTS * pixels_per_point
+    for group in groups:
+        ordered = sorted(group, key=lambda label: -float(label.xy[1]))
+        bottom_of_previous: float | None = None
+        for index, label in enumerate(ordered):
+            anchor = ax.transData.transform(label.xy)[1]
+            height = label.get_window_extent(renderer).height
+            below = len(ordered) > 1 and index == len(ordered) - 1
+            top = anchor - padding if below else anchor + padding + height
+            if bottom_of_previous is not None:
+                top = min(top, bottom_of_previous - gap)
+            label.xyann = (0, (top - anchor) / pixels_per_point)
+            bottom_of_previous = top - height
 
 
 def flow_comparison_chart(
@@ -1235,13 +1311,16 @@ def flow_comparison_chart(
     """Year-to-date money flows side by side per period, such as premium income and claims.
 
     Flows accumulate from January, so a first-quarter value is not comparable with a full
-    year's: bars (not a line) keep each period on its own.
+    year's: the caller sets side by side only values that compare (the same quarter of each
+    year, or full years), and marks a value annualised from part of a year as ``estimated``,
+    drawn hatched.
 
     Parameters
     ----------
     data : pandas.DataFrame
         Columns ``period`` (display label, rows oldest first), ``series`` (display label of the
-        flow) and ``value`` (rupiah).
+        flow) and ``value`` (rupiah); optionally ``estimated`` (bool, true for an annualised
+        value, drawn with a hatch).
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; new axes the width of an A4 text block when omitted.
     language : {"id", "en"}
@@ -1259,10 +1338,14 @@ def flow_comparison_chart(
     ValueError
         If ``data`` is empty, lacks a column, or repeats a period and series.
     """
+    flags = ["estimated"] if "estimated" in data.columns else []
     frame = _checked_frame(
-        data, "flow_comparison_chart", labels=["period", "series"], numeric=["value"]
+        data, "flow_comparison_chart", labels=["period", "series"], numeric=["value"], flags=flags
     )
     series = _labels_in_order(frame["series"])
+    periods = _labels_in_order(frame["period"])
+    marked = frame[frame["estimated"].astype(bool)] if flags else frame.iloc[0:0]
+    estimated = set(zip(marked["period"], marked["series"], strict=True))
     palette = dict(zip(series, SERIES_COLOURS, strict=False))
     with report_style():
         ax = _axes_for(ax)
@@ -1276,6 +1359,14 @@ def flow_comparison_chart(
             write=partial(format_rupiah, language=language),
             value_label=value_label,
         )
+        # One container per series, in palette order; a bar's category is its rounded centre.
+        for name, container in zip(palette, ax.containers, strict=False):
+            for bar in container.patches:
+                period = periods[round(bar.get_x() + bar.get_width() / 2)]
+                if (period, name) in estimated:
+                    bar.set_hatch(REPORTED_HATCH)
+                    bar.set_edgecolor(INSIDE_LABEL_COLOUR)
+                    bar.set_linewidth(0)
         _make_room_for_labels(ax, labels, orient="v")
     return ax
 

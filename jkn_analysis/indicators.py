@@ -8,6 +8,7 @@ than returning a silently wrong value.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 # PP 53/2018, Pasal 37 ayat (1): DJS net assets are healthy when they cover between 1,5 and 6
@@ -240,6 +241,54 @@ def premium_income_vs_pro_rata_target(
     return _percent(
         premium_income, annual_target * months_elapsed / 12, denominator_name="the annual target"
     )
+
+
+def seasonal_share_of_year(
+    year_to_date: Mapping[int, float], full_year: Mapping[int, float]
+) -> float | None:
+    """Share of a full year's flow reached by the same point of the year, from the history.
+
+    Premium income and claims do not arrive evenly over the year (in 2014 the first half
+    brought Rp16 T of a year's Rp40,7 T, 39%, not 50%), so a year-to-date flow is annualised
+    with this profile rather than with the months elapsed.
+
+    Formula: mean over the years holding both values of year-to-date flow / full-year flow.
+    Unit: a fraction (0-1].
+
+    Parameters
+    ----------
+    year_to_date : mapping of int to float
+        Year -> the flow from January to the same quarter's end (e.g. every March).
+    full_year : mapping of int to float
+        Year -> the flow of the whole year.
+
+    Returns
+    -------
+    float or None
+        The mean share, or ``None`` when no year holds both values (no profile to use).
+
+    Raises
+    ------
+    ValueError
+        If a full-year value is not positive, or a year-to-date value is not positive or
+        exceeds its full year (a flow that accumulates cannot shrink).
+
+    Examples
+    --------
+    >>> round(seasonal_share_of_year({2014: 16.0}, {2014: 40.7}), 3)
+    0.393
+    """
+    shares = []
+    for year in sorted(set(year_to_date) & set(full_year)):
+        if full_year[year] <= 0:
+            raise ValueError(f"the full-year flow of {year} is {full_year[year]!r}; must be > 0")
+        if not 0 < year_to_date[year] <= full_year[year]:
+            raise ValueError(
+                f"the year-to-date flow of {year} ({year_to_date[year]!r}) must lie above 0"
+                f" and at most at its full year ({full_year[year]!r})"
+            )
+        shares.append(year_to_date[year] / full_year[year])
+    return sum(shares) / len(shares) if shares else None
 
 
 def claim_ratio(claims_expense: float, premium_income: float) -> float:

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import subprocess
+from collections.abc import Callable
 from functools import cache, cached_property, partial
 from pathlib import Path
 
@@ -43,7 +44,11 @@ from jkn_analysis.formatting import (
     format_value,
 )
 from jkn_analysis.fragment import Fragment
-from jkn_analysis.indicators import CORRIDOR_CEILING_MONTHS, CORRIDOR_FLOOR_MONTHS
+from jkn_analysis.indicators import (
+    CORRIDOR_CEILING_MONTHS,
+    CORRIDOR_FLOOR_MONTHS,
+    seasonal_share_of_year,
+)
 from jkn_analysis.loading import (
     available_periods,
     load_figures,
@@ -55,20 +60,24 @@ from jkn_analysis.periods import Quarter
 from jkn_analysis.review import review_period
 from jkn_analysis.rules import evaluate, load_rules, with_projection
 
-# Rows of the active-participant table: (segment key, indent level, bold).
+# Rows of the active-participant table, laid out like the model report's: (segment key, list
+# marker, indent level, bold). The "B" segments sit under a heading row without figures and
+# above their total ("Total B"); the grand total comes last. A heading row has the key of the
+# total it heads and the marker "B."; its total row has no marker.
 SEGMENT_ROWS = (
-    ("pbi", 0, False),
-    ("non_pbi", 0, True),
-    ("ppu_pn", 1, False),
-    ("ppu_non_pn", 1, False),
-    ("ppu_bumn", 2, False),
-    ("ppu_private", 2, False),
-    ("pbpu", 1, False),
-    ("bp", 1, False),
-    ("bp_pn", 2, False),
-    ("bp_private", 2, False),
-    ("pbpu_pemda", 0, False),
-    ("total", 0, True),
+    ("pbi", "A.", 0, False),
+    ("non_pbi_heading", "B.", 0, False),
+    ("ppu_pn", "1", 1, False),
+    ("ppu_non_pn", "2", 1, False),
+    ("ppu_bumn", "a.", 2, False),
+    ("ppu_private", "b.", 2, False),
+    ("pbpu", "3", 1, False),
+    ("bp", "4", 1, False),
+    ("bp_pn", "a.", 2, False),
+    ("bp_private", "b.", 2, False),
+    ("non_pbi", "", 0, True),
+    ("pbpu_pemda", "C.", 0, False),
+    ("total", "", 0, True),
 )
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 # The language of the data files' source and note columns, which the appendix quotes as
@@ -158,6 +167,31 @@ def git_commit(directory: Path) -> str | None:
 def file_sha256(path: Path) -> str:
     """SHA-256 of a file's bytes, for the provenance appendix."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class NumberedChart:
+    """A chart for a section's template, whose caption gets its number when first written.
+
+    Jinja2 writes an object through its ``__html__``; the HTML is made once and kept, so that
+    writing the chart twice does not number it twice.
+
+    Parameters
+    ----------
+    render : callable
+        Returns the chart's HTML, numbering its caption; called once.
+    """
+
+    def __init__(self, render: Callable[[], str]):
+        self._render = render
+        self._html: str | None = None
+
+    def __html__(self) -> str:
+        if self._html is None:
+            self._html = self._render()
+        return self._html
+
+    def __str__(self) -> str:
+        return self.__html__()
 
 
 class QuarterlyReport:
@@ -323,16 +357,33 @@ class QuarterlyReport:
         fragment = self._render(f"narrative/{section}.{self.language}.html.j2", **context)
         return Markup(" ".join(fragment.html.split()))
 
-    def _chart(self, ax, caption: str, source_key: str = "source_bpjs") -> Markup:
+    def _chart(
+        self,
+        ax,
+        section: str,
+        caption_key: str,
+        source_key: str = "source_bpjs",
+        note: str = "",
+        **values: object,
+    ) -> NumberedChart:
+        """A drawn chart, captioned ``Grafik 1.2 …`` once its section's template writes it.
+
+        Sections draw their charts before their template runs, not in the order the page shows
+        them; numbering when written keeps the numbers in order of appearance.
+        """
         from jkn_analysis.charts import chart_to_svg
 
         svg = chart_to_svg(ax)
         encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-        return Markup(
-            self._render(
-                "chart.html.j2", caption=caption, image=encoded, source=self.text(source_key)
+        source = self.text(source_key)
+
+        def render() -> str:
+            caption = self.caption("chart", section, caption_key, **values)
+            return self._render(
+                "chart.html.j2", caption=caption, image=encoded, source=source, note=note
             ).html
-        )
+
+        return NumberedChart(render)
 
     def _recommendations(self, section: str) -> list[dict]:
         """The section's recommendations after the analyst's review, beside their indicator."""
@@ -401,14 +452,89 @@ class QuarterlyReport:
         return period.label(self.language)
 
     def _history_frame(self, series: dict[str, tuple[str, dict]]) -> pd.DataFrame:
-        """Values of indicators over every period up to the report's: period, series, value."""
+        """Values of indicators over every period up to the report's: period (label), date (the
+        period's end), series, value."""
         rows = [
-            {"period": self._history_label(period), "series": label, "value": value}
+            {
+                "period": self._history_label(period),
+                "date": pd.Timestamp(period.end_date),
+                "series": label,
+                "value": value,
+            }
             for period, indicators in sorted(self.history.items())
             for label, (code, dimensions) in series.items()
             if (value := indicators.value(code, **dimensions)) is not None
         ]
-        return pd.DataFrame(rows, columns=["period", "series", "value"])
+        return pd.DataFrame(rows, columns=["period", "date", "series", "value"])
+
+    def _comparable_flows(
+        self, series: dict[str, tuple[str, dict]]
+    ) -> tuple[pd.DataFrame, str, str]:
+        """Year-to-date flows over the history, only ever beside values they compare with.
+
+        A flow accumulates from January, so the report's quarter is set beside the same
+        quarter of earlier years when the history holds one; otherwise beside full years,
+        annualised with the seasonal profile of the history (`seasonal_share_of_year`) and
+        marked ``estimated``; without a profile it is left out of the chart, and the note says
+        why. A fourth quarter is a full year, which compares with full years as it is.
+
+        Returns
+        -------
+        tuple of pandas.DataFrame, str, str
+            The chart's frame (period, date, series, value, estimated), the text key of its
+            caption and a note for under the chart ("" when none is needed).
+        """
+        q = self.quarter
+        columns = ["period", "date", "series", "value", "estimated"]
+
+        def values(period: Quarter) -> dict[str, float] | None:
+            found = {
+                label: self.history[period].value(code, **dimensions)
+                for label, (code, dimensions) in series.items()
+            }
+            return None if any(v is None for v in found.values()) else found
+
+        def rows(period: Quarter, label: str, found: dict, *, share: float = 1.0) -> list[dict]:
+            return [
+                {
+                    "period": label,
+                    "date": pd.Timestamp(period.end_date),
+                    "series": name,
+                    "value": value / share,
+                    "estimated": share != 1.0,
+                }
+                for name, value in found.items()
+            ]
+
+        held = {period: found for period in sorted(self.history) if (found := values(period))}
+        if q.quarter == 4:  # full years beside full years
+            frame = [row for p in held if p.quarter == 4 for row in rows(p, str(p.year), held[p])]
+            return pd.DataFrame(frame, columns=columns), "caption_income_claims_full_years", ""
+        same_quarter = [p for p in held if p.quarter == q.quarter and p <= q]
+        if q in held and len(same_quarter) > 1:
+            frame = [row for p in same_quarter for row in rows(p, self._history_label(p), held[p])]
+            return pd.DataFrame(frame, columns=columns), "caption_income_claims_chart", ""
+        full_years = [p for p in held if p.quarter == 4 and p.year < q.year]
+        frame = [row for p in full_years for row in rows(p, str(p.year), held[p])]
+        if q not in held:
+            return pd.DataFrame(frame, columns=columns), "caption_income_claims_full_years", ""
+        shares = {
+            name: seasonal_share_of_year(
+                {p.year: held[p][name] for p in same_quarter if p.year < q.year},
+                {p.year: held[p][name] for p in full_years},
+            )
+            for name in series
+        }
+        if frame and all(share is not None for share in shares.values()):
+            label = self.text("annualised_label", year=q.year)
+            frame += [
+                row
+                for name in series
+                for row in rows(q, label, {name: held[q][name]}, share=shares[name])
+            ]
+            return pd.DataFrame(frame, columns=columns), "caption_income_claims_annualised", ""
+        note = self.text("flows_not_comparable", period=self._history_label(q)) if frame else ""
+        return pd.DataFrame(frame, columns=columns), "caption_income_claims_full_years", note
 
     # ----------------------------------------------------------------------------- sections
     def cover(self) -> Fragment:
@@ -477,7 +603,20 @@ class QuarterlyReport:
             if p in table_periods and self.figures.has("active_total", p.previous_december)
         ]
         rows = []
-        for segment, indent, bold in SEGMENT_ROWS:
+        for segment, marker, indent, bold in SEGMENT_ROWS:
+            if segment == "non_pbi_heading":  # a heading over its segments, without figures
+                rows.append(
+                    {
+                        "label": self.figure_label(ACTIVE_SEGMENTS["non_pbi"]),
+                        "marker": marker,
+                        "indent": indent,
+                        "bold": True,
+                        "heading": True,
+                        "values": [],
+                        "changes": [],
+                    }
+                )
+                continue
             figure = ACTIVE_SEGMENTS[segment]
             label = (
                 self.text("segment_total_b")
@@ -497,8 +636,10 @@ class QuarterlyReport:
             rows.append(
                 {
                     "label": label,
+                    "marker": marker,
                     "indent": indent,
                     "bold": bold,
+                    "heading": False,
                     "values": values,
                     "changes": changes,
                 }
@@ -523,7 +664,8 @@ class QuarterlyReport:
                     charts.active_participants_chart(
                         frame, language=self.language, value_label=self.text("axis_persons")
                     ),
-                    self.caption("chart", "participation", "caption_active_chart"),
+                    "participation",
+                    "caption_active_chart",
                 )
         ick_rows = [
             {
@@ -551,8 +693,10 @@ class QuarterlyReport:
                     realised_label=self.text("legend_realised"),
                     value_label=self.text("axis_persons"),
                 ),
-                self.caption("chart", "participation", "caption_ick", year=q.year),
+                "participation",
+                "caption_ick",
                 "source_bpjs",
+                year=q.year,
             )
         trend = self._history_frame(
             {
@@ -573,7 +717,8 @@ class QuarterlyReport:
                     unit="percent",
                     value_label=self.text("axis_percent"),
                 ),
-                self.caption("chart", "participation", "caption_active_trend"),
+                "participation",
+                "caption_active_trend",
                 "source_dukcapil_bpjs",
             )
         return self._render(
@@ -634,7 +779,8 @@ class QuarterlyReport:
                     ),
                     value_label=self.text("axis_facilities"),
                 ),
-                self.caption("chart", "facilities", "caption_fktp_chart"),
+                "facilities",
+                "caption_fktp_chart",
             )
         visit_rows = []
         for service in SERVICES:
@@ -668,7 +814,8 @@ class QuarterlyReport:
                 charts.visits_chart(
                     frame, language=self.language, value_label=self.text("axis_visits")
                 ),
-                self.caption("chart", "facilities", "caption_visits_chart"),
+                "facilities",
+                "caption_visits_chart",
             )
         claim_rows = [
             {
@@ -700,7 +847,8 @@ class QuarterlyReport:
                     language=self.language,
                     value_label=self.text("axis_share"),
                 ),
-                self.caption("chart", "facilities", "caption_claims_chart"),
+                "facilities",
+                "caption_claims_chart",
             )
         top_cases = [
             (self.figure_label(code), self.figure_value(code))
@@ -771,10 +919,11 @@ class QuarterlyReport:
                     language=self.language,
                     value_label=self.text("axis_claim_ratio"),
                 ),
-                self.caption("chart", "finance", "caption_claim_ratio_chart"),
+                "finance",
+                "caption_claim_ratio_chart",
                 "source_public",
             )
-        flows = self._history_frame(
+        flows, caption_key, note = self._comparable_flows(
             {
                 self.indicator_label("premium_income"): ("premium_income", {}),
                 self.indicator_label("claims_expense"): ("claims_expense", {"service": "total"}),
@@ -786,8 +935,12 @@ class QuarterlyReport:
                 charts.flow_comparison_chart(
                     flows, language=self.language, value_label=self.text("axis_rupiah")
                 ),
-                self.caption("chart", "finance", "caption_income_claims_chart"),
+                "finance",
+                caption_key,
                 "source_public",
+                note=note,
+                period=self._history_label(self.quarter),
+                year=self.quarter.year,
             )
         month_points = [
             (p, s.get("months_of_claims_covered"))
@@ -814,7 +967,8 @@ class QuarterlyReport:
                     corridor_label=self.text("corridor_label"),
                     value_label=self.text("axis_months"),
                 ),
-                self.caption("chart", "finance", "caption_months_chart"),
+                "finance",
+                "caption_months_chart",
                 "source_public",
             )
         investment_chart = None
@@ -836,7 +990,8 @@ class QuarterlyReport:
                     ),
                     language=self.language,
                 ),
-                self.caption("chart", "finance", "caption_investment_chart"),
+                "finance",
+                "caption_investment_chart",
             )
         corridor = self.value("months_covered_corridor")
         projection = self._projection_context(charts)
@@ -914,7 +1069,8 @@ class QuarterlyReport:
                     high=band.percentiles[1],
                 ),
             ),
-            self.caption("chart", "finance", "projection.report.caption_chart"),
+            "finance",
+            "projection.report.caption_chart",
             "projection.report.source",
         )
         caption = partial(self.caption, "table", "finance")

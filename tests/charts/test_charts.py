@@ -8,6 +8,7 @@ from __future__ import annotations
 import warnings
 
 import matplotlib
+import matplotlib.dates
 
 matplotlib.use("Agg")
 
@@ -582,3 +583,99 @@ class TestTickFormatter:
             lambda value, decimals: charts.format_compact(value, decimals), scaled=True
         )
         assert formatter.format_ticks(locations) == expected
+
+
+# --- Trend chart: a date axis, labels that do not overlap ------------------------------------
+@pytest.fixture
+def coverage_trend() -> pd.DataFrame:
+    """The coverage trend of the 2024 Q1 report: one series in December 2022 and 2023, three
+    in March 2024, two of them 3,2 points apart."""
+    rows = [
+        ("TW IV 2022", "2022-12-31", "Aktif/terdaftar", 82.15),
+        ("TW IV 2023", "2023-12-31", "Aktif/terdaftar", 79.88),
+        ("TW I 2024", "2024-03-31", "Aktif/terdaftar", 79.59),
+        ("TW I 2024", "2024-03-31", "Cakupan", 96.00),
+        ("TW I 2024", "2024-03-31", "Aktif/penduduk", 76.41),
+    ]
+    frame = pd.DataFrame(rows, columns=["period", "date", "series", "value"])
+    return frame.assign(date=pd.to_datetime(frame["date"]))
+
+
+def text_boxes(ax: Axes):
+    figure = ax.get_figure()
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    return {text.get_text(): text.get_window_extent(renderer) for text in ax.texts}
+
+
+class TestTrendChart:
+    def test_points_sit_at_their_dates(self, coverage_trend):
+        ax = charts.trend_chart(coverage_trend)
+        expected = matplotlib.dates.date2num(pd.to_datetime(["2022-12-31", "2023-12-31"]))
+        first_line = ax.get_lines()[0]
+        x = first_line.get_xdata()
+        assert list(x[:2]) == pytest.approx(list(expected))
+        # A year between the first two points, a quarter between the last two: 4 to 1.
+        assert (x[1] - x[0]) / (x[2] - x[1]) == pytest.approx(365 / 91)
+
+    def test_ticks_at_the_dates_with_period_labels(self, coverage_trend):
+        ax = charts.trend_chart(coverage_trend)
+        assert [tick.get_text() for tick in ax.get_xticklabels()] == [
+            "TW IV 2022",
+            "TW IV 2023",
+            "TW I 2024",
+        ]
+        ticks = ax.get_xticks()
+        assert ticks[1] - ticks[0] > 3.5 * (ticks[2] - ticks[1])
+
+    def test_labels_of_close_points_do_not_overlap(self, coverage_trend):
+        ax = charts.trend_chart(coverage_trend)
+        boxes = list(text_boxes(ax).values())
+        assert len(boxes) == 5
+        for index, box in enumerate(boxes):
+            for other in boxes[index + 1 :]:
+                assert not box.overlaps(other), (box, other)
+
+    def test_highest_label_above_its_point_lowest_below(self, coverage_trend):
+        ax = charts.trend_chart(coverage_trend)
+        boxes = text_boxes(ax)
+        to_pixels = ax.transData.transform
+        march = matplotlib.dates.date2num(pd.Timestamp("2024-03-31"))
+        assert boxes["96,00%"].y0 > to_pixels((march, 96.00))[1]
+        assert boxes["76,41%"].y1 < to_pixels((march, 76.41))[1]
+
+    def test_labels_stay_inside_the_axes(self, coverage_trend):
+        assert labels_inside_axes(charts.trend_chart(coverage_trend))
+
+    def test_date_is_required(self, coverage_trend):
+        with pytest.raises(ValueError, match="'date'"):
+            charts.trend_chart(coverage_trend.drop(columns="date"))
+
+    def test_a_period_with_two_dates_is_refused(self, coverage_trend):
+        frame = coverage_trend.copy()
+        frame.loc[4, "date"] = pd.Timestamp("2024-06-30")
+        with pytest.raises(ValueError, match="more than one date"):
+            charts.trend_chart(frame)
+
+
+class TestFlowComparisonChart:
+    @pytest.fixture
+    def flows(self) -> pd.DataFrame:
+        # FY2021 and FY2022 (public figures), and a year marked as annualised.
+        return pd.DataFrame(
+            {
+                "period": ["2021", "2021", "2022", "2022"] + ["2024 (disetahunkan)"] * 2,
+                "series": ["Iuran", "Beban", "Iuran", "Beban", "Iuran", "Beban"],
+                "value": [143.31e12, 90.33e12, 144.04e12, 113.47e12, 150e12, 160e12],
+                "estimated": [False, False, False, False, True, True],
+            }
+        )
+
+    def test_only_estimated_bars_are_hatched(self, flows):
+        ax = charts.flow_comparison_chart(flows)
+        hatched = sorted(bar.get_height() for bar in bars(ax) if bar.get_hatch())
+        assert hatched == [150e12, 160e12]
+
+    def test_without_the_column_nothing_is_hatched(self, flows):
+        ax = charts.flow_comparison_chart(flows.drop(columns="estimated"))
+        assert not any(bar.get_hatch() for bar in bars(ax))

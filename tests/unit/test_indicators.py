@@ -304,3 +304,24 @@ class TestCorridorPosition:
     def test_floor_above_ceiling_is_refused(self):
         with pytest.raises(ValueError, match="floor"):
             ind.corridor_position(3.0, floor=6.0, ceiling=1.5)
+
+
+class TestSeasonalShareOfYear:
+    def test_2014_first_half(self):
+        # Public figures: first half of 2014 Rp16 T of a year's Rp40,7 T.
+        assert ind.seasonal_share_of_year({2014: 16e12}, {2014: 40.7e12}) == pytest.approx(
+            16 / 40.7
+        )
+
+    def test_mean_over_the_years_holding_both(self):
+        share = ind.seasonal_share_of_year(
+            {2014: 16.0, 2015: 30.0, 2016: 5.0}, {2014: 40.0, 2015: 60.0}
+        )
+        assert share == pytest.approx((0.4 + 0.5) / 2)
+
+    def test_no_common_year_no_profile(self):
+        assert ind.seasonal_share_of_year({2023: 38.0}, {2021: 143.0, 2022: 144.0}) is None
+
+    def test_year_to_date_above_its_full_year_is_refused(self):
+        with pytest.raises(ValueError, match="2014"):
+            ind.seasonal_share_of_year({2014: 50.0}, {2014: 40.7})
