@@ -331,13 +331,12 @@ class QuarterlyReport:
         )
 
     def _recommendations(self, section: str) -> list[dict]:
-        """The section's recommendations after the analyst's review, beside their indicator."""
-        decision_text = {
-            "confirm": self.text("decision_confirm"),
-            "edit": self.text("decision_edit"),
-            "undecided": self.text("decision_undecided"),
-            "added": self.text("decision_added"),
-        }
+        """The section's recommendations as a reader sees them, beside their indicator.
+
+        Only the title, the text and the evidence in words: the rule, the analyst's decision
+        and note, and where each threshold comes from are in the appendix (`audit_trail`).
+        An undecided recommendation keeps the draft mark.
+        """
         items = []
         for recommendation in self.review.section(section):
             anchor = dict(self.anchors.get(recommendation.rule_id, {}))
@@ -346,11 +345,8 @@ class QuarterlyReport:
                 "id": recommendation.rule_id,
                 "title": recommendation.title,
                 "text": recommendation.text,
-                "evidence": recommendation.evidence,
-                "decision": recommendation.decision,
-                "decision_text": decision_text[recommendation.decision],
-                "note": recommendation.reason,
-                "note_lang": self._foreign(recommendation.reason_language),
+                "evidence": "; ".join(e.text for e in recommendation.evidence),
+                "draft": recommendation.decision == "undecided",
                 "indicator_label": None,
                 "indicator_value": None,
             }
@@ -362,6 +358,41 @@ class QuarterlyReport:
                 )
             items.append(item)
         return items
+
+    def audit_trail(self) -> list[dict]:
+        """Every recommendation's rule, decision, analyst's note and threshold sources, for the
+        appendix "Jejak audit rekomendasi": what the body leaves out so that it reads as a
+        publication, kept for the reviewer who signs the report off."""
+        decision_text = {
+            "confirm": self.text("decision_confirm"),
+            "edit": self.text("decision_edit"),
+            "undecided": self.text("decision_undecided"),
+            "added": self.text("decision_added"),
+            "drop": self.text("decision_drop"),
+        }
+        rows = []
+        for recommendation in [*self.review.recommendations, *self.review.dropped]:
+            sources = []
+            for evidence in recommendation.evidence:
+                if evidence.source and evidence.source not in sources:
+                    sources.append(evidence.source)
+            rows.append(
+                {
+                    "id": recommendation.rule_id,
+                    "title": recommendation.title,
+                    "section": "{number}. {name}".format(
+                        number=self.catalogue.sections[recommendation.section]["number"],
+                        name=self.catalogue.sections[recommendation.section][self.language],
+                    ),
+                    "shown": recommendation.decision != "drop",
+                    "decision": recommendation.decision,
+                    "decision_text": decision_text[recommendation.decision],
+                    "note": recommendation.reason,
+                    "note_lang": self._foreign(recommendation.reason_language),
+                    "sources": sources,
+                }
+            )
+        return rows
 
     def _foreign(self, language: str) -> str:
         """``language`` when a quoted text is in another language than the report, else ""."""
@@ -946,7 +977,7 @@ class QuarterlyReport:
         return self._render(
             "appendix.html.j2",
             missing={section: labels for section, labels in missing.items() if labels},
-            dropped=self.review.dropped,
+            audit=self.audit_trail(),
             warnings=[issue.describe(self.language, self.catalogue) for issue in self.warnings],
             reported=[
                 (

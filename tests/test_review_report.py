@@ -60,7 +60,30 @@ def test_final_once_every_recommendation_is_decided(decided):
     assert "draft-mark" not in html.split("</style>")[1]
     dropped = {r["rule_id"] for r in document["recommendations"] if r["decision"] == "drop"}
     assert dropped == {"registration_coverage", "pbi_pemda_data_validation", "fktp_network"}
-    assert "Rekomendasi yang dibatalkan analis" in html
+    # Dropped recommendations are left out of the body and listed in the audit trail.
+    body, appendix = html.split('id="section-appendix"')
+    assert 'id="rec-fktp_network"' not in body
+    trail = appendix.split('id="audit-trail"')[1]
+    assert "<code>fktp_network</code>" in trail
+    assert "dibatalkan analis (tidak dimuat)" in trail
+
+
+def test_body_reads_like_a_publication(built):
+    """Recommendations show title, text and evidence; rule ids, decisions, analyst notes and
+    threshold sources are only in the appendix's audit trail; a draft keeps its DRAF mark."""
+    for language, draft, note in (
+        ("id", "DRAF", "Dimuat dalam laporan DJSN"),
+        ("en", "DRAFT", "Included in DJSN's published report"),
+    ):
+        html = (built / f"laporan-kinerja-jkn-2024Q1.{language}.html").read_text(encoding="utf-8")
+        body, appendix = html.split("</style>")[-1].split('id="section-appendix"')
+        for machinery in ("<code>", "compliance_enforcement<", note, "Perpres 12/2025", "Aturan"):
+            assert machinery not in body, (language, machinery)
+        assert f'<span class="rec-draft">{draft}</span>' in body
+        trail = appendix.split('id="audit-trail"')[1].split("</table>")[0]
+        assert "<code>compliance_enforcement</code>" in trail
+        assert note in trail
+        assert "Perpres 12/2025" in trail
 
 
 def test_hostile_commentary_is_inert_text(decided):
