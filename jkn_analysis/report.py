@@ -76,6 +76,7 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 # edition marks them lang="id", so that they are read (and hyphenated, and translated) as such.
 DATA_LANGUAGE = "id"
 COUNT_UNITS = ("persons", "facilities", "visits", "cases")
+COMPACT_FROM = 1_000_000  # counts from a million on are written compactly ("214,5 juta")
 # Segments drawn in the active-participant chart (the main blocks of the table).
 CHART_SEGMENTS = ("pbi", "ppu_pn", "ppu_non_pn", "pbpu", "bp", "pbpu_pemda")
 TOP_CASES = (
@@ -94,9 +95,18 @@ def load_text() -> dict:
     return yaml.safe_load((CATALOGUE_DIR / "text.yaml").read_text("utf-8"))
 
 
+def lower_first(text: str) -> str:
+    """``text`` with its first letter in lower case, for a label used mid-sentence.
+
+    Unlike Jinja's ``lower`` it keeps abbreviations: "Primary outpatient care (RJTP)" becomes
+    "primary outpatient care (RJTP)", not "(rjtp)".
+    """
+    return text[:1].lower() + text[1:]
+
+
 @cache
 def _environment() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR / "report"),
         autoescape=select_autoescape(["html", "j2"], default=True),
         undefined=StrictUndefined,
@@ -104,6 +114,8 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
+    environment.filters["lower_first"] = lower_first
+    return environment
 
 
 def source_date() -> dt.datetime:
@@ -352,10 +364,11 @@ class QuarterlyReport:
             }
             if code is not None and self.indicators.get(code, **anchor) is not None:
                 unit = self.catalogue.indicator(code).unit
+                value = self.value(code, **anchor)
+                # Millions read better as "47,36 juta"; a few thousand facilities exactly.
+                compact = unit in COUNT_UNITS and abs(value) >= COMPACT_FROM
                 item["indicator_label"] = self._indicator_caption(code, anchor)
-                item["indicator_value"] = self.indicator_text(
-                    code, compact=unit in COUNT_UNITS, **anchor
-                )
+                item["indicator_value"] = self.indicator_text(code, compact=compact, **anchor)
             items.append(item)
         return items
 
