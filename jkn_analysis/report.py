@@ -287,6 +287,18 @@ class QuarterlyReport:
         """An input figure's value for the report period (or ``period``)."""
         return self.figures.value(code, period or self.quarter)
 
+    def top_cases(self, service: str) -> list[tuple[int, str, float]]:
+        """The most frequent cases of ``service`` (``"rjtl"`` or ``"ritl"``) with their rank:
+        ``[(1, "penyakit kronis kecil lain-lain", 18950000.0), …]``, largest first."""
+        prefix = f"{service}_cases_"
+        cases = [
+            (self.figure_label(code).split(": ", 1)[-1], value)
+            for code in TOP_CASES
+            if code.startswith(prefix) and (value := self.figure_value(code)) is not None
+        ]
+        ranked = sorted(cases, key=lambda case: -case[1])
+        return [(rank, label, value) for rank, (label, value) in enumerate(ranked, start=1)]
+
     def figure_label(self, code: str) -> str:
         """A figure's label in the report language."""
         return self.catalogue.figure(code).label[self.language]
@@ -786,6 +798,10 @@ class QuarterlyReport:
             narrative_facilities=self._narrative("facilities_contracts"),
             narrative_utilisation=self._narrative("facilities_utilisation"),
             narrative_claims=self._narrative("facilities_claims"),
+            narrative_cases=self._narrative(
+                "facilities_cases",
+                cases={service: self.top_cases(service) for service in ("rjtl", "ritl")},
+            ),
             conclusion=self._narrative("facilities_conclusion"),
             recommendations=self._recommendations("facilities"),
             commentary=self.review.commentary.get("facilities"),
