@@ -76,6 +76,8 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 # edition marks them lang="id", so that they are read (and hyphenated, and translated) as such.
 DATA_LANGUAGE = "id"
 COUNT_UNITS = ("persons", "facilities", "visits", "cases")
+# Marks a value the report recomputes differently from the published one (see recomputed_notes).
+RECOMPUTED_MARK = "†"
 COMPACT_FROM = 1_000_000  # counts from a million on are written compactly ("214,5 juta")
 # Segments drawn in the active-participant chart (the main blocks of the table).
 CHART_SEGMENTS = ("pbi", "ppu_pn", "ppu_non_pn", "pbpu", "bp", "pbpu_pemda")
@@ -267,7 +269,56 @@ class QuarterlyReport:
                 compact=compact,
                 style=style,
             )
-        return text + ("*" if item.method == "reported" else "")
+        marker = "*" if item.method == "reported" else ""
+        if (code, tuple(sorted(dimensions.items()))) in self._recomputed:
+            marker += RECOMPUTED_MARK
+        return text + marker
+
+    @cached_property
+    def _recomputed(self) -> dict[tuple, dict]:
+        """Indicators whose published value differs from the one computed here, by
+        ``(code, dimensions)``: the section, the published value as the source wrote it and
+        the figure holding it (from the ``reported_vs_computed`` data checks)."""
+        found = {}
+        for issue in self.warnings:
+            if issue.problem != "reported_vs_computed" or issue.period != str(self.quarter):
+                continue
+            figure = self.catalogue.figure(issue.code)
+            record = self.figures.record(issue.code, self.quarter)
+            decimals = record["decimals"] if record and not pd.isna(record["decimals"]) else None
+            key = (figure.reported_indicator, tuple(sorted(figure.dimensions.items())))
+            found[key] = {
+                "section": figure.section,
+                "dimensions": dict(figure.dimensions),
+                "published": format_value(
+                    self.figure_value(issue.code),
+                    figure.unit,
+                    self.catalogue.indicator(figure.reported_indicator).decimals
+                    if decimals is None
+                    else int(decimals),
+                    language=self.language,
+                ),
+            }
+        return found
+
+    def recomputed_notes(self, section: str) -> list[str]:
+        """Footnotes of the section's indicators that the report recomputes differently from
+        the published value: both values, so the body says so, not only the appendix."""
+        notes = []
+        for (code, _), entry in self._recomputed.items():
+            if entry["section"] != section:
+                continue
+            dimensions = entry["dimensions"]
+            notes.append(
+                self.text(
+                    "recomputed_note",
+                    mark=RECOMPUTED_MARK,
+                    label=lower_first(self._indicator_caption(code, dimensions)),
+                    published=entry["published"],
+                    computed=self.indicator_text(code, **dimensions).rstrip(RECOMPUTED_MARK),
+                )
+            )
+        return notes
 
     def value(self, code: str, **dimensions) -> float | str | None:
         """An indicator's unrounded value, or ``None`` when it is not available."""
