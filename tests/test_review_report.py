@@ -99,3 +99,22 @@ def test_hostile_commentary_is_inert_text(decided):
     )
     assert "<script>alert('x')</script>" in text or "<script>alert(" in text
     assert "<img src=x onerror=alert(1)>" in text
+
+
+def test_body_carries_the_model_reports_explanations(built):
+    """Section II's RJTL paragraph and RITL cases in order, section III's explanation of the
+    claim-ratio rise, and a footnote where the published non-active share is recomputed."""
+    html = (built / "laporan-kinerja-jkn-2024Q1.id.html").read_text(encoding="utf-8")
+    body = html.split("</style>")[-1].split('id="section-appendix"')[0]
+    assert "Pembayaran manfaat RJTL sampai 31 Maret 2024 mencapai Rp13,26 triliun" in body
+    assert "penyakit kronis kecil lain-lain, sejumlah 18,95 juta kasus" in body
+    assert "prosedur dialisis sejumlah 1,7 juta kasus" in body
+    assert "Kasus RITL terbanyak berturut-turut adalah nyeri abdomen" in body
+    assert "Permenkes 3/2023" in body
+    assert "PHK/pengunduran diri" in body
+    assert "17,57%†" in body
+    assert "menyebut peserta non aktif terhadap peserta terdaftar sebesar 18,8%" in body
+    english = (built / "laporan-kinerja-jkn-2024Q1.en.html").read_text(encoding="utf-8")
+    assert "primary outpatient care (RJTP)" in english
+    assert "(rjtp)" not in english
+    assert "Minister of Health Regulation 3/2023" in english
