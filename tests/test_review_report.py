@@ -77,13 +77,13 @@ def test_body_reads_like_a_publication(built):
     ):
         html = (built / f"laporan-kinerja-jkn-2024Q1.{language}.html").read_text(encoding="utf-8")
         body, appendix = html.split("</style>")[-1].split('id="section-appendix"')
-        for machinery in ("<code>", "compliance_enforcement<", note, "Perpres 12/2025", "Aturan"):
+        for machinery in ("<code>", "compliance_enforcement<", note, "RPJMN", "Aturan"):
             assert machinery not in body, (language, machinery)
         assert f'<span class="rec-draft">{draft}</span>' in body
         trail = appendix.split('id="audit-trail"')[1].split("</table>")[0]
         assert "<code>compliance_enforcement</code>" in trail
         assert note in trail
-        assert "Perpres 12/2025" in trail
+        assert "RPJMN" in trail
 
 
 def test_hostile_commentary_is_inert_text(decided):
