@@ -85,6 +85,9 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 # edition marks them lang="id", so that they are read (and hyphenated, and translated) as such.
 DATA_LANGUAGE = "id"
 COUNT_UNITS = ("persons", "facilities", "visits", "cases")
+# Marks a value the report recomputes differently from the published one (see recomputed_notes).
+RECOMPUTED_MARK = "†"
+COMPACT_FROM = 1_000_000  # counts from a million on are written compactly ("214,5 juta")
 # Segments drawn in the active-participant chart (the main blocks of the table).
 CHART_SEGMENTS = ("pbi", "ppu_pn", "ppu_non_pn", "pbpu", "bp", "pbpu_pemda")
 TOP_CASES = (
@@ -103,9 +106,18 @@ def load_text() -> dict:
     return yaml.safe_load((CATALOGUE_DIR / "text.yaml").read_text("utf-8"))
 
 
+def lower_first(text: str) -> str:
+    """``text`` with its first letter in lower case, for a label used mid-sentence.
+
+    Unlike Jinja's ``lower`` it keeps abbreviations: "Primary outpatient care (RJTP)" becomes
+    "primary outpatient care (RJTP)", not "(rjtp)".
+    """
+    return text[:1].lower() + text[1:]
+
+
 @cache
 def _environment() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR / "report"),
         autoescape=select_autoescape(["html", "j2"], default=True),
         undefined=StrictUndefined,
@@ -113,6 +125,8 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
+    environment.filters["lower_first"] = lower_first
+    return environment
 
 
 def source_date() -> dt.datetime:
@@ -293,7 +307,56 @@ class QuarterlyReport:
                 compact=compact,
                 style=style,
             )
-        return text + ("*" if item.method == "reported" else "")
+        marker = "*" if item.method == "reported" else ""
+        if (code, tuple(sorted(dimensions.items()))) in self._recomputed:
+            marker += RECOMPUTED_MARK
+        return text + marker
+
+    @cached_property
+    def _recomputed(self) -> dict[tuple, dict]:
+        """Indicators whose published value differs from the one computed here, by
+        ``(code, dimensions)``: the section, the published value as the source wrote it and
+        the figure holding it (from the ``reported_vs_computed`` data checks)."""
+        found = {}
+        for issue in self.warnings:
+            if issue.problem != "reported_vs_computed" or issue.period != str(self.quarter):
+                continue
+            figure = self.catalogue.figure(issue.code)
+            record = self.figures.record(issue.code, self.quarter)
+            decimals = record["decimals"] if record and not pd.isna(record["decimals"]) else None
+            key = (figure.reported_indicator, tuple(sorted(figure.dimensions.items())))
+            found[key] = {
+                "section": figure.section,
+                "dimensions": dict(figure.dimensions),
+                "published": format_value(
+                    self.figure_value(issue.code),
+                    figure.unit,
+                    self.catalogue.indicator(figure.reported_indicator).decimals
+                    if decimals is None
+                    else int(decimals),
+                    language=self.language,
+                ),
+            }
+        return found
+
+    def recomputed_notes(self, section: str) -> list[str]:
+        """Footnotes of the section's indicators that the report recomputes differently from
+        the published value: both values, so the body says so, not only the appendix."""
+        notes = []
+        for (code, _), entry in self._recomputed.items():
+            if entry["section"] != section:
+                continue
+            dimensions = entry["dimensions"]
+            notes.append(
+                self.text(
+                    "recomputed_note",
+                    mark=RECOMPUTED_MARK,
+                    label=lower_first(self._indicator_caption(code, dimensions)),
+                    published=entry["published"],
+                    computed=self.indicator_text(code, **dimensions).rstrip(RECOMPUTED_MARK),
+                )
+            )
+        return notes
 
     def value(self, code: str, **dimensions) -> float | str | None:
         """An indicator's unrounded value, or ``None`` when it is not available."""
@@ -312,6 +375,18 @@ class QuarterlyReport:
     def figure_value(self, code: str, period: Quarter | None = None) -> float | None:
         """An input figure's value for the report period (or ``period``)."""
         return self.figures.value(code, period or self.quarter)
+
+    def top_cases(self, service: str) -> list[tuple[int, str, float]]:
+        """The most frequent cases of ``service`` (``"rjtl"`` or ``"ritl"``) with their rank:
+        ``[(1, "penyakit kronis kecil lain-lain", 18950000.0), …]``, largest first."""
+        prefix = f"{service}_cases_"
+        cases = [
+            (self.figure_label(code).split(": ", 1)[-1], value)
+            for code in TOP_CASES
+            if code.startswith(prefix) and (value := self.figure_value(code)) is not None
+        ]
+        ranked = sorted(cases, key=lambda case: -case[1])
+        return [(rank, label, value) for rank, (label, value) in enumerate(ranked, start=1)]
 
     def figure_label(self, code: str) -> str:
         """A figure's label in the report language."""
@@ -386,13 +461,12 @@ class QuarterlyReport:
         return NumberedChart(render)
 
     def _recommendations(self, section: str) -> list[dict]:
-        """The section's recommendations after the analyst's review, beside their indicator."""
-        decision_text = {
-            "confirm": self.text("decision_confirm"),
-            "edit": self.text("decision_edit"),
-            "undecided": self.text("decision_undecided"),
-            "added": self.text("decision_added"),
-        }
+        """The section's recommendations as a reader sees them, beside their indicator.
+
+        Only the title, the text and the evidence in words: the rule, the analyst's decision
+        and note, and where each threshold comes from are in the appendix (`audit_trail`).
+        An undecided recommendation keeps the draft mark.
+        """
         items = []
         for recommendation in self.review.section(section):
             anchor = dict(self.anchors.get(recommendation.rule_id, {}))
@@ -401,22 +475,55 @@ class QuarterlyReport:
                 "id": recommendation.rule_id,
                 "title": recommendation.title,
                 "text": recommendation.text,
-                "evidence": recommendation.evidence,
-                "decision": recommendation.decision,
-                "decision_text": decision_text[recommendation.decision],
-                "note": recommendation.reason,
-                "note_lang": self._foreign(recommendation.reason_language),
+                "evidence": "; ".join(e.text for e in recommendation.evidence),
+                "draft": recommendation.decision == "undecided",
                 "indicator_label": None,
                 "indicator_value": None,
             }
             if code is not None and self.indicators.get(code, **anchor) is not None:
                 unit = self.catalogue.indicator(code).unit
+                value = self.value(code, **anchor)
+                # Millions read better as "47,36 juta"; a few thousand facilities exactly.
+                compact = unit in COUNT_UNITS and abs(value) >= COMPACT_FROM
                 item["indicator_label"] = self._indicator_caption(code, anchor)
-                item["indicator_value"] = self.indicator_text(
-                    code, compact=unit in COUNT_UNITS, **anchor
-                )
+                item["indicator_value"] = self.indicator_text(code, compact=compact, **anchor)
             items.append(item)
         return items
+
+    def audit_trail(self) -> list[dict]:
+        """Every recommendation's rule, decision, analyst's note and threshold sources, for the
+        appendix "Jejak audit rekomendasi": what the body leaves out so that it reads as a
+        publication, kept for the reviewer who signs the report off."""
+        decision_text = {
+            "confirm": self.text("decision_confirm"),
+            "edit": self.text("decision_edit"),
+            "undecided": self.text("decision_undecided"),
+            "added": self.text("decision_added"),
+            "drop": self.text("decision_drop"),
+        }
+        rows = []
+        for recommendation in [*self.review.recommendations, *self.review.dropped]:
+            sources = []
+            for evidence in recommendation.evidence:
+                if evidence.source and evidence.source not in sources:
+                    sources.append(evidence.source)
+            rows.append(
+                {
+                    "id": recommendation.rule_id,
+                    "title": recommendation.title,
+                    "section": "{number}. {name}".format(
+                        number=self.catalogue.sections[recommendation.section]["number"],
+                        name=self.catalogue.sections[recommendation.section][self.language],
+                    ),
+                    "shown": recommendation.decision != "drop",
+                    "decision": recommendation.decision,
+                    "decision_text": decision_text[recommendation.decision],
+                    "note": recommendation.reason,
+                    "note_lang": self._foreign(recommendation.reason_language),
+                    "sources": sources,
+                }
+            )
+        return rows
 
     def _foreign(self, language: str) -> str:
         """``language`` when a quoted text is in another language than the report, else ""."""
@@ -894,6 +1001,10 @@ class QuarterlyReport:
             narrative_facilities=self._narrative("facilities_contracts"),
             narrative_utilisation=self._narrative("facilities_utilisation"),
             narrative_claims=self._narrative("facilities_claims"),
+            narrative_cases=self._narrative(
+                "facilities_cases",
+                cases={service: self.top_cases(service) for service in ("rjtl", "ritl")},
+            ),
             conclusion=self._narrative("facilities_conclusion"),
             recommendations=self._recommendations("facilities"),
             commentary=self.review.commentary.get("facilities"),
@@ -1134,7 +1245,7 @@ class QuarterlyReport:
             "appendix.html.j2",
             backtest=self._backtest_context(),
             missing={section: labels for section, labels in missing.items() if labels},
-            dropped=self.review.dropped,
+            audit=self.audit_trail(),
             warnings=[issue.describe(self.language, self.catalogue) for issue in self.warnings],
             reported=[
                 (

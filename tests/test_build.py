@@ -155,7 +155,7 @@ class TestHtml:
             "Triwulan I Tahun 2024",
             "Ringkasan Eksekutif",
             "I. Kepesertaan",
-            "II. Kerjasama Faskes dan Utilisasi",
+            "II. Kerja Sama Faskes dan Utilisasi",
             "III. Kesehatan Keuangan DJS",
             "Kesimpulan dan Rekomendasi",
             "Lampiran",
@@ -239,7 +239,7 @@ class TestPdf:
         walk(reader.outline)
         for title in (
             "I. Kepesertaan",
-            "II. Kerjasama Faskes dan Utilisasi",
+            "II. Kerja Sama Faskes dan Utilisasi",
             "III. Kesehatan Keuangan DJS",
             "Lampiran",
         ):

@@ -60,7 +60,30 @@ def test_final_once_every_recommendation_is_decided(decided):
     assert "draft-mark" not in html.split("</style>")[1]
     dropped = {r["rule_id"] for r in document["recommendations"] if r["decision"] == "drop"}
     assert dropped == {"registration_coverage", "pbi_pemda_data_validation", "fktp_network"}
-    assert "Rekomendasi yang dibatalkan analis" in html
+    # Dropped recommendations are left out of the body and listed in the audit trail.
+    body, appendix = html.split('id="section-appendix"')
+    assert 'id="rec-fktp_network"' not in body
+    trail = appendix.split('id="audit-trail"')[1]
+    assert "<code>fktp_network</code>" in trail
+    assert "dibatalkan analis (tidak dimuat)" in trail
+
+
+def test_body_reads_like_a_publication(built):
+    """Recommendations show title, text and evidence; rule ids, decisions, analyst notes and
+    threshold sources are only in the appendix's audit trail; a draft keeps its DRAF mark."""
+    for language, draft, note in (
+        ("id", "DRAF", "Dimuat dalam laporan DJSN"),
+        ("en", "DRAFT", "Included in DJSN's published report"),
+    ):
+        html = (built / f"laporan-kinerja-jkn-2024Q1.{language}.html").read_text(encoding="utf-8")
+        body, appendix = html.split("</style>")[-1].split('id="section-appendix"')
+        for machinery in ("<code>", "compliance_enforcement<", note, "RPJMN", "Aturan"):
+            assert machinery not in body, (language, machinery)
+        assert f'<span class="rec-draft">{draft}</span>' in body
+        trail = appendix.split('id="audit-trail"')[1].split("</table>")[0]
+        assert "<code>compliance_enforcement</code>" in trail
+        assert note in trail
+        assert "RPJMN" in trail
 
 
 def test_hostile_commentary_is_inert_text(decided):
@@ -76,3 +99,22 @@ def test_hostile_commentary_is_inert_text(decided):
     )
     assert "<script>alert('x')</script>" in text or "<script>alert(" in text
     assert "<img src=x onerror=alert(1)>" in text
+
+
+def test_body_carries_the_model_reports_explanations(built):
+    """Section II's RJTL paragraph and RITL cases in order, section III's explanation of the
+    claim-ratio rise, and a footnote where the published non-active share is recomputed."""
+    html = (built / "laporan-kinerja-jkn-2024Q1.id.html").read_text(encoding="utf-8")
+    body = html.split("</style>")[-1].split('id="section-appendix"')[0]
+    assert "Pembayaran manfaat RJTL sampai 31 Maret 2024 mencapai Rp13,26 triliun" in body
+    assert "penyakit kronis kecil lain-lain, sejumlah 18,95 juta kasus" in body
+    assert "prosedur dialisis sejumlah 1,7 juta kasus" in body
+    assert "Kasus RITL terbanyak berturut-turut adalah nyeri abdomen" in body
+    assert "Permenkes 3/2023" in body
+    assert "PHK/pengunduran diri" in body
+    assert "17,57%†" in body
+    assert "menyebut peserta non aktif terhadap peserta terdaftar sebesar 18,8%" in body
+    english = (built / "laporan-kinerja-jkn-2024Q1.en.html").read_text(encoding="utf-8")
+    assert "primary outpatient care (RJTP)" in english
+    assert "(rjtp)" not in english
+    assert "Minister of Health Regulation 3/2023" in english

@@ -212,7 +212,7 @@ SHIPPED_CASES = [
         {
             "fktp_network": texts(
                 ["Perubahan FKTP sejak Desember -381 (< 0)"],
-                ["Change in FKTP since December -381 (< 0)"],
+                ["Change in contracted FKTPs since December -381 (< 0)"],
             )
         },
     ),
@@ -223,7 +223,7 @@ SHIPPED_CASES = [
         {
             "fktp_network": texts(
                 ["Kekurangan FKTP terhadap target ICK 419 (> 0)"],
-                ["FKTP short of the ICK target 419 (> 0)"],
+                ["Contracted FKTPs short of the ICK target 419 (> 0)"],
             )
         },
     ),

@@ -29,7 +29,7 @@ from jkn_analysis.template import (
 REPOSITORY_DATA = Path(__file__).resolve().parents[1] / "data"
 Q2 = Quarter(2024, 2)
 SHEETS = {
-    "id": ["I Kepesertaan", "II Kerjasama Faskes & Utilisasi", "III Kesehatan Keuangan DJS"],
+    "id": ["I Kepesertaan", "II Kerja Sama Faskes", "III Kesehatan Keuangan DJS"],
     "en": ["I Participation", "II Health Facilities", "III Financial Health of the DJS"],
 }
 LOCKED = {"period", "code", "label", "previous"}

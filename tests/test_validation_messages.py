@@ -47,7 +47,7 @@ def only(issues: list[DataIssue]) -> DataIssue:
     return issues[0]
 
 
-TEMPLATE_SHEETS = ["I Kepesertaan", "II Kerjasama Faskes & Utilisasi", "III Kesehatan Keuangan DJS"]
+TEMPLATE_SHEETS = ["I Kepesertaan", "II Kerja Sama Faskes", "III Kesehatan Keuangan DJS"]
 TEMPLATE_METADATA = {
     "template": "jkn-data-entry",
     "quarter": "2024Q1",
@@ -203,7 +203,7 @@ ROW_CASES = [
         [row("fktp_target", "1,5%", "faskes")],
         "2024Q1/figures.csv, baris 2, fktp_target (Target ICK FKTP bekerja sama): nilai '1,5%' "
         "bertanda persen, padahal satuan figur ini faskes / facilities",
-        "2024Q1/figures.csv, row 2, fktp_target (ICK target for contracted FKTP): value '1,5%' "
+        "2024Q1/figures.csv, row 2, fktp_target (ICK target for contracted FKTPs): value '1,5%' "
         "carries a percent sign, but this figure is in faskes / facilities",
     ),
     (
@@ -407,11 +407,11 @@ FILE_CASES: list[tuple[str, Callable[[Path], None], str, str]] = [
         "missing_sheet",
         _missing_sheet,
         "2024Q1/figures.xlsx: lembar 'III Kesehatan Keuangan DJS' tidak ada; buku kerja templat "
-        "harus memuat lembar 'I Kepesertaan', 'II Kerjasama Faskes & Utilisasi', 'III Kesehatan "
-        "Keuangan DJS'; ditemukan: 'I Kepesertaan', 'II Kerjasama Faskes & Utilisasi'",
+        "harus memuat lembar 'I Kepesertaan', 'II Kerja Sama Faskes', 'III Kesehatan "
+        "Keuangan DJS'; ditemukan: 'I Kepesertaan', 'II Kerja Sama Faskes'",
         "2024Q1/figures.xlsx: sheet 'III Kesehatan Keuangan DJS' is missing; a template workbook "
-        "must hold the sheets 'I Kepesertaan', 'II Kerjasama Faskes & Utilisasi', 'III Kesehatan "
-        "Keuangan DJS'; found: 'I Kepesertaan', 'II Kerjasama Faskes & Utilisasi'",
+        "must hold the sheets 'I Kepesertaan', 'II Kerja Sama Faskes', 'III Kesehatan "
+        "Keuangan DJS'; found: 'I Kepesertaan', 'II Kerja Sama Faskes'",
     ),
     (
         "no_data_sheet",
