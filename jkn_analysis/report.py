@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import subprocess
+from collections.abc import Callable
 from functools import cache, cached_property
 from pathlib import Path
 
@@ -54,6 +55,14 @@ from jkn_analysis.paths import prepare_output_dir, resolve_data_dir
 from jkn_analysis.periods import Quarter
 from jkn_analysis.review import review_period
 from jkn_analysis.rules import evaluate, load_rules
+from jkn_analysis.tabledata import (
+    accessible_tables,
+    chart_description,
+    chart_records,
+    csv_data_uri,
+    file_name,
+    indicators_csv,
+)
 
 # Rows of the active-participant table: (segment key, indent level, bold).
 SEGMENT_ROWS = (
@@ -313,7 +322,8 @@ class QuarterlyReport:
             **context,
         }
         html = _environment().get_template(template).render(**template_context)
-        return Fragment(html)
+        # Captions into <caption>, header scopes, row headers, a CSV of each table's data.
+        return Fragment(accessible_tables(html, language, self.text))
 
     def _narrative(self, section: str, **context) -> Markup:
         fragment = self._render(f"narrative/{section}.{self.language}.html.j2", **context)
@@ -322,13 +332,50 @@ class QuarterlyReport:
     def _chart(self, ax, caption: str, source_key: str = "source_bpjs") -> Markup:
         from jkn_analysis.charts import chart_to_svg
 
+        data = getattr(ax.get_figure(root=True), "jkn_data", None)
         svg = chart_to_svg(ax)
         encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        description, download = caption, None
+        if data is not None:
+            header = self._chart_column_header(ax)
+            description = self.text(
+                "chart_alt",
+                caption=caption,
+                values=chart_description(data, self._chart_number, header, self.text),
+            )
+            download = {
+                "href": csv_data_uri(chart_records(data, header)),
+                "file": file_name(caption),
+                "label": self.text("download_data"),
+                "name": self.text("download_data_of", caption=caption),
+            }
         return Markup(
             self._render(
-                "chart.html.j2", caption=caption, image=encoded, source=self.text(source_key)
+                "chart.html.j2",
+                caption=caption,
+                description=description,
+                download=download,
+                image=encoded,
+                source=self.text(source_key),
             ).html
         )
+
+    def _chart_number(self, value: float) -> str:
+        """A chart value in words: large ones with a scale word, others to two decimals."""
+        number = float(value)
+        if abs(number) >= 1e6:
+            return format_compact(number, 2 if abs(number) >= 1e12 else 1, language=self.language)
+        return format_number(number, 0 if number.is_integer() else 2, language=self.language)
+
+    def _chart_column_header(self, ax) -> Callable[[str], str]:
+        """Names of a chart's data columns; the value column carries the value axis' title."""
+        axis_title = next((label for label in (ax.get_ylabel(), ax.get_xlabel()) if label), "")
+
+        def header(column: str) -> str:
+            name = self.text(f"chart_data_columns.{column}")
+            return f"{name} ({axis_title})" if column == "value" and axis_title else name
+
+        return header
 
     def _recommendations(self, section: str) -> list[dict]:
         """The section's recommendations after the analyst's review, beside their indicator."""
@@ -1018,6 +1065,10 @@ class QuarterlyReport:
         path = Path(output_dir) / "indicators.json"
         text = json.dumps(self.indicators_document(), ensure_ascii=False, indent=2, sort_keys=True)
         path.write_text(text + "\n", encoding="utf-8")
+        # The same indicators as a table, for spreadsheets.
+        (Path(output_dir) / "indicators.csv").write_text(
+            indicators_csv(self.indicators_document()["indicators"]), encoding="utf-8"
+        )
         return path
 
     def all_sections(self) -> list[Fragment]:
