@@ -184,6 +184,13 @@ def accessible_tables(html: str, language: str, text: Callable[..., str]) -> str
             previous.decompose()
             table.insert(0, caption)
             caption_text = _cell_text(caption)
+        elif (heading := table.find_previous_sibling(["h2", "h3", "h4"])) is not None:
+            # A table under its heading and an introduction (the appendix): the heading names
+            # it; the caption repeats it for screen readers only.
+            caption = soup.new_tag("caption", attrs={"class": "visually-hidden"})
+            caption.string = _cell_text(heading)
+            table.insert(0, caption)
+            caption_text = caption.string
         for cell in table.select(":scope > thead > tr > th"):
             cell["scope"] = "colgroup" if int(cell.get("colspan", 1)) > 1 else "col"
         for row in table.select(":scope > tbody > tr, :scope > tr"):
