@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from jkn_analysis.build import (
-    INDICATORS,
+    SHARED_FILES,
     UnsafeOutputError,
     editions_of,
     file_mode,
@@ -93,7 +93,7 @@ def rebuild_reason(current: dict, record: dict | None, folder: Path | None = Non
         return "no previous build"
     if folder is not None:
         missing = [
-            name for name in [*edition["files"], INDICATORS] if not (folder / name).is_file()
+            name for name in [*edition["files"], *SHARED_FILES] if not (folder / name).is_file()
         ]
         if missing:
             return f"file missing: {', '.join(missing)}"

@@ -65,6 +65,8 @@ PROJECTION_NOTEBOOK = paths.notebook_path(paths.PROJECTION_NOTEBOOK)
 REPORT_STEM = "laporan-kinerja-jkn"
 BUILD_RECORD = "build.json"
 INDICATORS = "indicators.json"
+# Written once per period by the notebook, for both editions: the indicators as JSON and CSV.
+SHARED_FILES = (INDICATORS, "indicators.csv")
 
 # Texts of the build's refusals and faults, in Indonesian and English, in the style of
 # `jkn_analysis.validation.MESSAGES` (where they are registered); {placeholders} come from the
@@ -249,6 +251,7 @@ def report_paths(folder: Path, quarter: Quarter, language: str) -> dict[str, Pat
         "notebook": folder / f"{stem}.ipynb",
         "html": folder / f"{stem}.html",
         "pdf": folder / f"{stem}.pdf",
+        "workbook": folder / f"lampiran-data-{quarter}.{language}.xlsx",
     }
 
 
@@ -261,6 +264,7 @@ def export_html(notebook_path: Path, quarter: Quarter, language: str, status: st
     from nbconvert import HTMLExporter
 
     from jkn_analysis.report import TEMPLATE_DIR, load_text
+    from jkn_analysis.tabledata import draft_mark_uri
 
     text = load_text()
     templates = TEMPLATE_DIR
@@ -285,6 +289,9 @@ def export_html(notebook_path: Path, quarter: Quarter, language: str, status: st
                 "of_word": text["of"][language],
                 "status": status,
                 "draft_word": text["draft_word"][language],
+                "draft_mark": draft_mark_uri(text["draft_word"][language]),
+                "author": text["publisher"][language],
+                "subject": text["pdf_subject"][language].format(period=quarter.title(language)),
             }
         },
     )
@@ -305,10 +312,20 @@ def _status(folder: Path) -> str:
 
 
 def render_pdf(html: str, target: Path) -> None:
-    """Render the report HTML to an A4 PDF with WeasyPrint (print stylesheet, outline)."""
+    """Render the report HTML to an A4 PDF with WeasyPrint (print stylesheet, outline).
+
+    The PDF is tagged to PDF/UA-1 (structure tags, the charts' text alternatives, the page's
+    language) with the title, author and subject of the page's ``<title>`` and ``<meta>``
+    elements, and opens with its outline shown.
+    """
     from weasyprint import HTML
 
-    HTML(string=html, base_url=str(target.parent)).write_pdf(target)
+    def open_with_outline(document, pdf) -> None:
+        pdf.catalog["PageMode"] = "/UseOutlines"
+
+    HTML(string=html, base_url=str(target.parent)).write_pdf(
+        target, finisher=open_with_outline, pdf_variant="pdf/ua-1"
+    )
 
 
 # ------------------------------------------------------------------ modes, leftovers, Ctrl-C
@@ -638,9 +655,31 @@ def _render_language(
         step = f"PDF rendering ({language})"
         progress(f"{quarter}: rendering PDF ({language})")
         render_pdf(html, paths["pdf"])
+        step = f"data workbook ({language})"
+        write_data_workbook(html, workspace, language, paths["workbook"])
     except Exception as error:
         raise BuildError(step, _one_line(error)) from error
-    return [paths["html"], paths["pdf"], paths["notebook"]]
+    return [paths["html"], paths["pdf"], paths["workbook"], paths["notebook"]]
+
+
+def write_data_workbook(html: str, folder: Path, language: str, target: Path) -> None:
+    """The data behind the report beside its PDF: one sheet per table, one of the indicators."""
+    from jkn_analysis.catalogue import load_catalogue
+    from jkn_analysis.report import load_text
+    from jkn_analysis.tabledata import write_workbook
+
+    text, catalogue = load_text(), load_catalogue()
+
+    def wording(key: str) -> str:
+        entry = text
+        for part in key.split("."):
+            entry = entry[part]
+        return entry[language]
+
+    def label(code: str) -> str:
+        return catalogue.indicator(code).label[language]
+
+    write_workbook(html, _document(folder).get("indicators", []), target, language, wording, label)
 
 
 def _one_line(error: BaseException) -> str:
@@ -792,7 +831,7 @@ def _install(
                     shutil.copyfile(target / name, workspace / name)
                 kept[language] = edition
         merged = {**kept, **editions}
-        files = sorted({INDICATORS, *(name for e in merged.values() for name in e["files"])})
+        files = sorted({*SHARED_FILES, *(name for e in merged.values() for name in e["files"])})
         record = {
             "generator": f"jkn-analysis {__version__}",
             "period": str(quarter),

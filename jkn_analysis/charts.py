@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
-from functools import cache, partial
+from functools import cache, partial, wraps
 from io import StringIO
 
 import matplotlib as mpl
@@ -249,6 +249,22 @@ def _checked_frame(
 
 
 # --- Building blocks -----------------------------------------------------------------------------
+def _keeps_data(chart: Callable[..., Axes]) -> Callable[..., Axes]:
+    """Keep on the figure the data a chart was drawn from (``figure.jkn_data``).
+
+    The report words each chart's text alternative and offers its data as CSV from that frame,
+    so what a screen reader hears and what a reader downloads are exactly what is drawn.
+    """
+
+    @wraps(chart)
+    def draw(data: pd.DataFrame, *args, **kwargs) -> Axes:
+        ax = chart(data, *args, **kwargs)
+        ax.get_figure(root=True).jkn_data = data.copy()
+        return ax
+
+    return draw
+
+
 def _axes_for(ax: Axes | None) -> Axes:
     """The caller's axes, or new axes on a figure the width of an A4 text block."""
     if ax is not None:
@@ -630,6 +646,7 @@ def _period_comparison_chart(
 
 
 # --- Charts --------------------------------------------------------------------------------------
+@_keeps_data
 def active_participants_chart(
     data: pd.DataFrame,
     *,
@@ -673,6 +690,7 @@ def active_participants_chart(
     )
 
 
+@_keeps_data
 def visits_chart(
     data: pd.DataFrame,
     *,
@@ -718,6 +736,7 @@ def visits_chart(
     )
 
 
+@_keeps_data
 def ick_attainment_chart(
     data: pd.DataFrame,
     *,
@@ -801,6 +820,7 @@ def ick_attainment_chart(
     return ax
 
 
+@_keeps_data
 def facilities_chart(
     data: pd.DataFrame,
     *,
@@ -864,6 +884,7 @@ def facilities_chart(
     return ax
 
 
+@_keeps_data
 def claims_share_chart(
     data: pd.DataFrame,
     *,
@@ -920,6 +941,7 @@ def claims_share_chart(
     return ax
 
 
+@_keeps_data
 def claim_ratio_chart(
     data: pd.DataFrame,
     *,
@@ -982,6 +1004,7 @@ def claim_ratio_chart(
     return ax
 
 
+@_keeps_data
 def months_covered_chart(
     data: pd.DataFrame,
     *,
@@ -1058,6 +1081,7 @@ def months_covered_chart(
     return ax
 
 
+@_keeps_data
 def investment_mix_chart(
     data: pd.DataFrame,
     *,
@@ -1145,6 +1169,7 @@ def chart_to_svg(chart: Axes | Figure | SubFigure) -> str:
 SERIES_COLOURS = ("#1F5F7A", "#D55E00", "#009E73", "#7F7F7F")
 
 
+@_keeps_data
 def trend_chart(
     data: pd.DataFrame,
     *,
@@ -1301,6 +1326,7 @@ def _stack_point_labels(ax: Axes, groups: Sequence[Sequence[Annotation]]) -> Non
             bottom_of_previous = top - height
 
 
+@_keeps_data
 def flow_comparison_chart(
     data: pd.DataFrame,
     *,
@@ -1383,6 +1409,7 @@ PROJECTION_STYLES = (
 )
 
 
+@_keeps_data
 def projection_chart(
     data: pd.DataFrame,
     *,

@@ -59,6 +59,14 @@ from jkn_analysis.paths import prepare_output_dir, resolve_data_dir
 from jkn_analysis.periods import Quarter
 from jkn_analysis.review import review_period
 from jkn_analysis.rules import evaluate, load_rules, with_projection
+from jkn_analysis.tabledata import (
+    accessible_tables,
+    chart_description,
+    chart_records,
+    csv_data_uri,
+    file_name,
+    indicators_csv,
+)
 
 # Rows of the active-participant table, laid out like the model report's: (segment key, list
 # marker, indent level, bold). The "B" segments sit under a heading row without figures and
@@ -426,7 +434,8 @@ class QuarterlyReport:
             **context,
         }
         html = _environment().get_template(template).render(**template_context)
-        return Fragment(html)
+        # Captions into <caption>, header scopes, row headers, a CSV of each table's data.
+        return Fragment(accessible_tables(html, language, self.text))
 
     def _narrative(self, section: str, **context) -> Markup:
         fragment = self._render(f"narrative/{section}.{self.language}.html.j2", **context)
@@ -448,17 +457,56 @@ class QuarterlyReport:
         """
         from jkn_analysis.charts import chart_to_svg
 
+        data = getattr(ax.get_figure(root=True), "jkn_data", None)
         svg = chart_to_svg(ax)
         encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
         source = self.text(source_key)
+        # The axis titles are read now: the figure is closed once its SVG is drawn.
+        header = None if data is None else self._chart_column_header(ax)
 
         def render() -> str:
             caption = self.caption("chart", section, caption_key, **values)
+            description, download = caption, None
+            if data is not None:
+                description = self.text(
+                    "chart_alt",
+                    caption=caption,
+                    values=chart_description(data, self._chart_number, header, self.text),
+                )
+                download = {
+                    "href": csv_data_uri(chart_records(data, header)),
+                    "file": file_name(caption),
+                    "label": self.text("download_data"),
+                    "name": self.text("download_data_of", caption=caption),
+                }
             return self._render(
-                "chart.html.j2", caption=caption, image=encoded, source=source, note=note
+                "chart.html.j2",
+                caption=caption,
+                description=description,
+                download=download,
+                image=encoded,
+                source=source,
+                note=note,
             ).html
 
         return NumberedChart(render)
+
+    def _chart_number(self, value: float) -> str:
+        """A chart value in words: large ones with a scale word, others to two decimals."""
+        number = float(value)
+        if abs(number) >= 1e6:
+            return format_compact(number, 2 if abs(number) >= 1e12 else 1, language=self.language)
+        return format_number(number, 0 if number.is_integer() else 2, language=self.language)
+
+    def _chart_column_header(self, ax) -> Callable[[str], str]:
+        """Names of a chart's data columns; the value column carries the value axis' title."""
+        axis_title = next((label for label in (ax.get_ylabel(), ax.get_xlabel()) if label), "")
+
+        def header(column: str) -> str:
+            name = self.text(f"chart_data_columns.{column}")
+            return f"{name} ({axis_title})" if column == "value" and axis_title else name
+
+        return header
 
     def _recommendations(self, section: str) -> list[dict]:
         """The section's recommendations as a reader sees them, beside their indicator.
@@ -1317,6 +1365,10 @@ class QuarterlyReport:
         path = Path(output_dir) / "indicators.json"
         text = json.dumps(self.indicators_document(), ensure_ascii=False, indent=2, sort_keys=True)
         path.write_text(text + "\n", encoding="utf-8")
+        # The same indicators as a table, for spreadsheets.
+        (Path(output_dir) / "indicators.csv").write_text(
+            indicators_csv(self.indicators_document()["indicators"]), encoding="utf-8"
+        )
         return path
 
     def all_sections(self) -> list[Fragment]:

@@ -36,6 +36,11 @@ pytestmark = pytest.mark.slow
 
 QUARTER = "2024Q1"
 VIEWPORT = {"width": 1280, "height": 900}
+# A phone held upright: the report must not scroll sideways at this width.
+NARROW_VIEWPORT = {"width": 375, "height": 800}
+# axe-core from npm (tests/package-lock.json, installed by ./tasks when node is present).
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE_FAILING_IMPACTS = {"serious", "critical"}
 # Running as root on a machine without network: no sandbox, no GPU, no background fetches.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -161,3 +166,73 @@ def test_full_page_screenshot(report, tmp_path):
     if keep:
         Path(keep).mkdir(parents=True, exist_ok=True)
         shutil.copy2(screenshot, Path(keep) / screenshot.name)
+
+
+def test_no_serious_or_critical_accessibility_violation(report):
+    """axe-core, injected into the page (it fetches nothing), over the whole report."""
+    if not AXE.exists():
+        pytest.skip("axe-core not installed: cd tests && npm ci (./tasks test does it)")
+    # Evaluated by the DevTools protocol, which the page's Content-Security-Policy (no scripts)
+    # does not govern; a <script> tag would be refused.
+    report.page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+    results = report.page.evaluate(
+        """async () => {
+            const results = await axe.run(document, {resultTypes: ["violations"]});
+            return results.violations.map((v) => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+            }));
+        }"""
+    )
+    failing = [v for v in results if v["impact"] in AXE_FAILING_IMPACTS]
+    assert not failing, f"{report.path.name}: {failing}"
+
+
+def test_tables_and_charts_are_described_and_offer_their_data(report):
+    found = report.page.evaluate(
+        """() => ({
+            tables: [...document.querySelectorAll("table.data")].map((t) => ({
+                caption: t.caption ? t.caption.textContent.trim() : "",
+                unscoped: [...t.querySelectorAll("th")].filter((th) => !th.scope).length,
+                rowHeaders: [...t.tBodies].every((b) => [...b.rows].every(
+                    (r) => r.cells[0].tagName === "TH")),
+                csv: (t.closest(".table-scroll")?.nextElementSibling
+                      ?.querySelector("a[download]")?.href || "").startsWith("data:text/csv"),
+            })),
+            charts: [...document.querySelectorAll("figure.chart")].map((f) => ({
+                caption: f.querySelector("figcaption").textContent.trim(),
+                alt: f.querySelector("img").alt,
+                csv: (f.querySelector("a[download]")?.href || "").startsWith("data:text/csv"),
+            })),
+        })"""
+    )
+    assert len(found["tables"]) > 5
+    for table in found["tables"]:
+        assert table["caption"] and table["unscoped"] == 0 and table["rowHeaders"], table
+        assert table["csv"], table
+    for chart in found["charts"]:
+        # The text alternative states the values, not only the caption.
+        assert (
+            chart["alt"].startswith(chart["caption"])
+            and len(chart["alt"]) > len(chart["caption"]) + 10
+        ), chart
+        assert any(character.isdigit() for character in chart["alt"][len(chart["caption"]) :])
+        assert chart["csv"], chart
+
+
+def test_no_sideways_scrolling_at_375_px(report):
+    page = report.page
+    page.set_viewport_size(NARROW_VIEWPORT)
+    try:
+        width = page.evaluate("() => document.scrollingElement.scrollWidth")
+        cards = page.evaluate(
+            """() => [...document.querySelectorAll(".recommendation")].map((card) => {
+                const [indicator, body] = [".rec-indicator", ".rec-body"].map(
+                    (s) => card.querySelector(s).getBoundingClientRect());
+                return body.top >= indicator.bottom - 1;
+            })"""
+        )
+    finally:
+        page.set_viewport_size(VIEWPORT)
+    assert width <= NARROW_VIEWPORT["width"], f"{report.path.name} is {width} px wide at 375 px"
+    assert cards and all(cards), "recommendation cards do not stack at 375 px"

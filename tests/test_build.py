@@ -68,6 +68,7 @@ class TestBuildOutputs:
             [
                 "build.json",
                 "indicators.json",
+                "indicators.csv",
                 *[p.name for language in ("id", "en") for p in _paths(built, language).values()],
             ]
         )
@@ -427,3 +428,28 @@ class TestProjectionInReport:
         assert "pendorong 'trend_fade' harus berupa angka dari 0 sampai 100" in (
             capsys.readouterr().err
         )
+
+
+def test_the_data_behind_the_report_is_written_beside_it(built):
+    """The workbook (a sheet per table, one of every indicator) and indicators.csv."""
+    import csv
+
+    from openpyxl import load_workbook
+
+    document = json.loads((built / "indicators.json").read_text(encoding="utf-8"))
+    for language, indicators_sheet in (("id", "Indikator"), ("en", "Indicators")):
+        workbook = load_workbook(_paths(built, language)["workbook"])
+        assert workbook.sheetnames[-1] == indicators_sheet
+        assert sum(name.startswith(("Tabel", "Table")) for name in workbook.sheetnames) > 5
+        rows = list(workbook[indicators_sheet].iter_rows(min_row=3, values_only=True))
+        assert len(rows) == len(document["indicators"])
+        # Numbers stay numbers; only category indicators (unit "category") hold words.
+        assert all(isinstance(row[2], int | float) for row in rows if row[3] != "category")
+    with open(built / "indicators.csv", encoding="utf-8", newline="") as handle:
+        records = list(csv.DictReader(handle))
+    assert len(records) == len(document["indicators"])
+    first = document["indicators"][0]
+    assert records[0]["code"] == first["code"] and float(records[0]["value"]) == first["value"]
+    record = json.loads((built / "build.json").read_text(encoding="utf-8"))
+    assert "indicators.csv" in record["files"]
+    assert f"lampiran-data-{QUARTER}.id.xlsx" in record["files"]
