@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from jkn_analysis import __version__
 from jkn_analysis.catalogue import CATALOGUE_DIR, LANGUAGES, load_catalogue
@@ -189,6 +189,24 @@ def git_commit(directory: Path) -> str | None:
 def file_sha256(path: Path) -> str:
     """SHA-256 of a file's bytes, for the provenance appendix."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class NumberedCaption:
+    """A table caption for a section's template, numbered when first written (as
+    `NumberedChart`), so that tables prepared before the template runs, such as the
+    projection's, are numbered in the order the page shows them."""
+
+    def __init__(self, caption: Callable[[], str]):
+        self._caption = caption
+        self._text: str | None = None
+
+    def __str__(self) -> str:
+        if self._text is None:
+            self._text = self._caption()
+        return self._text
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
 
 
 class NumberedChart:
@@ -1232,7 +1250,9 @@ class QuarterlyReport:
             "projection.report.caption_chart",
             "projection.report.source",
         )
-        caption = partial(self.caption, "table", "finance")
+        def caption(key: str) -> NumberedCaption:
+            return NumberedCaption(partial(self.caption, "table", "finance", key))
+
         return {
             "method": display.method(),
             "start": display.start_table(),
