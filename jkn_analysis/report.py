@@ -1250,6 +1250,7 @@ class QuarterlyReport:
             "projection.report.caption_chart",
             "projection.report.source",
         )
+
         def caption(key: str) -> NumberedCaption:
             return NumberedCaption(partial(self.caption, "table", "finance", key))
 

@@ -226,11 +226,14 @@ def test_no_sideways_scrolling_at_375_px(report):
     try:
         width = page.evaluate("() => document.scrollingElement.scrollWidth")
         cards = page.evaluate(
-            """() => [...document.querySelectorAll(".recommendation")].map((card) => {
-                const [indicator, body] = [".rec-indicator", ".rec-body"].map(
-                    (s) => card.querySelector(s).getBoundingClientRect());
-                return body.top >= indicator.bottom - 1;
-            })"""
+            # An analyst's added recommendation has no indicator beside it: nothing to stack.
+            """() => [...document.querySelectorAll(".recommendation")]
+                .filter((card) => card.querySelector(".rec-indicator"))
+                .map((card) => {
+                    const [indicator, body] = [".rec-indicator", ".rec-body"].map(
+                        (s) => card.querySelector(s).getBoundingClientRect());
+                    return body.top >= indicator.bottom - 1;
+                })"""
         )
     finally:
         page.set_viewport_size(VIEWPORT)

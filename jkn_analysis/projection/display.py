@@ -42,6 +42,9 @@ class Table:
     numeric: tuple[bool, ...]
     strong: tuple[int, ...] = ()
     quoted: tuple[int, ...] = ()  # columns quoting a source as written (not translated)
+    # The language of those quotes: the data files and the policy calendar cite their sources
+    # in Indonesian, so the English edition marks them (lang="id") rather than translating.
+    quoted_language: str = "id"
 
     def to_html(self, css_class: str = "data small") -> str:
         def cell(tag: str, text: str, numeric: bool, quoted: bool = False) -> str:
@@ -49,7 +52,7 @@ class Table:
             if numeric and text.startswith("-"):
                 classes.append("negative")
             attribute = f' class="{" ".join(classes)}"' if classes else ""
-            attribute += ' translate="no"' if quoted else ""
+            attribute += f' translate="no" lang="{self.quoted_language}"' if quoted else ""
             return f"<{tag}{attribute}>{html.escape(text)}</{tag}>"
 
         head = "".join(cell("th", h, n) for h, n in zip(self.head, self.numeric, strict=True))
