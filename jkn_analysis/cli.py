@@ -23,9 +23,10 @@ from pathlib import Path
 
 from jkn_analysis.catalogue import LANGUAGES
 from jkn_analysis.periods import PeriodError, Quarter
+from jkn_analysis.validation import MESSAGES, register_messages
 
 # The command line's own lines, in Indonesian and English, registered with the messages of
-# `jkn_analysis.validation.MESSAGES` (see `_say`): every line a command prints follows its --lang.
+# `jkn_analysis.validation.MESSAGES`: every line a command prints follows its --lang.
 CLI_MESSAGES: dict[str, dict[str, str]] = {
     "cli.error": {"id": "kesalahan: {text}", "en": "error: {text}"},
     "cli.wrote": {"id": "ditulis: {path}", "en": "wrote {path}"},
@@ -83,12 +84,11 @@ CLI_MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
+register_messages(CLI_MESSAGES)
+
+
 def _say(key: str, language: str, **values: object) -> str:
     """A registered message (`CLI_MESSAGES`, or the validation's and build's) in ``language``."""
-    from jkn_analysis.validation import MESSAGES, register_messages
-
-    if "cli.error" not in MESSAGES:
-        register_messages(CLI_MESSAGES)
     return MESSAGES[key][language].format(**values)
 
 
@@ -283,7 +283,6 @@ def _folder_warnings(data: Path, language: str, stream=None) -> None:
     """Print a warning for each folder or file of ``data`` named almost like a period (to
     ``stream``, standard output by default)."""
     from jkn_analysis.loading import misnamed_period_issues
-    from jkn_analysis.validation import MESSAGES
 
     for issue in misnamed_period_issues(data):
         text = MESSAGES["report.folder_warning"][language].format(text=issue.describe(language))
@@ -459,7 +458,6 @@ def _buildable(
     is refused (and counted, so that the command exits 1).
     """
     from jkn_analysis.loading import report_readiness
-    from jkn_analysis.validation import MESSAGES
 
     def reason(quarter: Quarter) -> str | None:
         blocker = report_readiness(args.data, quarter)

@@ -105,7 +105,9 @@ class TestUnfilledTemplate:
         main(["new-quarter", "2024Q2", "--data", str(data)])
         capsys.readouterr()
         assert main(["review", "2024Q2", "--data", str(data)]) == 1
-        assert capsys.readouterr().err.startswith("error: 2024Q2: belum ada angka yang diisi di ")
+        assert capsys.readouterr().err.startswith(
+            "kesalahan: 2024Q2: belum ada angka yang diisi di "
+        )
         assert not (data / "2024Q2" / "review.yaml").exists()
 
     def test_the_library_build_refuses_it_at_the_data_checks(self, data, tmp_path):
@@ -282,7 +284,7 @@ class TestUnsupportedFormats:
         out = tmp_path / "out"
         assert main(["build", "2024Q1", "--data", str(data), "--out", str(out)]) == 1
         error = capsys.readouterr().err
-        assert error.startswith("FAILED 2024Q1 at step 'data checks'")
+        assert error.startswith("GAGAL 2024Q1 pada langkah 'pemeriksaan data'")
         assert "2024Q1/figures-revisi.xlsm: berkas .xlsm tidak dibaca" in error
         assert not (out / "2024Q1").exists()
 
