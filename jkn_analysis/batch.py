@@ -23,6 +23,7 @@ from jkn_analysis.build import (
     UnsafeOutputError,
     editions_of,
     file_mode,
+    message,
     read_record,
     report_paths,
 )
@@ -30,9 +31,24 @@ from jkn_analysis.catalogue import LANGUAGES
 from jkn_analysis.loading import available_periods, period_files, unsupported_files
 from jkn_analysis.periods import PeriodError, Quarter
 from jkn_analysis.review import review_path
+from jkn_analysis.validation import register_messages
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CODE_SUFFIXES = {".py", ".yaml", ".j2", ".css", ".json", ".ipynb"}
+
+# Why an edition is (re)built, in the words of `jkn-report build`'s "building (...)" line.
+BATCH_MESSAGES: dict[str, dict[str, str]] = {
+    "batch.no_previous_build": {"id": "belum pernah dibuat", "en": "no previous build"},
+    "batch.file_missing": {"id": "berkas hilang: {names}", "en": "file missing: {names}"},
+    "batch.data_changed": {"id": "data berubah: {names}", "en": "data changed: {names}"},
+    "batch.and_more": {"id": "{names} dan {count} lainnya", "en": "{names} and {count} more"},
+    "batch.code_changed": {
+        "id": "kode, templat atau notebook berubah",
+        "en": "code, templates or notebook changed",
+    },
+    "batch.forced": {"id": "dipaksa (--force)", "en": "forced (--force)"},
+}
+register_messages(BATCH_MESSAGES)
 
 
 def _sha256(path: Path) -> str:
@@ -82,21 +98,24 @@ def fingerprint(quarter: Quarter, data_dir: Path, language: str, notebook: Path)
     }
 
 
-def rebuild_reason(current: dict, record: dict | None, folder: Path | None = None) -> str | None:
-    """Why an edition must be rebuilt, in one line; ``None`` when it is up to date.
+def rebuild_reason(
+    current: dict, record: dict | None, folder: Path | None = None, language: str = "en"
+) -> str | None:
+    """Why an edition must be rebuilt, in one line in ``language``; ``None`` when it is up to
+    date.
 
     ``current`` is the edition's `fingerprint`; ``record`` the period's ``build.json``; given
     the report ``folder``, an edition with a file deleted by hand is rebuilt too.
     """
     edition = editions_of(record).get(current["language"])
     if edition is None:
-        return "no previous build"
+        return message("batch.no_previous_build", language)
     if folder is not None:
         missing = [
             name for name in [*edition["files"], *SHARED_FILES] if not (folder / name).is_file()
         ]
         if missing:
-            return f"file missing: {', '.join(missing)}"
+            return message("batch.file_missing", language, names=", ".join(missing))
     previous = edition.get("fingerprint", {})
     old_data, new_data = previous.get("data", {}), current["data"]
     changed = sorted(
@@ -105,12 +124,12 @@ def rebuild_reason(current: dict, record: dict | None, folder: Path | None = Non
         if old_data.get(name) != new_data.get(name)
     )
     if changed:
-        shown = ", ".join(changed[:3]) + (
-            f" and {len(changed) - 3} more" if len(changed) > 3 else ""
-        )
-        return f"data changed: {shown}"
+        shown = ", ".join(changed[:3])
+        if len(changed) > 3:
+            shown = message("batch.and_more", language, names=shown, count=len(changed) - 3)
+        return message("batch.data_changed", language, names=shown)
     if previous.get("code") != current["code"]:
-        return "code, templates or notebook changed"
+        return message("batch.code_changed", language)
     return None
 
 
@@ -151,18 +170,19 @@ def plan(
     languages: tuple[str, ...],
     notebook: Path,
     force: bool = False,
+    language: str = "en",
 ) -> list[PlannedBuild]:
-    """Decide, for each period and edition, whether to build it and why."""
+    """Decide, for each period and edition, whether to build it and why (in ``language``)."""
     planned = []
     for quarter in quarters:
         folder = out_dir / str(quarter)
         record = read_record(folder)
         fingerprints, reasons = {}, {}
-        for language in languages:
-            fingerprints[language] = fingerprint(quarter, data_dir, language, notebook)
-            reasons[language] = rebuild_reason(fingerprints[language], record, folder)
-            if force and reasons[language] is None:
-                reasons[language] = "forced (--force)"
+        for edition in languages:
+            fingerprints[edition] = fingerprint(quarter, data_dir, edition, notebook)
+            reasons[edition] = rebuild_reason(fingerprints[edition], record, folder, language)
+            if force and reasons[edition] is None:
+                reasons[edition] = message("batch.forced", language)
         planned.append(PlannedBuild(quarter, fingerprints, reasons))
     return planned
 

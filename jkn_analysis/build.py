@@ -186,6 +186,38 @@ BUILD_MESSAGES: dict[str, dict[str, str]] = {
         "id": "  rincian tidak ditulis: {path} sudah ada dan tidak ditulis oleh jkn-report",
         "en": "  the details were not written: {path} exists and was not written by jkn-report",
     },
+    # The progress lines of a build, after "[1/1] 2024Q1:".
+    "build.progress.checking": {"id": "memeriksa data", "en": "checking data"},
+    "build.progress.notebook": {
+        "id": "menjalankan notebook ({edition})",
+        "en": "running the notebook ({edition})",
+    },
+    "build.progress.html": {
+        "id": "mengekspor HTML ({edition})",
+        "en": "exporting HTML ({edition})",
+    },
+    "build.progress.pdf": {"id": "membuat PDF ({edition})", "en": "rendering PDF ({edition})"},
+    "build.notebook_missing": {"id": "{path} tidak ditemukan", "en": "{path} not found"},
+    "build.no_indicators": {
+        "id": "notebook tidak menulis indicators.json",
+        "en": "the notebook did not write indicators.json",
+    },
+    # The steps a failure names ("at step '...'"): `BuildError.step` is the code (the English
+    # words, stable for tests and logs), `step_words` its words in the build's language.
+    "build.step.parameters": {"id": "parameter", "en": "parameters"},
+    "build.step.notebook": {"id": "notebook", "en": "notebook"},
+    "build.step.output folder": {"id": "folder keluaran", "en": "output folder"},
+    "build.step.data checks": {"id": "pemeriksaan data", "en": "data checks"},
+    "build.step.HTML export": {"id": "ekspor HTML", "en": "HTML export"},
+    "build.step.PDF rendering": {"id": "pembuatan PDF", "en": "PDF rendering"},
+    "build.step.data workbook": {"id": "lampiran data XLSX", "en": "data workbook"},
+    "build.step.indicators.json": {"id": "indicators.json", "en": "indicators.json"},
+    "build.step.moving the report into place": {
+        "id": "pemindahan laporan ke tempatnya",
+        "en": "moving the report into place",
+    },
+    "build.step.projection notebook": {"id": "notebook proyeksi", "en": "projection notebook"},
+    "build.step.edition": {"id": "{step} ({edition})", "en": "{step} ({edition})"},
 }
 register_messages(BUILD_MESSAGES)
 
@@ -212,6 +244,27 @@ class BuildError(RuntimeError):
     def describe(self, language: str) -> str:
         """The cause in ``language`` (the English or raw cause when it has no message)."""
         return message(self.key, language, **self.values) if self.key else self.cause
+
+    def step_words(self, language: str) -> str:
+        """The step in ``language`` (``pemeriksaan data`` for ``data checks``)."""
+        return step_words(self.step, language)
+
+
+# A step of one edition: "notebook (en)".
+_EDITION_STEP = re.compile(r"^(?P<step>.+) \((?P<edition>[a-z]{2})\)$")
+
+
+def step_words(step: str, language: str) -> str:
+    """A `BuildError.step` code worded in ``language``; an unknown step as it is."""
+    match = _EDITION_STEP.match(step)
+    base, edition = (match["step"], match["edition"]) if match else (step, "")
+    key = f"build.step.{base}"
+    if key not in MESSAGES:
+        return step
+    words = message(key, language)
+    return (
+        message("build.step.edition", language, step=words, edition=edition) if edition else words
+    )
 
 
 class UnsafeOutputError(BuildError):
@@ -644,16 +697,19 @@ def _render_language(
     language: str,
     status: str,
     progress: Callable[[str], None],
+    words: str = "en",
 ) -> list[Path]:
-    """Export one executed notebook to HTML and render its PDF; failures name their step."""
+    """Export one executed notebook to HTML and render its PDF; failures name their step.
+
+    ``words`` is the language of the progress lines."""
     paths = report_paths(workspace, quarter, language)
     step = f"HTML export ({language})"
     try:
-        progress(f"{quarter}: exporting HTML ({language})")
+        progress(f"{quarter}: {message('build.progress.html', words, edition=language)}")
         html = export_html(paths["notebook"], quarter, language, status)
         paths["html"].write_text(html, encoding="utf-8")
         step = f"PDF rendering ({language})"
-        progress(f"{quarter}: rendering PDF ({language})")
+        progress(f"{quarter}: {message('build.progress.pdf', words, edition=language)}")
         render_pdf(html, paths["pdf"])
         step = f"data workbook ({language})"
         write_data_workbook(html, workspace, language, paths["workbook"])
@@ -907,6 +963,7 @@ def build_quarter(
     out_dir: Path = Path("reports"),
     progress: Callable[[str], None] = lambda message: None,
     fingerprints: dict[str, dict] | None = None,
+    message_language: str | None = None,
 ) -> BuildResult:
     """Build the report of one period in the given languages.
 
@@ -924,6 +981,9 @@ def build_quarter(
     fingerprints : dict, optional
         What each edition depends on, by language (`jkn_analysis.batch.fingerprint`, computed
         when not given), kept in ``build.json`` so that an unchanged edition is not rebuilt.
+    message_language : str, optional
+        The language of the progress lines and of a failed data check (default: the first of
+        ``languages``); the command line passes the first of its ``--lang``.
 
     Raises
     ------
@@ -932,26 +992,32 @@ def build_quarter(
         or when ``out_dir/<quarter>/`` holds files the pack did not write.
     BuildError
         Naming the failed step. The previous report of the period is left untouched. A failed
-        data check is a `DataCheckError` worded as ``jkn-report validate`` words it, in the
-        first of ``languages``.
+        data check is a `DataCheckError` worded as ``jkn-report validate`` words it, in
+        ``message_language``.
     BuildInterrupted
         After Ctrl-C under `stop_on_interrupt`; the temporary folder is removed.
     """
+    words = message_language or languages[0]
     for language in languages:
         check_parameters({"quarter": str(quarter), "language": language})
     if not NOTEBOOK.exists():
-        raise BuildError("notebook", f"{NOTEBOOK} not found")
+        raise BuildError(
+            "notebook",
+            message("build.notebook_missing", "en", path=NOTEBOOK),
+            key="build.notebook_missing",
+            values={"path": NOTEBOOK},
+        )
     check_output(out_dir, data_dir, [quarter])
     step = "data checks"
-    progress(f"{quarter}: checking data")
+    progress(f"{quarter}: {message('build.progress.checking', words)}")
     # The check of `jkn-report validate`: the build proceeds exactly when validate exits 0.
     try:
         checked = data_check(data_dir, quarter)
     except Exception as error:
         raise BuildError(step, _one_line(error)) from error
     if not checked.ok:  # hard errors stop here, before any kernel
-        raise DataCheckError(checked, languages[0])
-    progress(f"{quarter}: {validation_summary(checked, languages[0])}")
+        raise DataCheckError(checked, words)
+    progress(f"{quarter}: {validation_summary(checked, words)}")
     if fingerprints is None:
         from jkn_analysis.batch import fingerprint
 
@@ -978,7 +1044,8 @@ def build_quarter(
                 for language in languages:
                     _raise_if_interrupted()
                     step = f"notebook ({language})"
-                    progress(f"{quarter}: running the notebook ({language})")
+                    running = message("build.progress.notebook", words, edition=language)
+                    progress(f"{quarter}: {running}")
                     _execute_notebook(quarter, language, data_dir, workspace)
                     renders.append(
                         renderer.submit(
@@ -988,6 +1055,7 @@ def build_quarter(
                             language,
                             _status(workspace),
                             progress,
+                            words,
                         )
                     )
                     editions[language] = {
@@ -1007,7 +1075,7 @@ def build_quarter(
         _raise_if_interrupted()
         step = INDICATORS
         if not (workspace / INDICATORS).exists():
-            raise BuildError(step, "the notebook did not write indicators.json")
+            raise BuildError(step, message("build.no_indicators", "en"), key="build.no_indicators")
         step = "moving the report into place"
         files = _install(workspace, target, quarter, editions)
     except BaseException as error:

@@ -23,6 +23,78 @@ from pathlib import Path
 
 from jkn_analysis.catalogue import LANGUAGES
 from jkn_analysis.periods import PeriodError, Quarter
+from jkn_analysis.validation import MESSAGES, register_messages
+
+# The command line's own lines, in Indonesian and English, registered with the messages of
+# `jkn_analysis.validation.MESSAGES`: every line a command prints follows its --lang.
+CLI_MESSAGES: dict[str, dict[str, str]] = {
+    "cli.error": {"id": "kesalahan: {text}", "en": "error: {text}"},
+    "cli.wrote": {"id": "ditulis: {path}", "en": "wrote {path}"},
+    "cli.no_folder": {"id": "folder {path} tidak ada", "en": "no folder {path}"},
+    "review.data_has_errors": {
+        "id": "data {period} memuat kesalahan; jalankan dahulu 'jkn-report validate {period}'",
+        "en": "the data of {period} has errors; run 'jkn-report validate {period}' first",
+    },
+    "review.file_exists": {
+        "id": "{path} sudah ada (tidak ditimpa)",
+        "en": "{path} already exists (not overwritten)",
+    },
+    "review.wrote": {
+        "id": "ditulis: {path}; isi keputusan tiap rekomendasi dengan confirm, edit atau drop",
+        "en": "wrote {path}: set each recommendation's decision to confirm, edit or drop",
+    },
+    "projection.failed": {
+        "id": "GAGAL proyeksi {period} pada langkah '{step}': {cause}",
+        "en": "FAILED projection {period} at step '{step}': {cause}",
+    },
+    "build.failed": {
+        "id": "GAGAL {period} pada langkah '{step}':{cause}",
+        "en": "FAILED {period} at step '{step}':{cause}",
+    },
+    "build.up_to_date": {
+        "id": "{prefix}: mutakhir, dilewati",
+        "en": "{prefix}: up to date, skipped",
+    },
+    "build.building": {
+        "id": "{prefix}: sedang dibuat ({reason})",
+        "en": "{prefix}: building ({reason})",
+    },
+    "build.built": {
+        "id": "{prefix}: selesai dalam {seconds} detik -> {folder}",
+        "en": "{prefix}: built in {seconds} s -> {folder}",
+    },
+    "build.index": {"id": "indeks: {path}", "en": "index: {path}"},
+    "build.summary": {
+        "id": "{built} dibuat, {current} mutakhir, {failed} gagal",
+        "en": "{built} built, {current} up to date, {failed} failed",
+    },
+    "build.no_periods": {
+        "id": "tidak ada folder periode berisi berkas data di {folder}",
+        "en": "no period folders with data files in {folder}",
+    },
+    "build.bad_jobs": {"id": "--jobs paling sedikit 1", "en": "--jobs must be at least 1"},
+    "build.quarters_and_all": {
+        "id": "sebutkan periode atau --all, jangan keduanya",
+        "en": "give quarters or --all, not both",
+    },
+    "build.no_data": {
+        "id": "tidak ada data {periods} di {folder}; yang tersedia: {available}",
+        "en": "no data for {periods} in {folder}; available: {available}",
+    },
+}
+
+
+register_messages(CLI_MESSAGES)
+
+
+def _say(key: str, language: str, **values: object) -> str:
+    """A registered message (`CLI_MESSAGES`, or the validation's and build's) in ``language``."""
+    return MESSAGES[key][language].format(**values)
+
+
+def _error(language: str, text: str) -> None:
+    """Print ``error: text`` (in ``language``) to standard error."""
+    print(_say("cli.error", language, text=text), file=sys.stderr, flush=True)
 
 
 def _languages(text: str) -> tuple[str, ...]:
@@ -199,10 +271,10 @@ def _new_quarter(args: argparse.Namespace) -> int:
     try:
         paths = write_data_entry_files(args.quarter, args.data, language=args.lang)
     except FileExistsError as error:
-        print(f"error: {error}", file=sys.stderr)
+        _error(args.lang, str(error))
         return 1
     for path in paths:
-        print(f"wrote {path}")
+        print(_say("cli.wrote", args.lang, path=path))
     _folder_warnings(args.data, args.lang)  # a misnamed folder holding this period's figures?
     return 0
 
@@ -211,7 +283,6 @@ def _folder_warnings(data: Path, language: str, stream=None) -> None:
     """Print a warning for each folder or file of ``data`` named almost like a period (to
     ``stream``, standard output by default)."""
     from jkn_analysis.loading import misnamed_period_issues
-    from jkn_analysis.validation import MESSAGES
 
     for issue in misnamed_period_issues(data):
         text = MESSAGES["report.folder_warning"][language].format(text=issue.describe(language))
@@ -223,7 +294,7 @@ def _validate(args: argparse.Namespace) -> int:
     from jkn_analysis.validation import format_validation
 
     if not (args.data / str(args.quarter)).is_dir():
-        print(f"error: no folder {args.data / str(args.quarter)}", file=sys.stderr)
+        _error(args.lang, _say("cli.no_folder", args.lang, path=args.data / str(args.quarter)))
         _folder_warnings(args.data, args.lang, sys.stderr)
         return 2
     _folder_warnings(args.data, args.lang)
@@ -266,23 +337,19 @@ def _review(args: argparse.Namespace) -> int:
     result = validate_period(args.data, args.quarter, readiness=True)
     unready = [issue for issue in result.errors if issue.problem in READINESS_PROBLEMS]
     if unready and len(unready) == len(result.errors):
-        print(f"error: {unready[0].describe(args.lang)}", file=sys.stderr)
+        _error(args.lang, unready[0].describe(args.lang))
         return 1
     if not result.ok:
-        print(
-            f"error: the data of {args.quarter} has errors; run "
-            f"'jkn-report validate {args.quarter}' first",
-            file=sys.stderr,
-        )
+        _error(args.lang, _say("review.data_has_errors", args.lang, period=args.quarter))
         return 1
     try:
         path = write_review_template(
             args.data, args.quarter, _triggered_rules(args.data, args.quarter), language=args.lang
         )
     except FileExistsError as error:
-        print(f"error: {error} (not overwritten)", file=sys.stderr)
+        _error(args.lang, _say("review.file_exists", args.lang, path=error.filename or error))
         return 1
-    print(f"wrote {path}: set each recommendation's decision to confirm, edit or drop")
+    print(_say("review.wrote", args.lang, path=path))
     return 0
 
 
@@ -350,6 +417,7 @@ def _build_one(task: tuple) -> bool | None:
             out_dir=out_dir,
             fingerprints={code: item.fingerprints[code] for code in languages},
             progress=lambda message: print(f"{prefix}:   {message.split(': ', 1)[1]}", flush=True),
+            message_language=language,
         )
     except BuildInterrupted:
         return None
@@ -358,8 +426,9 @@ def _build_one(task: tuple) -> bool | None:
         # A failed data check prints validate's report, several lines, below the headline.
         cause = error.describe(language).rstrip()
         cause = f"\n{cause}" if "\n" in cause else f" {cause}"
+        step = error.step_words(language)
         print(
-            f"FAILED {item.quarter} at step '{error.step}':{cause}",
+            _say("build.failed", language, period=item.quarter, step=step, cause=cause),
             file=sys.stderr,
         )
         print(where, file=sys.stderr, flush=True)
@@ -368,8 +437,12 @@ def _build_one(task: tuple) -> bool | None:
     if log.exists() and _is_pack_log(log):
         with contextlib.suppress(OSError):
             log.unlink()  # the failure it describes is gone
+    from jkn_analysis.formatting import format_number
+
+    seconds = format_number(time.perf_counter() - started, 1, language=language)
     print(
-        f"{prefix}: built in {time.perf_counter() - started:.1f} s -> {result.folder}", flush=True
+        _say("build.built", language, prefix=prefix, seconds=seconds, folder=result.folder),
+        flush=True,
     )
     return True
 
@@ -385,7 +458,6 @@ def _buildable(
     is refused (and counted, so that the command exits 1).
     """
     from jkn_analysis.loading import report_readiness
-    from jkn_analysis.validation import MESSAGES
 
     def reason(quarter: Quarter) -> str | None:
         blocker = report_readiness(args.data, quarter)
@@ -416,11 +488,7 @@ def _buildable(
             print(MESSAGES["build.latest"][language].format(period=quarter), flush=True)
             return [quarter], 0
         print(MESSAGES["build.skipped"][language].format(reason=why), flush=True)
-    folder = args.data.resolve()
-    print(
-        f"error: {MESSAGES['build.none_buildable'][language].format(folder=folder)}",
-        file=sys.stderr,
-    )
+    _error(language, MESSAGES["build.none_buildable"][language].format(folder=args.data.resolve()))
     return 1
 
 
@@ -454,15 +522,12 @@ def _build(args: argparse.Namespace) -> int:
     try:
         return _build_checked(args, language)
     except BuildError as error:  # a refused output folder, before anything was touched
-        print(f"error: {error.describe(language)}", file=sys.stderr)
+        _error(language, error.describe(language))
         return 1
     except OSError as error:  # a permission error, a full disk: one line naming the path
         path = error.filename or args.out
         reason = error.strerror or str(error)
-        print(
-            f"error: {message('build.file_error', language, path=path, reason=reason)}",
-            file=sys.stderr,
-        )
+        _error(language, message("build.file_error", language, path=path, reason=reason))
         return 1
 
 
@@ -478,30 +543,30 @@ def _build_checked(args: argparse.Namespace, language: str) -> int:
     from jkn_analysis.loading import available_periods
 
     if args.data.exists() and not args.data.is_dir():
-        print(
-            f"error: {message('build.not_a_folder', language, option='--data', path=args.data)}",
-            file=sys.stderr,
-        )
+        _error(language, message("build.not_a_folder", language, option="--data", path=args.data))
         return 1
     check_output(args.out, args.data, [])  # --out is, holds or lies in --data: refused first
     _folder_warnings(args.data, language)
     periods = available_periods(args.data)
     if not periods:
-        print(f"error: no period folders with data files in {args.data.resolve()}", file=sys.stderr)
+        _error(language, _say("build.no_periods", language, folder=args.data.resolve()))
         return 2
     if args.jobs < 1:
-        print("error: --jobs must be at least 1", file=sys.stderr)
+        _error(language, _say("build.bad_jobs", language))
         return 2
     if args.all and args.quarters:
-        print("error: give quarters or --all, not both", file=sys.stderr)
+        _error(language, _say("build.quarters_and_all", language))
         return 2
     missing = [q for q in args.quarters if q not in periods]
     if missing:
-        print(
-            f"error: no data for {', '.join(map(str, missing))} in {args.data.resolve()}; "
-            f"available: {', '.join(map(str, periods))}",
-            file=sys.stderr,
+        text = _say(
+            "build.no_data",
+            language,
+            periods=", ".join(map(str, missing)),
+            folder=args.data.resolve(),
+            available=", ".join(map(str, periods)),
         )
+        _error(language, text)
         return 2
     chosen = _buildable(args, periods, language)
     if isinstance(chosen, int):
@@ -514,6 +579,7 @@ def _build_checked(args: argparse.Namespace, language: str) -> int:
         languages=args.lang,
         notebook=NOTEBOOK,
         force=args.force,
+        language=language,
     )
     # Every folder the run would replace, and the index, checked before any build starts.
     check_output(args.out, args.data, [item.quarter for item in planned if item.reason])
@@ -524,9 +590,9 @@ def _build_checked(args: argparse.Namespace, language: str) -> int:
     for number, item in enumerate(planned, start=1):
         prefix = f"[{number}/{len(planned)}] {item.quarter}"
         if item.reason is None:
-            print(f"{prefix}: up to date, skipped", flush=True)
+            print(_say("build.up_to_date", language, prefix=prefix), flush=True)
         else:
-            print(f"{prefix}: building ({item.reason})", flush=True)
+            print(_say("build.building", language, prefix=prefix, reason=item.reason), flush=True)
             todo.append((prefix, item, item.languages, args.data, args.out, language))
     outcomes, stopped = _run_builds(todo, args.jobs)
     failures = sum(1 for ok in outcomes if ok is False)
@@ -534,14 +600,15 @@ def _build_checked(args: argparse.Namespace, language: str) -> int:
     if args.out.is_dir():
         try:
             index = write_index(args.out, language=language)
-            print(f"index: {index}")
+            print(_say("build.index", language, path=index))
         except OSError:
             if not failures:
                 raise
             # The failed builds said why already (a full disk, a read-only folder).
     if stopped:
         raise BuildInterrupted
-    print(f"{built} built, {len(planned) - built - failures} up to date, {failures} failed")
+    current = len(planned) - built - failures
+    print(_say("build.summary", language, built=built, current=current, failed=failures))
     return 1 if failures or refused else 0
 
 
@@ -560,12 +627,16 @@ def _projection(args: argparse.Namespace) -> int:
             overrides=args.override,
         )
     except BuildError as error:
-        print(
-            f"FAILED projection {args.quarter} at step '{error.step}': {error.cause}",
-            file=sys.stderr,
+        text = _say(
+            "projection.failed",
+            args.lang,
+            period=args.quarter,
+            step=error.step_words(args.lang),
+            cause=error.describe(args.lang),
         )
+        print(text, file=sys.stderr)
         return 1
-    print(f"wrote {path}")
+    print(_say("cli.wrote", args.lang, path=path))
     return 0
 
 

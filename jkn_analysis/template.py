@@ -42,6 +42,22 @@ from jkn_analysis.catalogue import LANGUAGES, Catalogue, Figure, load_catalogue
 from jkn_analysis.formatting import format_number
 from jkn_analysis.numbers import written_decimals
 from jkn_analysis.periods import Quarter
+from jkn_analysis.validation import MESSAGES, register_messages
+
+register_messages(
+    {
+        "template.data_exists": {
+            "id": (
+                "{folder} sudah memuat berkas data ({names}); tidak ada yang ditulis. Sunting "
+                "berkas tersebut, atau hapus untuk menulis berkas isian baru."
+            ),
+            "en": (
+                "{folder} already holds data files ({names}); nothing was written. Edit those "
+                "files, or remove them to write new data-entry files."
+            ),
+        }
+    }
+)
 
 TEMPLATE_NAME = "jkn-data-entry"
 TEMPLATE_VERSION = "1"
@@ -592,8 +608,7 @@ def write_data_entry_files(
     if existing:
         names = ", ".join(path.name for path in existing)
         raise FileExistsError(
-            f"{folder} already holds data files ({names}); nothing was written. Edit those "
-            "files, or remove them to write new data-entry files."
+            MESSAGES["template.data_exists"][language].format(folder=folder, names=names)
         )
     previous, previous_warning = _previous_values(data_dir, quarter, catalogue, language)
     if previous_warning:

@@ -54,17 +54,17 @@ class TestBuildAll:
     def test_every_period_is_built_with_progress(self, workspace):
         _, out, printed = workspace
         for number, period in enumerate(PERIODS, start=1):
-            assert f"[{number}/3] {period}: building (no previous build)" in printed
+            assert f"[{number}/3] {period}: sedang dibuat (belum pernah dibuat)" in printed
             assert (out / period / f"laporan-kinerja-jkn-{period}.id.pdf").exists()
-        assert "3 built, 0 up to date, 0 failed" in printed
+        assert "3 dibuat, 0 mutakhir, 0 gagal" in printed
 
     def test_second_run_rebuilds_nothing(self, workspace, capsys):
         data, out, _ = workspace
         assert main(["build", "--all", "--data", str(data), "--out", str(out)]) == 0
         printed = capsys.readouterr().out
         for period in PERIODS:
-            assert f"{period}: up to date, skipped" in printed
-        assert "0 built, 3 up to date, 0 failed" in printed
+            assert f"{period}: mutakhir, dilewati" in printed
+        assert "0 dibuat, 3 mutakhir, 0 gagal" in printed
 
     def test_index_links_every_report(self, workspace):
         _, out, _ = workspace

@@ -325,7 +325,7 @@ class TestFailedBuildKeepsPreviousReport:
 class TestCommandLine:
     def test_unknown_period_is_refused(self, capsys, tmp_path):
         assert main(["build", "2030Q1", "--out", str(tmp_path)]) == 2
-        assert "no data for 2030Q1" in capsys.readouterr().err
+        assert "tidak ada data 2030Q1" in capsys.readouterr().err
 
     @pytest.mark.parametrize("argument", [["2024Q5"], ["24Q1"], ["--lang", "fr"]])
     def test_bad_arguments_exit_with_usage_error(self, argument, capsys):
@@ -342,7 +342,7 @@ class TestCommandLine:
         )
         assert main(["build", "--data", str(data), "--out", str(tmp_path / "out")]) == 1
         error = capsys.readouterr().err
-        assert error.startswith("FAILED 2024Q1 at step 'data checks'")
+        assert error.startswith("GAGAL 2024Q1 pada langkah 'pemeriksaan data'")
         assert "unknown_figure" in error
 
 
@@ -427,7 +427,7 @@ class TestProjectionInReport:
             == 1
         )
         error = capsys.readouterr().err
-        assert "at step 'parameters'" in error and "claims_growth" in error
+        assert "pada langkah 'parameter'" in error and "claims_growth" in error
         assert main(["projection", "2024Q1", "--override", '{"trend_fade": 150}']) == 1
         assert "pendorong 'trend_fade' harus berupa angka dari 0 sampai 100" in (
             capsys.readouterr().err

@@ -105,7 +105,9 @@ class TestUnfilledTemplate:
         main(["new-quarter", "2024Q2", "--data", str(data)])
         capsys.readouterr()
         assert main(["review", "2024Q2", "--data", str(data)]) == 1
-        assert capsys.readouterr().err.startswith("error: 2024Q2: belum ada angka yang diisi di ")
+        assert capsys.readouterr().err.startswith(
+            "kesalahan: 2024Q2: belum ada angka yang diisi di "
+        )
         assert not (data / "2024Q2" / "review.yaml").exists()
 
     def test_the_library_build_refuses_it_at_the_data_checks(self, data, tmp_path):
@@ -282,7 +284,7 @@ class TestUnsupportedFormats:
         out = tmp_path / "out"
         assert main(["build", "2024Q1", "--data", str(data), "--out", str(out)]) == 1
         error = capsys.readouterr().err
-        assert error.startswith("FAILED 2024Q1 at step 'data checks'")
+        assert error.startswith("GAGAL 2024Q1 pada langkah 'pemeriksaan data'")
         assert "2024Q1/figures-revisi.xlsm: berkas .xlsm tidak dibaca" in error
         assert not (out / "2024Q1").exists()
 
@@ -339,3 +341,84 @@ class TestCsvFieldLimit:
         path.write_text(path.read_text() + '2024Q1,fkrtl_total,"3.112,faskes\n')
         issue = validate_period(tmp_path, Quarter(2024, 1)).errors[0]
         assert issue.message == "unreadable.csv"
+
+
+# ------------------------------------------------------------- every line in the build's language
+# Words that only one of the two languages uses, as whole words, in the lines the commands print
+# (paths, file names and figure codes taken out first).
+ENGLISH_WORDS = (
+    "built", "building", "up to date", "skipped", "failed", "FAILED", "at step", "error",
+    "index", "checking", "running", "exporting", "rendering", "data checks", "no data",
+    "available", "errors", "warnings", "the", "report", "previous", "details", "changed",
+    "missing", "must", "give",
+)  # fmt: skip
+INDONESIAN_WORDS = (
+    "dibuat", "sedang", "mutakhir", "dilewati", "gagal", "GAGAL", "pada langkah", "kesalahan",
+    "indeks", "memeriksa", "menjalankan", "mengekspor", "membuat", "pemeriksaan", "tidak",
+    "tersedia", "peringatan", "laporan", "sebelumnya", "rinciannya", "berubah", "berkas",
+    "belum", "pernah", "paling", "sebutkan", "selesai", "detik", "dalam", "ada", "di",
+)  # fmt: skip
+
+
+def _words(text: str, root: Path) -> list[str]:
+    """The printed lines with paths (anything holding a slash) and codes taken out."""
+    import re
+
+    text = text.replace(str(root), "")
+    return [re.sub(r"\S*[/_.]\S*", " ", line) for line in text.splitlines()]
+
+
+def _found(lines: list[str], words: tuple[str, ...]) -> list[str]:
+    import re
+
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b")
+    return [line for line in lines if pattern.search(line)]
+
+
+@pytest.fixture
+def fast_build(monkeypatch):
+    """The real `build_quarter` (data checks, progress, build record) without a kernel, HTML
+    export or PDF: each step writes a stand-in file."""
+
+    def execute(quarter, language, data_dir, folder):
+        paths = build_module.report_paths(folder, quarter, language)
+        paths["notebook"].write_text("{}", encoding="utf-8")
+        (folder / "indicators.json").write_text('{"status": "final"}', encoding="utf-8")
+        (folder / "indicators.csv").write_text("code,value\n", encoding="utf-8")
+        return paths["notebook"]
+
+    monkeypatch.setattr(build_module, "_execute_notebook", execute)
+    monkeypatch.setattr(build_module, "_import_renderers", lambda: None)
+    monkeypatch.setattr(build_module, "export_html", lambda *args, **kwargs: "<html></html>")
+    monkeypatch.setattr(build_module, "render_pdf", lambda html, target: target.write_bytes(b"%"))
+    monkeypatch.setattr(
+        build_module, "write_data_workbook", lambda html, folder, language, target: target.touch()
+    )
+
+
+@pytest.mark.parametrize(("language", "other"), [("id", ENGLISH_WORDS), ("en", INDONESIAN_WORDS)])
+def test_build_speaks_one_language(data, tmp_path, capsys, fast_build, language, other):
+    out = tmp_path / "out"
+    build = ["build", "--data", str(data), "--out", str(out), "--lang"]
+    both = {"id": "id,en", "en": "en,id"}[language]
+    assert main([*build, language, "2024Q1"]) == 0  # built
+    assert main([*build, language, "2024Q1"]) == 0  # up to date, skipped
+    assert main([*build, both, "2024Q1", "--jobs", "1"]) == 0  # the other edition only
+    assert main([*build, language, "2030Q1"]) == 2  # no data
+    assert main([*build, language, "--jobs", "0"]) == 2
+    assert main([*build, language, "--all", "2024Q1"]) == 2
+    csv_file = data / "2024Q1" / "figures.csv"
+    csv_file.write_text(
+        csv_file.read_text(encoding="utf-8") + "2024Q1,active_total,abc,jiwa,,,\n",
+        encoding="utf-8",
+    )
+    assert main([*build, language, "2024Q1"]) == 1  # the data checks fail
+    printed = capsys.readouterr()
+    lines = _words(printed.out + printed.err, tmp_path)
+    assert _found(lines, other) == [], printed.out + printed.err
+    # The failure names its step in the build's language; the code stays for logs and tests.
+    headline = {
+        "id": "GAGAL 2024Q1 pada langkah 'pemeriksaan data':",
+        "en": "FAILED 2024Q1 at step 'data checks':",
+    }
+    assert headline[language] in printed.err

@@ -90,7 +90,7 @@ class TestConcurrentBuilds:
             check=False,
         )
         assert result.returncode == 0, result.stderr
-        assert "2 built, 0 up to date, 0 failed" in result.stdout
+        assert "2 dibuat, 0 mutakhir, 0 gagal" in result.stdout
         for period in ("2023Q4", "2024Q1"):
             document = json.loads((out / period / "indicators.json").read_text("utf-8"))
             assert document["period"] == period

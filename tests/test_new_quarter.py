@@ -128,5 +128,5 @@ def test_both_files_filled_is_a_duplicate(data, capsys):
 def test_new_quarter_never_overwrites(data, capsys):
     before = (data / "2024Q1" / "figures.csv").read_bytes()
     assert main(["new-quarter", "2024Q1", "--data", str(data)]) == 1
-    assert "already holds data files" in capsys.readouterr().err
+    assert "sudah memuat berkas data" in capsys.readouterr().err
     assert (data / "2024Q1" / "figures.csv").read_bytes() == before

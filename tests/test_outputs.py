@@ -81,6 +81,11 @@ def _one_line_error(result: subprocess.CompletedProcess) -> str:
     return lines[0]
 
 
+def _error_line(language: str, text: str) -> str:
+    """``error: text`` as the command line prints it in ``language``."""
+    return message("cli.error", language, text=text)
+
+
 # ------------------------------------------------------------------- refusals, before anything
 
 
@@ -103,7 +108,9 @@ class TestOutputAroundData:
         )
         assert result.returncode == 1
         line = _one_line_error(result)
-        assert line == "error: " + message(key, language, out=Path(out), data=Path("data"))
+        assert line == _error_line(
+            language, message(key, language, out=Path(out), data=Path("data"))
+        )
         assert _tree(tmp_path) == before
         assert sorted(p.name for p in data.iterdir()) == ["2023Q4", "2024Q1"]
 
@@ -125,11 +132,8 @@ class TestForeignFiles:
         status = main(["build", "2024Q1", "--out", str(out)])
         error = capsys.readouterr().err
         assert status == 1
-        assert error == (
-            "error: "
-            + message("build.foreign_files", "id", folder=out / "2024Q1", names=notes.name)
-            + "\n"
-        )
+        refusal = message("build.foreign_files", "id", folder=out / "2024Q1", names=notes.name)
+        assert error == _error_line("id", refusal) + "\n"
         assert notes.read_bytes() == b"notulen rapat"
         # Refused before anything was written: no lock, no temporary folder, no index.
         assert sorted(p.name for p in out.iterdir()) == ["2024Q1"]
@@ -153,7 +157,7 @@ class TestForeignFiles:
         index.write_text("<html><body>situs tim</body></html>", encoding="utf-8")
         assert main(["build", "2024Q1", "--out", str(tmp_path)]) == 1
         assert capsys.readouterr().err == (
-            "error: " + message("build.foreign_index", "id", path=index) + "\n"
+            _error_line("id", message("build.foreign_index", "id", path=index)) + "\n"
         )
         assert index.read_text(encoding="utf-8") == "<html><body>situs tim</body></html>"
         with pytest.raises(UnsafeOutputError):
@@ -180,8 +184,8 @@ class TestFilesWhereFoldersBelong:
         out.write_bytes(b"%PDF")
         result = _run("build", "2024Q1", "--out", str(out))
         assert result.returncode == 1
-        assert _one_line_error(result) == "error: " + message(
-            "build.not_a_folder", "id", option="--out", path=out
+        assert _one_line_error(result) == _error_line(
+            "id", message("build.not_a_folder", "id", option="--out", path=out)
         )
         assert out.read_bytes() == b"%PDF"
 
@@ -190,8 +194,8 @@ class TestFilesWhereFoldersBelong:
         data.write_text("period,code,value,unit\n", encoding="utf-8")
         result = _run("build", "--data", str(data), "--out", str(tmp_path / "out"), "--lang", "en")
         assert result.returncode == 1
-        assert _one_line_error(result) == "error: " + message(
-            "build.not_a_folder", "en", option="--data", path=data
+        assert _one_line_error(result) == _error_line(
+            "en", message("build.not_a_folder", "en", option="--data", path=data)
         )
         assert not (tmp_path / "out").exists()
 
@@ -462,7 +466,7 @@ class TestDisks:
         )
         assert (result_dir / "rc").read_text().strip() == "1"
         stderr = (result_dir / "stderr").read_text()
-        assert stderr == "error: " + message("build.read_only", "id", path=out) + "\n"
+        assert stderr == _error_line("id", message("build.read_only", "id", path=out)) + "\n"
         assert _tree(out) == before
 
     @pytest.mark.slow
@@ -486,7 +490,7 @@ class TestDisks:
         assert "Traceback" not in stderr, stderr
         lines = stderr.strip().splitlines()
         full = "No space left on device"
-        assert lines[0].startswith("FAILED 2024Q1 at step"), stderr
+        assert lines[0].startswith("GAGAL 2024Q1 pada langkah 'folder keluaran'"), stderr
         assert lines[0].endswith(message("build.cannot_write", "id", path=out, reason=full))
         log = out / "build-2024Q1.log"
         assert lines[1:] == [message("build.log_not_written", "id", path=log, reason=full)]
@@ -550,7 +554,7 @@ class TestEditions:
         pdf.unlink()
         assert main(["build", "2024Q1", "--lang", "id", "--out", str(both)]) == 0
         printed = capsys.readouterr().out
-        assert f"building (file missing: {pdf.name})" in printed
+        assert f"sedang dibuat (berkas hilang: {pdf.name})" in printed
         assert pdf.exists()
 
     def test_a_foreign_file_next_to_the_pack_files_is_refused(self, both, capsys):

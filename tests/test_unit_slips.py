@@ -428,7 +428,11 @@ def test_validate_and_build_refuse_in_the_same_words(slipped, tmp_path, capsys, 
         main(["build", PERIOD, "--data", str(slipped), "--out", str(out), "--lang", languages]) == 1
     )
     refused = capsys.readouterr().err
-    assert refused.startswith(f"FAILED {PERIOD} at step 'data checks':\n")
+    headline = {
+        "id": "GAGAL {} pada langkah 'pemeriksaan data':",
+        "en": "FAILED {} at step 'data checks':",
+    }
+    assert refused.startswith(headline[language].format(PERIOD) + "\n")
     report = format_validation(data_check(slipped, Q1), language, show_missing=False)
     assert report in refused
     # Validate adds the list of missing figures; every other line is the same.
@@ -457,7 +461,8 @@ def test_a_build_that_proceeds_says_so_in_validate_s_words(monkeypatch, tmp_path
             build_quarter(
                 Q1, languages=(language,), data_dir=DATA, out_dir=tmp_path, progress=messages.append
             )
-        assert messages[:2] == [f"{PERIOD}: checking data", f"{PERIOD}: {verdict}"]
+        checking = {"id": "memeriksa data", "en": "checking data"}[language]
+        assert messages[:2] == [f"{PERIOD}: {checking}", f"{PERIOD}: {verdict}"]
         assert main(["validate", PERIOD, "--lang", language]) == 0
         printed = capsys.readouterr().out
         assert verdict.split(". ")[1] in printed
@@ -465,7 +470,7 @@ def test_a_build_that_proceeds_says_so_in_validate_s_words(monkeypatch, tmp_path
 
 def test_the_build_error_carries_the_check(slipped, tmp_path):
     with pytest.raises(DataCheckError) as caught:
-        build_quarter(Q1, languages=("en",), data_dir=slipped, out_dir=tmp_path)
+        build_quarter(Q1, languages=("en",), data_dir=slipped, out_dir=tmp_path / "out")
     assert caught.value.step == "data checks"
     assert [issue.code for issue in caught.value.result.errors] == ["population"]
     assert caught.value.cause.startswith("2024Q1: 1 error, ")
