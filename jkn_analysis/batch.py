@@ -10,17 +10,22 @@ rebuild.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import html
+import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from jkn_analysis.build import (
     SHARED_FILES,
     UnsafeOutputError,
+    _status,
     editions_of,
     file_mode,
     message,
@@ -35,6 +40,8 @@ from jkn_analysis.validation import register_messages
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CODE_SUFFIXES = {".py", ".yaml", ".j2", ".css", ".json", ".ipynb"}
+# Build times on the index are shown in Western Indonesia Time (WIB, UTC+7).
+JAKARTA = ZoneInfo("Asia/Jakarta")
 
 # Why an edition is (re)built, in the words of `jkn-report build`'s "building (...)" line.
 BATCH_MESSAGES: dict[str, dict[str, str]] = {
@@ -231,11 +238,115 @@ def check_index(out_dir: Path) -> None:
         raise UnsafeOutputError("build.foreign_index", path=target)
 
 
-def write_index(out_dir: Path, *, language: str = "id") -> Path:
-    """Write ``reports/index.html``: every built edition with links, build time and warnings.
+def _in_words(message: str, language: str) -> str:
+    """A data-check message with its figure codes given as the figures' names:
+    ``active_bp (Non-workers (BP))`` and a bare ``active_bp`` both become ``Non-workers (BP)``."""
+    from jkn_analysis.catalogue import load_catalogue
 
-    One row per period and edition, newest period first. The page gets an ordinary file's
-    mode under the umask (``mkstemp`` makes it 0600), so colleagues can open it.
+    names = {code: figure.label[language] for code, figure in load_catalogue().figures.items()}
+    for code in sorted(names, key=len, reverse=True):
+        message = message.replace(f"{code} ({names[code]})", names[code])
+    codes = "|".join(re.escape(code) for code in sorted(names, key=len, reverse=True))
+    return re.sub(rf"\b(?:{codes})\b", lambda found: names[found.group()], message)
+
+
+def _build_time(built_at: str, pattern: str, language: str) -> str:
+    """A ``built_at`` of ``build.json`` (UTC) as a ``<time>`` in Jakarta time (WIB), worded by
+    Babel in ``language``; the text as recorded when it is not a time."""
+    from babel.dates import format_datetime
+
+    try:
+        moment = dt.datetime.strptime(built_at, "%Y-%m-%d %H:%M:%S UTC").replace(tzinfo=dt.UTC)
+    except ValueError:
+        return html.escape(built_at)
+    local = moment.astimezone(JAKARTA)
+    return (
+        f'<time datetime="{local.isoformat()}">'
+        f"{html.escape(format_datetime(local, pattern, locale=language))}</time>"
+    )
+
+
+def _link(href: str, label: str, **attributes: str) -> str:
+    extra = "".join(f' {name}="{html.escape(value)}"' for name, value in attributes.items())
+    return f'<a href="{html.escape(href)}"{extra}>{html.escape(label)}</a>'
+
+
+def _period_block(out_dir: Path, folder: Path, quarter: Quarter, text: dict, language: str) -> str:
+    """One period of the index: its status, each edition's files and build time, the shared
+    indicator files and the data-check warnings (once when every edition has the same)."""
+    editions = editions_of(read_record(folder))
+    if not editions:
+        return ""
+    status = _status(folder)
+    status_word = text["draft_word" if status == "draft" else "status_final"][language]
+    name = html.escape(folder.name)
+    items = []
+    for code, edition in editions.items():
+        paths = report_paths(folder, quarter, code)
+        files = [
+            _link(f"{name}/{paths[kind].name}", label, **attributes)
+            for kind, label, attributes in (
+                ("html", "HTML", {"hreflang": code}),
+                ("pdf", "PDF", {"hreflang": code, "type": "application/pdf"}),
+                ("workbook", text["index_workbook"][language], {"hreflang": code}),
+            )
+            if paths[kind].is_file()
+        ]
+        projection = out_dir / "projections" / f"proyeksi-djs-{quarter}.{code}.html"
+        if projection.is_file():
+            href = f"projections/{projection.name}"
+            files.append(_link(href, text["index_projection"][language], hreflang=code))
+        checks = ""
+        if len({json.dumps(e.get("warnings", []), sort_keys=True) for e in editions.values()}) > 1:
+            checks = _checks(edition.get("warnings", []), text, language)
+        pattern = text["build_time_pattern"][language]
+        when = _build_time(edition.get("built_at", ""), pattern, language)
+        items.append(
+            f"<li><h3>{html.escape(text[f'edition_{code}'][language])}</h3>"
+            f'<ul class="index-links">{"".join(f"<li>{f}</li>" for f in files)}</ul>'
+            f'<p class="index-meta">{html.escape(text["build_time"][language])}: '
+            f"{when}"
+            f"</p>{checks}</li>"
+        )
+    shared = [_link(f"{name}/{file}", file) for file in SHARED_FILES if (folder / file).is_file()]
+    shared_html = (
+        f'<p class="index-meta">{html.escape(text["index_shared"][language])}: '
+        + " · ".join(shared)
+        + "</p>"
+        if shared
+        else ""
+    )
+    warnings = [e.get("warnings", []) for e in editions.values()]
+    common = _checks(warnings[0], text, language) if all(w == warnings[0] for w in warnings) else ""
+    return (
+        f'<section class="index-period" aria-labelledby="period-{name}">'
+        f'<h2 id="period-{name}">{html.escape(quarter.title(language))} '
+        f'<span class="status status-{html.escape(status)}">{html.escape(status_word)}</span></h2>'
+        f'<ul class="index-editions">{"".join(items)}</ul>{shared_html}{common}</section>'
+    )
+
+
+def _checks(warnings: list, text: dict, language: str) -> str:
+    """The data-check warnings of a build, in words."""
+    if not warnings:
+        return f'<p class="index-meta">{html.escape(text["data_checks_none"][language])}</p>'
+    entries = "".join(
+        f"<li>{html.escape(_in_words(_warning_text(w, language), language))}</li>" for w in warnings
+    )
+    return (
+        f'<div class="index-checks"><h3>{html.escape(text["data_checks"][language])} '
+        f"({len(warnings)})</h3><ul>{entries}</ul></div>"
+    )
+
+
+def write_index(out_dir: Path, *, language: str = "id") -> Path:
+    """Write ``reports/index.html``, the landing page: every built period, newest first, with
+    its status (draft or final), each edition's HTML, PDF, data workbook and DJS projection,
+    the shared ``indicators.json`` and ``indicators.csv``, build times in WIB and the data-check
+    warnings in words. Only files that exist are linked.
+
+    The page gets an ordinary file's mode under the umask (``mkstemp`` makes it 0600), so
+    colleagues can open it, and is moved into place whole.
 
     Raises
     ------
@@ -246,44 +357,45 @@ def write_index(out_dir: Path, *, language: str = "id") -> Path:
 
     check_index(out_dir)
     text = load_text()
-    rows = []
+    blocks = []
+    built = set()
     for folder in sorted((p for p in out_dir.iterdir() if p.is_dir()), reverse=True):
         try:
             quarter = Quarter.parse(folder.name)
         except PeriodError:
             continue
-        for edition_language, edition in editions_of(read_record(folder)).items():
-            paths = report_paths(folder, quarter, edition_language)
-            links = " ".join(
-                f'<a href="{html.escape(folder.name)}/{html.escape(paths[kind].name)}">{label}</a>'
-                for kind, label in (("html", "HTML"), ("pdf", "PDF"))
-            )
-            warnings = edition.get("warnings", [])
-            warning_html = (
-                "<ul>"
-                + "".join(f"<li>{html.escape(_warning_text(w, language))}</li>" for w in warnings)
-                + "</ul>"
-                if warnings
-                else "–"
-            )
-            rows.append(
-                f"<tr><td>{html.escape(quarter.label(language))}</td>"
-                f"<td>{html.escape(text[f'edition_{edition_language}'][language])}</td>"
-                f"<td>{links}</td><td>{html.escape(edition.get('built_at', ''))}</td>"
-                f"<td>{warning_html}</td></tr>"
-            )
+        if block := _period_block(out_dir, folder, quarter, text, language):
+            blocks.append(block)
+            built.add(str(quarter))
+    projections = sorted(
+        (
+            page
+            for page in (out_dir / "projections").glob("proyeksi-djs-*.html")
+            if page.name.removeprefix("proyeksi-djs-").split(".")[0] not in built
+        ),
+        reverse=True,
+    )
+    if projections:
+        links = "".join(
+            f"<li>{_link(f'projections/{page.name}', page.name)}</li>" for page in projections
+        )
+        blocks.append(
+            f'<section class="index-period"><h2>'
+            f"{html.escape(text['index_other_projections'][language])}</h2>"
+            f'<ul class="index-links">{links}</ul></section>'
+        )
+    if not blocks:
+        blocks.append(f"<p>{html.escape(text['index_none'][language])}</p>")
     title = _index_title(text, language)
     css = (TEMPLATE_DIR / "report.css").read_text("utf-8")
     page = (
         f'<!DOCTYPE html>\n<html lang="{language}">\n<head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"{INDEX_MARK}<title>{html.escape(title)}</title><style>{css}</style></head>\n"
-        f'<body><main class="report"><h1>{html.escape(title)}</h1>'
-        f'<table class="data"><thead><tr><th>{text["index_period"][language]}</th>'
-        f"<th>{text['index_edition'][language]}</th>"
-        f"<th>{text['index_files'][language]}</th><th>{text['build_time'][language]}</th>"
-        f"<th>{text['data_checks'][language]}</th></tr></thead>\n<tbody>\n"
-        + "\n".join(rows)
-        + "\n</tbody></table></main></body></html>\n"
+        f'<body><main class="report index"><h1>{html.escape(title)}</h1>'
+        f'<p class="index-intro">{html.escape(text["index_intro"][language])}</p>\n'
+        + "\n".join(blocks)
+        + "\n</main></body></html>\n"
     )
     target = out_dir / "index.html"
     handle, temporary = tempfile.mkstemp(prefix=".index.", suffix=".html", dir=out_dir)

@@ -376,9 +376,17 @@ def render_pdf(html: str, target: Path) -> None:
     def open_with_outline(document, pdf) -> None:
         pdf.catalog["PageMode"] = "/UseOutlines"
 
-    HTML(string=html, base_url=str(target.parent)).write_pdf(
-        target, finisher=open_with_outline, pdf_variant="pdf/ua-1"
-    )
+    options = {"pdf_variant": "pdf/ua-1"}
+    document = HTML(string=html, base_url=str(target.parent)).render(**options)
+    # Links to the files beside the PDF (the other edition) stay relative: WeasyPrint makes them
+    # absolute against the temporary build folder, which is gone once the report is installed.
+    folder = target.parent.resolve().as_uri() + "/"
+    for page in document.pages:
+        page.links = [
+            (kind, destination.removeprefix(folder) if kind == "external" else destination, *rest)
+            for kind, destination, *rest in page.links
+        ]
+    document.write_pdf(target, finisher=open_with_outline, **options)
 
 
 # ------------------------------------------------------------------ modes, leftovers, Ctrl-C

@@ -711,8 +711,25 @@ class QuarterlyReport:
 
     # ----------------------------------------------------------------------------- sections
     def cover(self) -> Fragment:
-        """Title block: report title, period, publisher and data date."""
-        return self._render("cover.html.j2")
+        """Title block: report title, period, publisher and data date, with links to the other
+        editions (each worded in its own language) and to this edition's PDF (screen only).
+
+        The links are relative: the editions and the PDF lie side by side in the period's folder.
+        """
+        from jkn_analysis.build import report_paths
+
+        text = load_text()
+        others = [
+            {
+                "language": code,
+                "href": report_paths(Path(), self.quarter, code)["html"].name,
+                "label": text["read_edition"][code],
+            }
+            for code in LANGUAGES
+            if code != self.language
+        ]
+        pdf = report_paths(Path(), self.quarter, self.language)["pdf"].name
+        return self._render("cover.html.j2", other_editions=others, pdf_href=pdf)
 
     def contents(self) -> Fragment:
         """Table of contents with links to every section (PDF page numbers added in print)."""

@@ -85,8 +85,11 @@ class TestBuildAll:
                 link = f"{period}/laporan-kinerja-jkn-{period}.id.{suffix}"
                 assert link in parser.links
                 assert (out / link).exists()
-        # The index shows the data-check warnings of each build (2024Q1 has some).
-        assert "non_active_total" in (out / "index.html").read_text(encoding="utf-8")
+        # The index shows the data-check warnings of each build (2024Q1 has some), in words.
+        page = (out / "index.html").read_text(encoding="utf-8")
+        assert "Peserta non aktif, 2024Q1" in page
+        assert "non_active_total" not in page
+        assert all((out / link).is_file() for link in parser.links)
 
 
 class TestIncremental:

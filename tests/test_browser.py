@@ -239,3 +239,29 @@ def test_no_sideways_scrolling_at_375_px(report):
         page.set_viewport_size(VIEWPORT)
     assert width <= NARROW_VIEWPORT["width"], f"{report.path.name} is {width} px wide at 375 px"
     assert cards and all(cards), "recommendation cards do not stack at 375 px"
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_index_at_375_px(browser, built, language):
+    """The landing page on a phone: no sideways scrolling, and (with axe-core) no serious
+    accessibility violation."""
+    from jkn_analysis.batch import write_index
+
+    index = write_index(built.parent, language=language)
+    context = browser.new_context(viewport=NARROW_VIEWPORT)
+    try:
+        page = context.new_page()
+        page.goto(index.as_uri(), wait_until="load")
+        width = page.evaluate("() => document.scrollingElement.scrollWidth")
+        assert width <= NARROW_VIEWPORT["width"], f"the index is {width} px wide at 375 px"
+        links = page.evaluate("() => [...document.querySelectorAll('a')].map((a) => a.href)")
+        assert len(links) >= 8
+        if AXE.exists():
+            page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+            violations = page.evaluate(
+                """async () => (await axe.run(document, {resultTypes: ["violations"]}))
+                    .violations.map((v) => ({id: v.id, impact: v.impact}))"""
+            )
+            assert not [v for v in violations if v["impact"] in AXE_FAILING_IMPACTS], violations
+    finally:
+        context.close()
