@@ -303,16 +303,67 @@ class TestDeriveDrivers2024Q1:
 
 
 class TestDeriveDriversElsewhere:
-    def test_2022q4_measures_no_per_member_trend(self, figures, calendar):
+    def test_2022q4_takes_claims_per_participant_from_total_claims(self, figures, calendar):
         known = pj.UpTo(figures, Quarter(2022, 4))
         start = pj.derive_start(known, Quarter(2022, 4))
         drivers = pj.derive_drivers(known, start, calendar)
         # No active participants before December 2022: registered 2018 → 2022 stands in.
         proxy = ((248_771_083 / 208_054_199) ** (1 / 4) - 1) * 100
         assert drivers["member_growth_pbi"] == pytest.approx(proxy)
-        for name in ("premium_rate_growth", "utilisation_growth_all", "medical_inflation"):
-            assert (drivers[name], drivers.basis[name]) == (0.0, "fallback"), name
+        # No per-member-year trend (no participants or visits of 2021), but total claims
+        # 90,33 T → 113,47 T: their growth less the participant growth, not 0%.
+        per_member = ((113.47 / 90.33) / (1 + proxy / 100) - 1) * 100
+        assert per_member == pytest.approx(20.128, abs=1e-3)
+        assert drivers["utilisation_growth_all"] == pytest.approx(per_member)
+        assert drivers.basis["utilisation_growth_all"] == "derived"
+        texts = {
+            lang: drivers.explanation["utilisation_growth_all"].render(lang)
+            for lang in ("id", "en")
+        }
+        assert (
+            "25,62%" in texts["id"]
+            and "20,13%" in texts["id"]
+            and "tidak dianggap 0%" in texts["id"]
+        )
+        assert (
+            "25.62%" in texts["en"] and "4.57%" in texts["en"] and "not taken as 0%" in texts["en"]
+        )
+        assert (drivers["medical_inflation"], drivers.basis["medical_inflation"]) == (
+            0.0,
+            "fallback",
+        )
+        assert "twice" in drivers.explanation["medical_inflation"].render("en")
+        assert (drivers["premium_rate_growth"], drivers.basis["premium_rate_growth"]) == (
+            0.0,
+            "fallback",
+        )
         assert drivers["investment_yield"] == pytest.approx(2.89 / 38.76 * 100)
+
+    def test_2021q4_has_no_claims_trend_to_measure(self, figures, calendar):
+        known = pj.UpTo(figures, Quarter(2021, 4))
+        start = pj.derive_start(known, Quarter(2021, 4))
+        drivers = pj.derive_drivers(known, start, calendar)
+        # Only the 2021 claims up to the origin: nothing to measure a growth from.
+        assert (drivers["utilisation_growth_all"], drivers.basis["utilisation_growth_all"]) == (
+            0.0,
+            "fallback",
+        )
+        assert "two consecutive years" in drivers.explanation["utilisation_growth_all"].render("en")
+
+    def test_claims_per_registered_participant_where_both_years_hold_them(self, figures, calendar):
+        """With registered participants at both year ends, claims per registered participant."""
+        table = figures.table.reset_index()
+        extra = table[(table["period"] == "2022Q4") & (table["code"] == "registered_participants")]
+        extra = extra.assign(period="2021Q4", value=240e6)
+        changed = type(figures)(pd.concat([table, extra], ignore_index=True), figures.catalogue)
+        known = pj.UpTo(changed, Quarter(2022, 4))
+        start = pj.derive_start(known, Quarter(2022, 4))
+        drivers = pj.derive_drivers(known, start, calendar)
+        expected = ((113.47 / 248_771_083) / (90.33 / 240e6) - 1) * 100
+        assert drivers["utilisation_growth_all"] == pytest.approx(expected)
+        assert "registered participant" in drivers.explanation["utilisation_growth_all"].render(
+            "en"
+        )
 
     def test_2023q4_flags_the_unsized_tariff_step(self, figures, calendar):
         start = pj.derive_start(figures, "2023Q4")
@@ -906,6 +957,12 @@ class TestDisplay:
         assert table.head[:2] == ("Pos", "2024*")
         months = dict((row[0], row[1:]) for row in table.rows)["Ketahanan dana (bulan)"]
         assert all(re.fullmatch(r"\d+,\d\d", value) for value in months)
+
+    def test_backtest_says_why_the_model_misses_claims_more_than_the_naive(self, results):
+        for language, words in (("en", "claims expense"), ("id", "beban jaminan")):
+            texts = pj.Display(results, language).backtest_texts()
+            (why,) = [text for text in texts if text.startswith("2022Q4 → 2023")]
+            assert words in why and "trend_fade" in why and "Permenkes 3/2023" in why
 
     def test_seasonality_names_the_shares(self, results):
         text = pj.Display(results, "en").seasonal()

@@ -14,6 +14,11 @@ within 6%, premium within 4%, months within 0,5; from an in-year origin to its o
 premium and claims within 3% and months within 0,25. Drivers are derived by the same rules at
 every origin, from its own past only (`jkn_analysis.projection.history.UpTo`); nothing is tuned
 on the outcome tested.
+
+Where the model's claims error is larger than the naive forecast's, the back-test says why
+(`Backtest.claims_worse`, printed in the report's appendix): the growth each forecast gives, the
+per-member trend the model measured at the origin, what the fading of trends (``trend_fade``)
+takes from it, and the calendar's steps of those years that no source sizes.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from jkn_analysis.projection.calendar import PolicyCalendar
 from jkn_analysis.projection.drivers import ProjectionError
 from jkn_analysis.projection.history import UpTo, derive_drivers, derive_start
 from jkn_analysis.projection.model import project
+from jkn_analysis.projection.wording import Joined, Label, Pct, Rp, Text
 
 QUANTITIES = ("premium_income", "claims_expense", "months_covered")
 FIGURE_OF = {"premium_income": "premium_income", "claims_expense": "claims_expense_total"}
@@ -76,11 +82,13 @@ def _error(quantity: str, value: float, actual: float) -> float:
 
 @dataclass(frozen=True)
 class Backtest:
-    """The rows, and the in-year origins whose year end is not (yet) in the data."""
+    """The rows, the in-year origins whose year end is not (yet) in the data, and why the model
+    misses the claims by more than the naive forecast where it does (one `Text` per such row)."""
 
     rows: tuple[BacktestRow, ...]
     origins: tuple[Quarter, ...]
     in_year_without_year_end: tuple[Quarter, ...]
+    claims_worse: tuple[Text, ...] = ()
 
     def get(self, origin: str, year: int, quantity: str) -> BacktestRow:
         for row in self.rows:
@@ -136,11 +144,56 @@ def _naive(figures, origin: Quarter, year: int) -> dict[str, float]:
     return result
 
 
+def worse_than_naive(row: BacktestRow) -> bool:
+    """Whether the model's error is larger than the naive forecast's at the printed precision."""
+    if row.naive_error != row.naive_error:  # no naive forecast
+        return False
+    return round(abs(row.error), 2) > round(abs(row.naive_error), 2)
+
+
+def _growth(now: float, before: float) -> Pct:
+    return Pct((now / before - 1) * 100)
+
+
+def _why_claims_worse(row: BacktestRow, projection, unfaded, calendar, base: float) -> Text:
+    """Why the model's claims of ``row`` are further from the published figure than the naive
+    forecast's: the figures of both forecasts and of the model's claims trend at the origin."""
+    origin_row, target = projection.row(row.origin.year), projection.row(row.year)
+    drivers = projection.drivers
+    trend = [
+        drivers.explanation[name]
+        for name in drivers.names()
+        if name.startswith("utilisation_growth_") or name == "medical_inflation"
+    ]
+    steps = calendar.unsized_steps(row.origin.year + 1, row.year)
+    unfaded_claims = unfaded.row(row.year)["claims_expense"]
+    return Text(
+        "backtest.claims_worse",
+        origin=str(row.origin),
+        year=row.year,
+        error=Pct(row.error),
+        naive_error=Pct(row.naive_error),
+        model=_growth(row.predicted, base),
+        member_years=_growth(target["member_years"], origin_row["member_years"]),
+        per_member=_growth(target["claims_rate"], origin_row["claims_rate"]),
+        naive=_growth(row.naive, base),
+        actual=_growth(row.actual, base),
+        trend=Joined(trend, " "),
+        fade=Pct(drivers["trend_fade"], 0),
+        unfaded=Rp(unfaded_claims),
+        unfaded_error=Pct(_error(row.quantity, unfaded_claims, row.actual)),
+        steps=Joined([Text("backtest.claims_worse_step", step=s.label, year=s.year) for s in steps])
+        if steps
+        else Label("backtest.claims_worse_no_step"),
+    )
+
+
 def run_backtest(figures, calendar: PolicyCalendar) -> Backtest:
     """The back-test over every origin of ``figures`` (see the module documentation)."""
     rows = []
     origins = []
     without_year_end = []
+    claims_worse = []
     last_year = max((p.year for p in figures.periods if p.quarter == 4), default=None)
     for origin in figures.periods:
         known = UpTo(figures, origin)
@@ -170,15 +223,27 @@ def run_backtest(figures, calendar: PolicyCalendar) -> Backtest:
                 "in_year" if distance == 0 else "one_year" if distance == 1 else f"{distance}_years"
             )
             for quantity in QUANTITIES:
-                rows.append(
-                    BacktestRow(
-                        origin,
-                        year,
-                        horizon,
-                        quantity,
-                        float(row[quantity]),
-                        published[quantity],
-                        float("nan") if naive[quantity] is None else naive[quantity],
-                    )
+                item = BacktestRow(
+                    origin,
+                    year,
+                    horizon,
+                    quantity,
+                    float(row[quantity]),
+                    published[quantity],
+                    float("nan") if naive[quantity] is None else naive[quantity],
                 )
-    return Backtest(tuple(rows), tuple(origins), tuple(without_year_end))
+                rows.append(item)
+                if quantity == "claims_expense" and worse_than_naive(item):
+                    # The same drivers with every trend kept whole: what the fading takes.
+                    unfaded = project(
+                        start,
+                        drivers.with_overrides({"trend_fade": 100.0}),
+                        calendar,
+                        None,
+                        horizon_years,
+                    )
+                    base = projection.row(origin.year)["claims_expense"]
+                    claims_worse.append(
+                        _why_claims_worse(item, projection, unfaded, calendar, base)
+                    )
+    return Backtest(tuple(rows), tuple(origins), tuple(without_year_end), tuple(claims_worse))

@@ -549,6 +549,7 @@ class Display:
             texts.append(
                 self.say("backtest.no_in_year", origins=origins or self.label("backtest.none"))
             )
+        texts.extend(text.render(self.language) for text in backtest.claims_worse)
         return texts
 
 

@@ -667,7 +667,7 @@ def _measure(figures, pairs, groups) -> list[_Measured]:
     return measured
 
 
-def _utilisation_and_inflation(figures, start: Start, pairs, calendar):
+def _utilisation_and_inflation(figures, start: Start, pairs, calendar, member_growth):
     """Utilisation growth per hospital level (or for all claims) and medical inflation, each
     from the latest pair of years the data measure, with the history of each."""
     weights, weights_text = _claims_weights(figures, start)
@@ -740,8 +740,11 @@ def _utilisation_and_inflation(figures, start: Start, pairs, calendar):
         out["medical_inflation"] = (unit, "derived", text, history)
         return out
     # Without visits, a measured trend of claims per member-year is taken as the fading trend:
-    # medical inflation cannot be told apart from it.
+    # medical inflation cannot be told apart from it. Without a per-member-year trend either,
+    # the growth of total claims per participant (`_claims_per_participant`) stands in, so that
+    # a measured rise of claims is never held flat.
     with_claims = [item for item in measured if item.claims_growth is not None]
+    total = None if with_claims else _claims_per_participant(figures, start, member_growth)
     for level in HOSPITAL_LEVELS if split else (ALL,):
         if with_claims:
             latest = with_claims[-1]
@@ -752,11 +755,74 @@ def _utilisation_and_inflation(figures, start: Start, pairs, calendar):
                 basis=_basis_text(latest.basis),
             )
             out[f"utilisation_growth_{level}"] = (latest.claims_growth, "derived", text, ())
+        elif total is not None:
+            out[f"utilisation_growth_{level}"] = total
         else:
             fallback = Text("drivers.utilisation_growth.fallback")
             out[f"utilisation_growth_{level}"] = (0.0, "fallback", fallback, ())
-    out["medical_inflation"] = (0.0, "fallback", Text("drivers.medical_inflation.fallback"), ())
+    key = "in_claims_trend" if with_claims or total is not None else "fallback"
+    out["medical_inflation"] = (0.0, "fallback", Text(f"drivers.medical_inflation.{key}"), ())
     return out
+
+
+def _claims_per_participant(figures, start: Start, member_growth: Mapping[str, float]):
+    """Growth of claims per participant where no per-member-year trend is measurable.
+
+    Total claims of the latest period up to the origin (a December, or the origin) and of the
+    same quarter a year earlier: per registered participant (year ends) when the data hold
+    registered participants at both; else total claims growth less the participant growth the
+    projection applies at the origin (``member_growth``: the member-growth drivers by group,
+    weighted by the origin's participants). ``None`` when the data hold no such pair of claims.
+    Returns a driver item ``(value, basis, explanation, history)``.
+    """
+    origin = start.period
+
+    def claims(p):
+        return figures.value("claims_expense_total", p)
+
+    def registered(p):
+        return figures.value("registered_participants", p)
+
+    later_periods = [
+        p
+        for p in figures.periods
+        if (p.quarter == 4 or p == origin) and claims(p) and claims(p.year_earlier)
+    ]
+    if not later_periods:
+        return None
+    observations = []
+    for later in later_periods:
+        earlier = later.year_earlier
+        growth = (claims(later) / claims(earlier) - 1) * 100
+        if registered(later) and registered(earlier):
+            participants = (registered(later) / registered(earlier) - 1) * 100
+            how = "registered"
+        else:
+            weights = start.members
+            participants = sum(weights[g] * member_growth[g] for g in weights) / sum(
+                weights.values()
+            )
+            how = "member_growth"
+        rate = ((1 + growth / 100) / (1 + participants / 100) - 1) * 100
+        observations.append((earlier, later, growth, participants, how, rate))
+    earlier, later, growth, participants, how, rate = observations[-1]
+    span = (
+        Text("history.span_years", first=earlier.year, last=later.year)
+        if later.quarter == 4
+        else Text("history.span_to_date", first=earlier.year, last=later.year, period=Period(later))
+    )
+    values = {
+        "span": span,
+        "before": Rp(claims(earlier)),
+        "now": Rp(claims(later)),
+        "claims": Pct(growth),
+        "participants": Pct(participants),
+        "rate": Pct(rate),
+    }
+    if how == "registered":
+        values |= {"first": People(registered(earlier)), "last": People(registered(later))}
+    text = Text(f"drivers.utilisation_growth.total_claims_{how}", **values)
+    return rate, "derived", text, tuple(o[-1] for o in observations)
 
 
 def _investment(figures, start: Start):
@@ -941,7 +1007,8 @@ def derive_drivers(figures, start: Start, calendar: PolicyCalendar) -> Drivers:
     points = _year_points(figures, start.period, start.groups) if start.members_known else []
     pairs = _pairs(points)
     derived["premium_rate_growth"] = _premium_rate_growth(figures, start, pairs, calendar)
-    derived |= _utilisation_and_inflation(figures, start, pairs, calendar)
+    member_growth = {group: derived[f"member_growth_{group}"][0] for group in start.groups}
+    derived |= _utilisation_and_inflation(figures, start, pairs, calendar, member_growth)
     derived["utilisation_long_run"] = (
         UTILISATION_LONG_RUN,
         "assumption",
