@@ -14,7 +14,7 @@ import json
 import os
 import subprocess
 from collections.abc import Callable
-from functools import cache, cached_property, partial
+from functools import cache, cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -191,34 +191,18 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-class NumberedCaption:
-    """A table caption for a section's template, numbered when first written (as
-    `NumberedChart`), so that tables prepared before the template runs, such as the
-    projection's, are numbered in the order the page shows them."""
+class NumberedWhenWritten:
+    """A chart or table caption for a section's template, numbered when first written.
 
-    def __init__(self, caption: Callable[[], str]):
-        self._caption = caption
-        self._text: str | None = None
-
-    def __str__(self) -> str:
-        if self._text is None:
-            self._text = self._caption()
-        return self._text
-
-    def __html__(self) -> str:
-        return str(escape(str(self)))
-
-
-class NumberedChart:
-    """A chart for a section's template, whose caption gets its number when first written.
-
-    Jinja2 writes an object through its ``__html__``; the HTML is made once and kept, so that
-    writing the chart twice does not number it twice.
+    Sections prepare their charts (and the projection its tables) before their template runs,
+    not in the order the page shows them; numbering when written keeps the numbers in order of
+    appearance. Jinja2 writes an object through its ``__html__``; the HTML is made once and
+    kept, so that writing it twice does not number it twice.
 
     Parameters
     ----------
     render : callable
-        Returns the chart's HTML, numbering its caption; called once.
+        Returns the HTML, numbering its caption; called once.
     """
 
     def __init__(self, render: Callable[[], str]):
@@ -467,7 +451,7 @@ class QuarterlyReport:
         source_key: str = "source_bpjs",
         note: str = "",
         **values: object,
-    ) -> NumberedChart:
+    ) -> NumberedWhenWritten:
         """A drawn chart, captioned ``Grafik 1.2 …`` once its section's template writes it.
 
         Sections draw their charts before their template runs, not in the order the page shows
@@ -507,7 +491,7 @@ class QuarterlyReport:
                 note=note,
             ).html
 
-        return NumberedChart(render)
+        return NumberedWhenWritten(render)
 
     def _chart_number(self, value: float) -> str:
         """A chart value in words: large ones with a scale word, others to two decimals."""
@@ -1268,8 +1252,8 @@ class QuarterlyReport:
             "projection.report.source",
         )
 
-        def caption(key: str) -> NumberedCaption:
-            return NumberedCaption(partial(self.caption, "table", "finance", key))
+        def caption(key: str) -> NumberedWhenWritten:
+            return NumberedWhenWritten(lambda: escape(self.caption("table", "finance", key)))
 
         return {
             "method": display.method(),
