@@ -275,9 +275,11 @@ def test_quoted_indonesian_is_marked_in_the_english_edition(built):
     # The shipped review gives its notes in both languages: the English one, not marked.
     note = "Included in DJSN's published report for Quarter 1, 2024"
     assert (None, note) in texts and note not in marked
-    # The Indonesian edition marks nothing as English: its quotes are in its own language.
-    languages = {language for language, _ in _marked(built / "laporan-kinerja-jkn-2024Q1.id.html")}
-    assert languages <= {None, "id"}
+    # The Indonesian edition marks as English only the cover's link to the English edition,
+    # worded in that edition's language; its quotes are in its own language.
+    texts = _marked(built / "laporan-kinerja-jkn-2024Q1.id.html")
+    assert {language for language, _ in texts} <= {None, "id", "en"}
+    assert [text for language, text in texts if language == "en"] == ["Read in English"]
 
 
 def test_data_checks_carry_codes_and_both_languages(built):

@@ -530,9 +530,10 @@ class TestEditions:
         assert sorted(editions) == ["en", "id"]
         # The failure the old log described is gone, and so is the log.
         assert not stale_log.exists()
-        # One row per edition in the index, both linked.
+        # One entry per edition in the index, both linked.
         index = (both / "index.html").read_text(encoding="utf-8")
-        assert index.count("<tr><td>") == 2
+        editions_list = index.split('<ul class="index-editions">')[1].split("</ul></section>")[0]
+        assert editions_list.count("<li><h3>") == 2
         for language in ("id", "en"):
             assert f"2024Q1/laporan-kinerja-jkn-2024Q1.{language}.pdf" in index
 
