@@ -54,7 +54,6 @@ from jkn_analysis.loading import available_periods, period_files
 from jkn_analysis.periods import Quarter
 from jkn_analysis.report import QuarterlyReport, load_text
 from jkn_analysis.review import review_path, review_period
-from jkn_analysis.rules import evaluate, load_rules
 from jkn_analysis.validation import MESSAGES, DataValidationError, register_messages
 
 HOST = "127.0.0.1"  # loopback only: the preview shows unpublished figures
@@ -262,9 +261,26 @@ class Watcher:
 # ----------------------------------------------------------------------------- chart cache
 @dataclass(frozen=True)
 class _CachedChart:
-    """Stands for a chart whose SVG is cached; `chart_to_svg` turns it into that SVG."""
+    """Stands for a chart whose SVG is cached; `chart_to_svg` turns it into that SVG.
+
+    It answers what the report asks of a drawn chart besides its SVG, as the drawn one did:
+    the data it was drawn from (``get_figure().jkn_data``, for the text alternative and the
+    CSV download) and its axis titles.
+    """
 
     key: str
+    jkn_data: object = None
+    ylabel: str = ""
+    xlabel: str = ""
+
+    def get_figure(self, root: bool = True) -> _CachedChart:
+        return self
+
+    def get_ylabel(self) -> str:
+        return self.ylabel
+
+    def get_xlabel(self) -> str:
+        return self.xlabel
 
 
 def _argument_text(value: object) -> str | None:
@@ -288,6 +304,8 @@ class ChartCache:
 
     def __init__(self) -> None:
         self._svgs: dict[str, str] = {}
+        # key -> what a cached chart answers besides its SVG (see `_CachedChart`)
+        self._facts: dict[str, tuple[object, str, str]] = {}
         self.drawn = 0
         self.reused = 0
 
@@ -323,10 +341,15 @@ class ChartCache:
                     return draw(*args, **kwargs)
                 key = hashlib.sha256("\0".join([name, *parts]).encode("utf-8")).hexdigest()
                 if key in self._svgs or key in used:
-                    return _CachedChart(key)
+                    return _CachedChart(key, *self._facts[key])
                 ax = draw(*args, **kwargs)
                 figure = ax.get_figure(root=True)
                 pending[id(figure)] = (key, figure)
+                self._facts[key] = (
+                    getattr(figure, "jkn_data", None),
+                    ax.get_ylabel(),
+                    ax.get_xlabel(),
+                )
                 return ax
 
             return chart
@@ -377,7 +400,7 @@ class PreviewReport(QuarterlyReport):
         What `QuarterlyReport.__init__` does with the review, on the figures and indicators
         already computed (the review changes neither).
         """
-        triggered = evaluate(load_rules(), self.history, self.quarter)
+        triggered = self.triggered_rules()
         self.review = review_period(self.data_dir, self.quarter, triggered, self.language)
         self.warnings = self._data_warnings + list(self.review.issues)
 

@@ -268,11 +268,7 @@ class QuarterlyReport:
             raise ValueError(blocker.describe(language, self.catalogue))
         self.history: dict[Quarter, IndicatorSet] = compute_history(self.figures)
         self.indicators = self.history[self.quarter]
-        triggered = evaluate(
-            load_rules(),
-            with_projection(self.history, self.quarter, self._first_year_below_floor()),
-            self.quarter,
-        )
+        triggered = self.triggered_rules()
         self.anchors = {rule.rule_id: rule.anchor for rule in triggered}
         self.review = review_period(self.data_dir, self.quarter, triggered, language)
         self.warnings = period_warnings(self.figures, self.quarter) + list(self.review.issues)
@@ -1210,6 +1206,15 @@ class QuarterlyReport:
             return project_scenarios(self.figures, self.quarter)
         except (ProjectionError, ScenarioError, CalendarError) as error:
             return error.describe(self.language)
+
+    def triggered_rules(self) -> list:
+        """The rules the period's indicators trigger, the projection's first year below
+        1,5 months included (the actuarial rule reads it)."""
+        return evaluate(
+            load_rules(),
+            with_projection(self.history, self.quarter, self._first_year_below_floor()),
+            self.quarter,
+        )
 
     def _first_year_below_floor(self) -> int | None:
         """The baseline projection's first year below 1,5 months, for the actuarial rule."""
