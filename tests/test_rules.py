@@ -566,7 +566,7 @@ class TestRedesignedRules:
                         ],
                         [
                             "Years until projected months of claims covered fall below 1.5 "
-                            "(baseline scenario) 1 years (≤ 5 years)"
+                            "(baseline scenario) 1 year (≤ 5 years)"
                         ],
                     )
                 },

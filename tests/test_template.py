@@ -393,7 +393,7 @@ class TestNeverOverwrites:
         message = str(caught.value)
         assert str(tmp_path / "2024Q2") in message
         assert "figures.csv" in message and "figures.xlsx" in message
-        assert "remove" in message
+        assert "hapus" in message  # in the default language, Indonesian: "or delete them"
         assert {path: path.read_bytes() for path in (xlsx, csv_path)} == before
 
     @pytest.mark.parametrize("name", ["bpjs.xlsx", "figures.csv", "Data.CSV"])
