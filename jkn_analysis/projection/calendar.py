@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from jkn_analysis.catalogue import CATALOGUE_DIR
-from jkn_analysis.projection.wording import LANGUAGES, Text
+from jkn_analysis.projection.wording import LANGUAGES, ProblemsError, Text
 
 CALENDAR_FILE = CATALOGUE_DIR / "policy_calendar.yaml"
 STEP_KINDS = ("premium", "tariff")
@@ -33,16 +33,11 @@ STEP_KINDS = ("premium", "tariff")
 LEVELS = ("fktp", "rjtl", "ritl")
 
 
-class CalendarError(ValueError):
+class CalendarError(ProblemsError):
     """The policy calendar is invalid; ``problems`` lists every problem as a `Text`."""
 
     def __init__(self, problems: list[Text], source: str = "policy_calendar"):
-        self.problems = list(problems)
-        self.source = source
-        super().__init__(self.describe("en"))
-
-    def describe(self, language: str) -> str:
-        return f"{self.source}: " + "; ".join(p.render(language) for p in self.problems)
+        super().__init__(problems, source)
 
 
 @dataclass(frozen=True)

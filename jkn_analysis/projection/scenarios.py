@@ -30,7 +30,7 @@ import yaml
 from jkn_analysis.catalogue import CATALOGUE_DIR
 from jkn_analysis.projection.calendar import PolicyCalendar
 from jkn_analysis.projection.drivers import DRIVER_SPECS, ProjectionError, check_driver_value
-from jkn_analysis.projection.wording import LANGUAGES, Text
+from jkn_analysis.projection.wording import LANGUAGES, ProblemsError, Text
 
 SCENARIO_FILE = CATALOGUE_DIR / "scenarios.yaml"
 BASELINE = "baseline"
@@ -48,16 +48,11 @@ _KEYS = {
 }
 
 
-class ScenarioError(ValueError):
+class ScenarioError(ProblemsError):
     """The scenario file is invalid; ``problems`` lists every problem as a `Text`."""
 
     def __init__(self, problems: list[Text], source: str = "scenarios"):
-        self.problems = list(problems)
-        self.source = source
-        super().__init__(self.describe("en"))
-
-    def describe(self, language: str) -> str:
-        return f"{self.source}: " + "; ".join(p.render(language) for p in self.problems)
+        super().__init__(problems, source)
 
 
 @dataclass(frozen=True)

@@ -189,3 +189,15 @@ class Label:
 
     def render(self, language: str) -> str:
         return template(self.key)[language]
+
+
+class ProblemsError(ValueError):
+    """A projection input file is invalid; ``problems`` lists every problem as a `Text`."""
+
+    def __init__(self, problems: list[Text], source: str):
+        self.problems = list(problems)
+        self.source = source
+        super().__init__(self.describe("en"))
+
+    def describe(self, language: str) -> str:
+        return f"{self.source}: " + "; ".join(p.render(language) for p in self.problems)
