@@ -21,67 +21,14 @@ import time
 import traceback
 from pathlib import Path
 
-from jkn_analysis.catalogue import LANGUAGES
-from jkn_analysis.periods import PeriodError, Quarter
-from jkn_analysis.validation import MESSAGES, register_messages
+from jkn_analysis.catalogue.definitions import LANGUAGES
+from jkn_analysis.catalogue.periods import PeriodError, Quarter
+from jkn_analysis.catalogue.wording import messages
+from jkn_analysis.inputs.validation import MESSAGES, register_messages
 
 # The command line's own lines, in Indonesian and English, registered with the messages of
-# `jkn_analysis.validation.MESSAGES`: every line a command prints follows its --lang.
-CLI_MESSAGES: dict[str, dict[str, str]] = {
-    "cli.error": {"id": "kesalahan: {text}", "en": "error: {text}"},
-    "cli.wrote": {"id": "ditulis: {path}", "en": "wrote {path}"},
-    "cli.no_folder": {"id": "folder {path} tidak ada", "en": "no folder {path}"},
-    "review.data_has_errors": {
-        "id": "data {period} memuat kesalahan; jalankan dahulu 'jkn-report validate {period}'",
-        "en": "the data of {period} has errors; run 'jkn-report validate {period}' first",
-    },
-    "review.file_exists": {
-        "id": "{path} sudah ada (tidak ditimpa)",
-        "en": "{path} already exists (not overwritten)",
-    },
-    "review.wrote": {
-        "id": "ditulis: {path}; isi keputusan tiap rekomendasi dengan confirm, edit atau drop",
-        "en": "wrote {path}: set each recommendation's decision to confirm, edit or drop",
-    },
-    "projection.failed": {
-        "id": "GAGAL proyeksi {period} pada langkah '{step}': {cause}",
-        "en": "FAILED projection {period} at step '{step}': {cause}",
-    },
-    "build.failed": {
-        "id": "GAGAL {period} pada langkah '{step}':{cause}",
-        "en": "FAILED {period} at step '{step}':{cause}",
-    },
-    "build.up_to_date": {
-        "id": "{prefix}: mutakhir, dilewati",
-        "en": "{prefix}: up to date, skipped",
-    },
-    "build.building": {
-        "id": "{prefix}: sedang dibuat ({reason})",
-        "en": "{prefix}: building ({reason})",
-    },
-    "build.built": {
-        "id": "{prefix}: selesai dalam {seconds} detik -> {folder}",
-        "en": "{prefix}: built in {seconds} s -> {folder}",
-    },
-    "build.index": {"id": "indeks: {path}", "en": "index: {path}"},
-    "build.summary": {
-        "id": "{built} dibuat, {current} mutakhir, {failed} gagal",
-        "en": "{built} built, {current} up to date, {failed} failed",
-    },
-    "build.no_periods": {
-        "id": "tidak ada folder periode berisi berkas data di {folder}",
-        "en": "no period folders with data files in {folder}",
-    },
-    "build.bad_jobs": {"id": "--jobs paling sedikit 1", "en": "--jobs must be at least 1"},
-    "build.quarters_and_all": {
-        "id": "sebutkan periode atau --all, jangan keduanya",
-        "en": "give quarters or --all, not both",
-    },
-    "build.no_data": {
-        "id": "tidak ada data {periods} di {folder}; yang tersedia: {available}",
-        "en": "no data for {periods} in {folder}; available: {available}",
-    },
-}
+# `jkn_analysis.inputs.validation.MESSAGES`: every line a command prints follows its --lang.
+CLI_MESSAGES: dict[str, dict[str, str]] = messages("cli")
 
 
 register_messages(CLI_MESSAGES)
@@ -266,7 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _new_quarter(args: argparse.Namespace) -> int:
-    from jkn_analysis.template import write_data_entry_files
+    from jkn_analysis.inputs.workbook import write_data_entry_files
 
     try:
         paths = write_data_entry_files(args.quarter, args.data, language=args.lang)
@@ -282,7 +229,7 @@ def _new_quarter(args: argparse.Namespace) -> int:
 def _folder_warnings(data: Path, language: str, stream=None) -> None:
     """Print a warning for each folder or file of ``data`` named almost like a period (to
     ``stream``, standard output by default)."""
-    from jkn_analysis.loading import misnamed_period_issues
+    from jkn_analysis.inputs.loading import misnamed_period_issues
 
     for issue in misnamed_period_issues(data):
         text = MESSAGES["report.folder_warning"][language].format(text=issue.describe(language))
@@ -290,8 +237,8 @@ def _folder_warnings(data: Path, language: str, stream=None) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from jkn_analysis.loading import data_check
-    from jkn_analysis.validation import format_validation
+    from jkn_analysis.indicators.checks import data_check
+    from jkn_analysis.inputs.validation import format_validation
 
     if not (args.data / str(args.quarter)).is_dir():
         _error(args.lang, _say("cli.no_folder", args.lang, path=args.data / str(args.quarter)))
@@ -307,7 +254,7 @@ def _validate(args: argparse.Namespace) -> int:
         return 1
     # The analyst's review of the recommendations: problems in review.yaml, undecided ones.
     # They keep the report a draft (its status says so) but do not stop the build.
-    from jkn_analysis.review import apply_review, format_review_status, load_review
+    from jkn_analysis.recommendations.review import apply_review, format_review_status, load_review
 
     review, _ = load_review(args.data, args.quarter)
     outcome = apply_review(_triggered_rules(args.data, args.quarter), review, args.lang)
@@ -323,16 +270,16 @@ READINESS_PROBLEMS = ("not_filled", "too_few_figures")
 
 def _triggered_rules(data: Path, quarter: Quarter) -> list:
     """The recommendations the rules trigger for ``quarter`` (the data must be valid)."""
-    from jkn_analysis.compute import compute_history
-    from jkn_analysis.loading import load_figures
-    from jkn_analysis.rules import evaluate, load_rules
+    from jkn_analysis.indicators.checks import load_figures
+    from jkn_analysis.indicators.compute import compute_history
+    from jkn_analysis.recommendations.rules import evaluate, load_rules
 
     return evaluate(load_rules(), compute_history(load_figures(data, up_to=quarter)), quarter)
 
 
 def _review(args: argparse.Namespace) -> int:
-    from jkn_analysis.loading import validate_period
-    from jkn_analysis.review import write_review_template
+    from jkn_analysis.indicators.checks import validate_period
+    from jkn_analysis.recommendations.review import write_review_template
 
     result = validate_period(args.data, args.quarter, readiness=True)
     unready = [issue for issue in result.errors if issue.problem in READINESS_PROBLEMS]
@@ -373,13 +320,13 @@ def _is_pack_log(path: Path) -> bool:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return False
-    return text.startswith(LOG_HEADER) or "jkn_analysis.build.BuildError" in text
+    return text.startswith(LOG_HEADER) or "jkn_analysis.build.quarter.BuildError" in text
 
 
 def _write_log(out_dir: Path, quarter: Quarter, error: BaseException, language: str) -> str:
     """Write the failure's details to ``build-<QUARTER>.log``; the line saying where they are
     (or why they could not be written: a full disk, a read-only folder, a file not ours)."""
-    from jkn_analysis.build import message
+    from jkn_analysis.build.quarter import message
 
     log = _log_path(out_dir, quarter)
     if log.exists() and not _is_pack_log(log):
@@ -403,7 +350,7 @@ def _build_one(task: tuple) -> bool | None:
 
     A top-level function, so that parallel builds can run it in worker processes.
     """
-    from jkn_analysis.build import BuildError, BuildInterrupted, build_quarter, interrupted
+    from jkn_analysis.build.quarter import BuildError, BuildInterrupted, build_quarter, interrupted
 
     prefix, item, languages, data_dir, out_dir, language = task
     if interrupted():
@@ -437,7 +384,7 @@ def _build_one(task: tuple) -> bool | None:
     if log.exists() and _is_pack_log(log):
         with contextlib.suppress(OSError):
             log.unlink()  # the failure it describes is gone
-    from jkn_analysis.formatting import format_number
+    from jkn_analysis.catalogue.formatting import format_number
 
     seconds = format_number(time.perf_counter() - started, 1, language=language)
     print(
@@ -452,12 +399,12 @@ def _buildable(
 ) -> tuple[list[Quarter], int] | int:
     """The periods to build and the number refused; or an exit status when there are none.
 
-    Every period without a report of its own (`jkn_analysis.loading.report_readiness`: nothing
+    Every period without a report of its own (`jkn_analysis.inputs.loading.report_readiness`: nothing
     filled in yet, or too few figures) is named with its reason. ``--all`` skips them; with no
     period given, the latest period that can be built is chosen; a period asked for by name
     is refused (and counted, so that the command exits 1).
     """
-    from jkn_analysis.loading import report_readiness
+    from jkn_analysis.inputs.loading import report_readiness
 
     def reason(quarter: Quarter) -> str | None:
         blocker = report_readiness(args.data, quarter)
@@ -500,7 +447,7 @@ def _run_builds(todo: list[tuple], jobs: int) -> tuple[list[bool | None], bool]:
     and the builds still queued return at once without starting a kernel. Returns each build's
     outcome (see `_build_one`) and whether Ctrl-C was pressed.
     """
-    from jkn_analysis.build import install_interrupt_handler, interrupted, stop_on_interrupt
+    from jkn_analysis.build.quarter import install_interrupt_handler, interrupted, stop_on_interrupt
 
     with stop_on_interrupt():
         if jobs > 1 and len(todo) > 1:
@@ -516,7 +463,7 @@ def _run_builds(todo: list[tuple], jobs: int) -> tuple[list[bool | None], bool]:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from jkn_analysis.build import BuildError, message
+    from jkn_analysis.build.quarter import BuildError, message
 
     language = _message_language(args)
     try:
@@ -532,15 +479,15 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _build_checked(args: argparse.Namespace, language: str) -> int:
-    from jkn_analysis.batch import check_index, plan, write_index
-    from jkn_analysis.build import (
+    from jkn_analysis.build.batch import check_index, plan, write_index
+    from jkn_analysis.build.quarter import (
         NOTEBOOK,
         BuildInterrupted,
         check_output,
         message,
         remove_leftovers,
     )
-    from jkn_analysis.loading import available_periods
+    from jkn_analysis.inputs.loading import available_periods
 
     if args.data.exists() and not args.data.is_dir():
         _error(language, message("build.not_a_folder", language, option="--data", path=args.data))
@@ -613,7 +560,7 @@ def _build_checked(args: argparse.Namespace, language: str) -> int:
 
 
 def _projection(args: argparse.Namespace) -> int:
-    from jkn_analysis.build import BuildError, build_projection
+    from jkn_analysis.build.quarter import BuildError, build_projection
 
     try:
         path = build_projection(
@@ -643,7 +590,7 @@ def _projection(args: argparse.Namespace) -> int:
 def _preview(args: argparse.Namespace) -> int:
     import os
 
-    from jkn_analysis.preview import serve
+    from jkn_analysis.build.preview import serve
 
     status = serve(args.quarter, language=args.lang, data_dir=args.data, port=args.port)
     # Tearing down the warm report's heap at interpreter exit takes a second or two after the
@@ -672,7 +619,7 @@ def main(argv: list[str] | None = None) -> int:
         return handlers[args.command](args)
     except KeyboardInterrupt:
         # Ctrl-C: one line, no traceback; a build has removed its temporary folders already.
-        from jkn_analysis.build import message
+        from jkn_analysis.build.quarter import message
 
         key = "build.interrupted" if args.command == "build" else "cli.interrupted"
         print(message(key, _message_language(args)), file=sys.stderr, flush=True)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from jkn_analysis.build import build_quarter
-from jkn_analysis.periods import Quarter
+from jkn_analysis.build.quarter import build_quarter
+from jkn_analysis.catalogue.periods import Quarter
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -2,7 +2,7 @@
 
 The model report is DJSN's *Laporan Kinerja Program JKN Triwulan I Tahun 2024*; the 2021 and
 2022 figures are the published full-year figures. Every comparison is made at the precision
-the report prints, rounded half up (`jkn_analysis.numbers.round_half_up`).
+the report prints, rounded half up (`jkn_analysis.catalogue.numbers.round_half_up`).
 """
 
 from __future__ import annotations
@@ -12,12 +12,21 @@ from pathlib import Path
 
 import pytest
 
-from jkn_analysis.compute import IndicatorSet, compute_indicators, reported_vs_computed_issues
-from jkn_analysis.figures import FigureSet
-from jkn_analysis.formatting import format_compact, format_percent, format_rupiah, format_signed
-from jkn_analysis.loading import load_figures
-from jkn_analysis.numbers import round_half_up
-from jkn_analysis.periods import Quarter
+from jkn_analysis.catalogue.formatting import (
+    format_compact,
+    format_percent,
+    format_rupiah,
+    format_signed,
+)
+from jkn_analysis.catalogue.numbers import round_half_up
+from jkn_analysis.catalogue.periods import Quarter
+from jkn_analysis.indicators.checks import load_figures
+from jkn_analysis.indicators.compute import (
+    IndicatorSet,
+    compute_indicators,
+    reported_vs_computed_issues,
+)
+from jkn_analysis.inputs.figures import FigureSet
 
 DATA_DIR = Path(__file__).parents[1] / "data"
 JUTA = 10**6

@@ -12,10 +12,10 @@ from typing import ClassVar
 
 import pytest
 
-from jkn_analysis.batch import plan, rebuild_reason
-from jkn_analysis.build import NOTEBOOK
+from jkn_analysis.build.batch import plan, rebuild_reason
+from jkn_analysis.build.quarter import NOTEBOOK
+from jkn_analysis.catalogue.periods import Quarter
 from jkn_analysis.cli import main
-from jkn_analysis.periods import Quarter
 
 ROOT = Path(__file__).resolve().parents[1]
 PERIODS = ("2023Q1", "2023Q4", "2024Q1")

@@ -245,7 +245,7 @@ def test_no_sideways_scrolling_at_375_px(report):
 def test_the_index_at_375_px(browser, built, language):
     """The landing page on a phone: no sideways scrolling, and (with axe-core) no serious
     accessibility violation."""
-    from jkn_analysis.batch import write_index
+    from jkn_analysis.build.batch import write_index
 
     index = write_index(built.parent, language=language)
     context = browser.new_context(viewport=NARROW_VIEWPORT)

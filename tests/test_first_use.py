@@ -18,11 +18,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from jkn_analysis import build as build_module
-from jkn_analysis.build import BuildError, BuildResult, build_quarter
+from jkn_analysis.build import quarter as build_module
+from jkn_analysis.build.quarter import BuildError, BuildResult, build_quarter
+from jkn_analysis.catalogue.periods import Quarter
 from jkn_analysis.cli import main
-from jkn_analysis.loading import available_periods, misnamed_period_issues, validate_period
-from jkn_analysis.periods import Quarter
+from jkn_analysis.indicators.checks import validate_period
+from jkn_analysis.inputs.loading import available_periods, misnamed_period_issues
 from tests.datafiles import write_csv
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -205,7 +206,7 @@ class TestWhichPeriodsAreBuilt:
         # The 2024 Q1 report's claim-ratio trend starts from 2021Q4, a history-only period.
         html = (built / "laporan-kinerja-jkn-2024Q1.id.html").read_text(encoding="utf-8")
         assert "TW IV 2021" in html  # a point of the trend charts
-        from jkn_analysis.report import QuarterlyReport
+        from jkn_analysis.report.quarterly import QuarterlyReport
 
         report = QuarterlyReport("2024Q1", data_dir=ROOT / "data")
         assert {Quarter.parse(period) for period in HISTORY_ONLY} <= set(report.history)
@@ -289,7 +290,7 @@ class TestUnsupportedFormats:
         assert not (out / "2024Q1").exists()
 
     def test_one_added_after_a_build_is_not_passed_over_as_up_to_date(self, data, tmp_path):
-        from jkn_analysis.batch import data_fingerprint
+        from jkn_analysis.build.fingerprint import data_fingerprint
 
         before = data_fingerprint(data, Quarter(2024, 1))
         (data / "2024Q1" / "figures.ods").write_bytes(b"not read")

@@ -39,15 +39,16 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from jkn_analysis.catalogue import Bounds, load_catalogue
-from jkn_analysis.figures import FigureSet
-from jkn_analysis.formatting import format_number, format_value
-from jkn_analysis.loading import LARGEST_VALUE, load_figures, validate_period
-from jkn_analysis.numbers import NumberFormatError, parse_number, round_half_up
-from jkn_analysis.periods import Quarter
-from jkn_analysis.recommendations import TriggeredRule
-from jkn_analysis.review import apply_review, load_review
-from jkn_analysis.validation import DataIssue, DataValidationError, format_validation
+from jkn_analysis.catalogue.definitions import Bounds, load_catalogue
+from jkn_analysis.catalogue.formatting import format_number, format_value
+from jkn_analysis.catalogue.numbers import NumberFormatError, parse_number, round_half_up
+from jkn_analysis.catalogue.periods import Quarter
+from jkn_analysis.indicators.checks import load_figures, validate_period
+from jkn_analysis.inputs.figures import FigureSet
+from jkn_analysis.inputs.loading import LARGEST_VALUE
+from jkn_analysis.inputs.validation import DataIssue, DataValidationError, format_validation
+from jkn_analysis.recommendations.evidence import TriggeredRule
+from jkn_analysis.recommendations.review import apply_review, load_review
 
 # openpyxl warns when a date-formatted cell holds a number beyond its dates (it reads "#VALUE!").
 pytestmark = pytest.mark.filterwarnings("ignore:Cell .* is marked as a date:UserWarning")

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from jkn_analysis.build import BuildError, build_quarter, check_parameters, report_paths
-from jkn_analysis.periods import Quarter
+from jkn_analysis.build.quarter import BuildError, build_quarter, check_parameters, report_paths
+from jkn_analysis.catalogue.periods import Quarter
 
 ROOT = Path(__file__).resolve().parents[1]
 JKN_REPORT = Path(sys.executable).parent / "jkn-report"

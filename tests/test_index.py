@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from jkn_analysis.batch import INDEX_MARK, write_index
-from jkn_analysis.build import BUILD_RECORD, file_mode, report_paths
-from jkn_analysis.catalogue import load_catalogue
-from jkn_analysis.periods import Quarter
+from jkn_analysis.build.batch import INDEX_MARK, write_index
+from jkn_analysis.build.quarter import BUILD_RECORD, file_mode, report_paths
+from jkn_analysis.catalogue.definitions import load_catalogue
+from jkn_analysis.catalogue.periods import Quarter
 
 Q1 = Quarter(2024, 1)
 Q4 = Quarter(2023, 4)

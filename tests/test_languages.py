@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from jkn_analysis.build import build_quarter, editions_of
-from jkn_analysis.periods import Quarter
+from jkn_analysis.build.quarter import build_quarter, editions_of
+from jkn_analysis.catalogue.periods import Quarter
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from jkn_analysis.batch import plan, write_index
-from jkn_analysis.build import (
+from jkn_analysis.build.batch import plan, write_index
+from jkn_analysis.build.quarter import (
     BUILD_RECORD,
     NOTEBOOK,
     UnsafeOutputError,
@@ -36,8 +36,8 @@ from jkn_analysis.build import (
     folder_mode,
     message,
 )
+from jkn_analysis.catalogue.periods import Quarter
 from jkn_analysis.cli import main
-from jkn_analysis.periods import Quarter
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

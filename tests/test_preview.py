@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pytest
 
-from jkn_analysis import preview
+from jkn_analysis.build import preview
+from jkn_analysis.catalogue.periods import Quarter
 from jkn_analysis.cli import build_parser
-from jkn_analysis.periods import Quarter
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -143,7 +143,7 @@ def test_display_cells_are_the_notebooks_displayed_sections():
 class TestChartCache:
     @staticmethod
     def _draw(frame) -> str:
-        from jkn_analysis import charts
+        from jkn_analysis.report import charts
 
         return charts.chart_to_svg(charts.claim_ratio_chart(frame, language="id"))
 
@@ -165,7 +165,7 @@ class TestChartCache:
         assert changed != first
 
     def test_the_chart_functions_are_restored_after_the_block(self):
-        from jkn_analysis import charts
+        from jkn_analysis.report import charts
 
         before = (charts.claim_ratio_chart, charts.chart_to_svg)
         with pytest.raises(RuntimeError), preview.ChartCache().active():

@@ -1,5 +1,5 @@
 """Tests of `jkn_analysis.projection` (the DJS projection) and its chart,
-`jkn_analysis.charts.projection_chart`.
+`jkn_analysis.report.charts.projection_chart`.
 
 Hand computations write money in triliun rupiah (T) and people in full; the code works in
 rupiah. The back-test against published figures is in ``tests/test_backtest.py``.
@@ -30,12 +30,13 @@ from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.patches import Rectangle
 
-from jkn_analysis import charts
 from jkn_analysis import projection as pj
-from jkn_analysis.catalogue import CATALOGUE_DIR
-from jkn_analysis.loading import load_figures
-from jkn_analysis.periods import Quarter
+from jkn_analysis.catalogue.definitions import CATALOGUE_DIR
+from jkn_analysis.catalogue.periods import Quarter
+from jkn_analysis.indicators.checks import load_figures
 from jkn_analysis.projection import wording
+from jkn_analysis.report import charts
+from jkn_analysis.report.projection_view import explore
 
 ROOT = Path(__file__).resolve().parents[1]
 T = 1e12
@@ -971,7 +972,7 @@ class TestDisplay:
 
 class TestView:
     def test_cells_render(self, tmp_path):
-        view = pj.explore("2024Q1", language="en", data_dir=ROOT / "data")
+        view = explore("2024Q1", language="en", data_dir=ROOT / "data")
         assert "Laporan Kinerja Program JKN" in view.introduction().html
         assert "IDR 57.47 T" in view.start_table().html
         assert "6.68%" in view.drivers_table().html

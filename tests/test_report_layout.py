@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from jkn_analysis.report import QuarterlyReport
+from jkn_analysis.report.quarterly import QuarterlyReport
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTIONS = ("participation", "facilities", "finance")

@@ -1,4 +1,4 @@
-"""The analyst review (`jkn_analysis.review`): decisions, added recommendations, commentary,
+"""The analyst review (`jkn_analysis.recommendations.review`): decisions, added recommendations, commentary,
 draft/final status, the review file's problems (with line numbers, in id and en) and the
 template writer. Triggered rules are built directly from the data types.
 """
@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from markupsafe import Markup
 
-from jkn_analysis.loading import period_files
-from jkn_analysis.recommendations import Evidence, Recommendation, TriggeredRule
-from jkn_analysis.review import (
+from jkn_analysis.inputs.loading import period_files
+from jkn_analysis.inputs.validation import MESSAGES, DataIssue
+from jkn_analysis.recommendations.evidence import Evidence, Recommendation, TriggeredRule
+from jkn_analysis.recommendations.review import (
     DECISIONS,
     REVIEW_MESSAGES,
     Review,
@@ -28,7 +29,6 @@ from jkn_analysis.review import (
     undecided_issues,
     write_review_template,
 )
-from jkn_analysis.validation import MESSAGES, DataIssue
 
 QUARTER = "2024Q1"
 FILE = f"{QUARTER}/review.yaml"
@@ -436,7 +436,7 @@ class TestReviewProblems:
 
 
 def _decision(rule_id: str, kind: str):
-    from jkn_analysis.review import RuleDecision
+    from jkn_analysis.recommendations.review import RuleDecision
 
     if kind == "drop":
         return RuleDecision(rule_id, "drop", reason="Tidak relevan")

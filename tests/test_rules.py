@@ -1,4 +1,4 @@
-"""Tests for jkn_analysis.rules: the recommendation rules and their evidence.
+"""Tests for jkn_analysis.recommendations.rules: the recommendation rules and their evidence.
 
 Table-driven: hand-made indicator values → the rules that fire and their exact evidence in both
 languages; boundaries at every threshold; trends; missing figures; malformed rule files; and the
@@ -15,13 +15,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jkn_analysis import compute
-from jkn_analysis.catalogue import LANGUAGES, load_catalogue
-from jkn_analysis.compute import Indicator, IndicatorSet, compute_indicators
-from jkn_analysis.loading import available_periods, load_figures
-from jkn_analysis.periods import Quarter
-from jkn_analysis.recommendations import Evidence, TriggeredRule
-from jkn_analysis.rules import (
+from jkn_analysis.catalogue.definitions import LANGUAGES, load_catalogue
+from jkn_analysis.catalogue.periods import Quarter
+from jkn_analysis.indicators import compute
+from jkn_analysis.indicators.checks import load_figures
+from jkn_analysis.indicators.compute import Indicator, IndicatorSet, compute_indicators
+from jkn_analysis.inputs.loading import available_periods
+from jkn_analysis.recommendations.evidence import Evidence, TriggeredRule
+from jkn_analysis.recommendations.rules import (
     RULES_PATH,
     AllOf,
     AnyOf,
@@ -1123,7 +1124,9 @@ def test_yaml_tags_that_construct_objects_are_refused(tmp_path):
 
 
 def test_the_module_never_calls_eval_or_exec():
-    source = Path(__import__("jkn_analysis.rules").rules.__file__).read_text("utf-8")
+    import jkn_analysis.recommendations.rules as rules_module
+
+    source = Path(rules_module.__file__).read_text("utf-8")
     calls = {
         node.func.id
         for node in ast.walk(ast.parse(source))

@@ -1,4 +1,4 @@
-"""Tests for jkn_analysis.template: the data-entry files of a new quarter (XLSX and CSV)."""
+"""Tests for jkn_analysis.inputs.workbook: the data-entry files of a new quarter (XLSX and CSV)."""
 
 from __future__ import annotations
 
@@ -11,18 +11,16 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from jkn_analysis.catalogue import load_catalogue
-from jkn_analysis.loading import load_period
-from jkn_analysis.numbers import parse_scale
-from jkn_analysis.periods import Quarter
-from jkn_analysis.template import (
+from jkn_analysis.catalogue.definitions import load_catalogue
+from jkn_analysis.catalogue.numbers import parse_scale
+from jkn_analysis.catalogue.periods import Quarter
+from jkn_analysis.inputs.loading import load_period
+from jkn_analysis.inputs.sheets import METADATA_SHEET, section_sheet_titles, sheet_title
+from jkn_analysis.inputs.workbook import (
     COLUMNS,
-    METADATA_SHEET,
     NOTE_REPORTED,
     PreviousValuesWarning,
     previous_quarter,
-    section_sheet_titles,
-    sheet_title,
     write_data_entry_files,
 )
 

@@ -24,20 +24,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jkn_analysis import build as build_module
-from jkn_analysis.build import DataCheckError, build_quarter
-from jkn_analysis.catalogue import load_catalogue
+from jkn_analysis.build import quarter as build_module
+from jkn_analysis.build.quarter import DataCheckError, build_quarter
+from jkn_analysis.catalogue.definitions import load_catalogue
+from jkn_analysis.catalogue.periods import Quarter
 from jkn_analysis.cli import main
-from jkn_analysis.compute import compute_history
-from jkn_analysis.loading import data_check, load_figures, validate_period
-from jkn_analysis.periods import Quarter
-from jkn_analysis.report import QuarterlyReport
-from jkn_analysis.validation import (
+from jkn_analysis.indicators.checks import data_check, load_figures, validate_period
+from jkn_analysis.indicators.compute import compute_history
+from jkn_analysis.inputs.validation import (
     DataIssue,
     DataValidationError,
     ValidationResult,
     format_validation,
 )
+from jkn_analysis.report.quarterly import QuarterlyReport
 from tests.datafiles import write_csv
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -17,11 +17,11 @@ from typing import ClassVar
 import openpyxl
 import pytest
 
-from jkn_analysis.catalogue import load_catalogue
-from jkn_analysis.loading import validate_period
-from jkn_analysis.numbers import NUMBER_REASONS
-from jkn_analysis.periods import Quarter
-from jkn_analysis.validation import (
+from jkn_analysis.catalogue.definitions import load_catalogue
+from jkn_analysis.catalogue.numbers import NUMBER_REASONS
+from jkn_analysis.catalogue.periods import Quarter
+from jkn_analysis.indicators.checks import validate_period
+from jkn_analysis.inputs.validation import (
     MESSAGES,
     DataIssue,
     ValidationResult,
@@ -467,7 +467,7 @@ def test_a_sheet_named_after_a_section_marks_a_template_workbook(tmp_path):
 
 
 def test_the_data_entry_template_validates_filled_or_not(tmp_path):
-    from jkn_analysis.template import write_data_entry_files
+    from jkn_analysis.inputs.workbook import write_data_entry_files
 
     xlsx, csv_path = write_data_entry_files(Q1, tmp_path, language="en")
     result = validate_period(tmp_path, Q1)
@@ -684,7 +684,7 @@ def test_percent_formatted_cells_and_semicolon_csv(tmp_path):
     (folder / "more.csv").write_text(
         "period;code;value;unit\n2024Q1;premium_income;38,6;triliun rupiah\n", encoding="utf-8"
     )
-    from jkn_analysis.loading import load_figures
+    from jkn_analysis.indicators.checks import load_figures
 
     figures = load_figures(tmp_path)
     assert figures.value("djs_investment_yield", Q1) == 5.41

@@ -14,9 +14,11 @@ component projection for that purpose, written so that a reviewer can check it b
 - `scenarios`: ``catalogue/scenarios.yaml``;
 - `uncertainty`: the percentile band and the sensitivity table;
 - `backtest`: the model from every origin the data allow, against what was published;
-- `results`, `display`, `view`: all scenarios together, ``indicators.json`` records, tables
-  for the report and the notebook;
+- `results`, `display`: all scenarios together, ``indicators.json`` records, tables for the
+  report and the notebook (which shows them through `jkn_analysis.report.projection_view`);
 - `wording`: every sentence, in Indonesian and English, from ``catalogue/text.yaml``.
+
+May import: catalogue, inputs, indicators.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from jkn_analysis.periods import Quarter
+from jkn_analysis.catalogue.periods import Quarter
 from jkn_analysis.projection.backtest import Backtest, BacktestRow, run_backtest
 from jkn_analysis.projection.calendar import (
     CalendarError,
@@ -66,8 +68,7 @@ from jkn_analysis.projection.scenarios import (
     parse_scenarios,
 )
 from jkn_analysis.projection.uncertainty import Band, Sensitivity, band, sensitivity
-from jkn_analysis.projection.view import ProjectionView
-from jkn_analysis.projection.wording import LANGUAGES, Text, check_language
+from jkn_analysis.projection.wording import LANGUAGES, Text
 
 
 def project_scenarios(
@@ -133,61 +134,6 @@ def project_scenarios(
     )
 
 
-def explore(
-    quarter: str,
-    *,
-    language: str = "id",
-    data_dir: str | Path = "",
-    scenario_file: str = "",
-    calendar_file: str = "",
-    horizon: int = DEFAULT_YEARS,
-    overrides: str | Mapping[str, float] | None = "",
-    output_dir: str | Path = "",
-) -> ProjectionView:
-    """Load the figures up to ``quarter`` and project every scenario (the notebook's call).
-
-    Parameters
-    ----------
-    quarter : str
-        The origin, ``YYYYQn``.
-    language : {"id", "en"}
-    data_dir : str or Path
-        Folder of the period folders; empty: the checkout's ``data/`` (``./data`` when
-        installed), see `jkn_analysis.paths.default_data_dir`.
-    scenario_file, calendar_file : str
-        A scenario or policy calendar YAML file; ``""`` uses the packaged one.
-    horizon : int
-        Years projected after the origin's year (1 to 30).
-    overrides : str or mapping
-        Driver overrides, such as ``'{"medical_inflation": 5.0}'``, within their bounds.
-    output_dir : str or Path
-        Folder `ProjectionView.write` will write to, created here, before any work, when
-        missing; empty: nothing is written.
-
-    Raises
-    ------
-    jkn_analysis.paths.OutputFolderError
-        When ``output_dir`` is a file or cannot be created or written to.
-    """
-    from jkn_analysis.loading import load_figures
-    from jkn_analysis.paths import prepare_output_dir, resolve_data_dir
-
-    check_language(language)
-    period = Quarter.parse(quarter)
-    # Refused or created first, so that a bad folder does not fail after the projection ran.
-    prepare_output_dir(output_dir, language)
-    figures = load_figures(resolve_data_dir(data_dir), up_to=period)
-    results = project_scenarios(
-        figures,
-        period,
-        scenarios=scenario_file or None,
-        calendar=calendar_file or None,
-        years=horizon,
-        overrides=overrides,
-    )
-    return ProjectionView(results, language)
-
-
 __all__ = [
     "BASELINE",
     "BASELINE_SCENARIO",
@@ -206,7 +152,6 @@ __all__ = [
     "Projection",
     "ProjectionError",
     "ProjectionResults",
-    "ProjectionView",
     "Scenario",
     "ScenarioError",
     "SeasonalCheck",
@@ -220,7 +165,6 @@ __all__ = [
     "check_horizon",
     "derive_drivers",
     "derive_start",
-    "explore",
     "load_calendar",
     "load_scenarios",
     "parse_calendar",

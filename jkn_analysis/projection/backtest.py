@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jkn_analysis.periods import Quarter
+from jkn_analysis.catalogue.periods import Quarter
 from jkn_analysis.projection.calendar import PolicyCalendar
 from jkn_analysis.projection.drivers import ProjectionError
 from jkn_analysis.projection.history import UpTo, derive_drivers, derive_start

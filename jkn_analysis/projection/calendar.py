@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from jkn_analysis.catalogue import CATALOGUE_DIR
+from jkn_analysis.catalogue.definitions import CATALOGUE_DIR
 from jkn_analysis.projection.wording import LANGUAGES, ProblemsError, Text
 
 CALENDAR_FILE = CATALOGUE_DIR / "policy_calendar.yaml"

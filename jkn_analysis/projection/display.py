@@ -11,7 +11,7 @@ import html
 import math
 from dataclasses import dataclass
 
-from jkn_analysis.formatting import format_compact, format_number, format_rupiah
+from jkn_analysis.catalogue.formatting import format_compact, format_number, format_rupiah
 from jkn_analysis.projection.drivers import ALL, DRIVER_SPECS, GROUPS
 from jkn_analysis.projection.results import ProjectionResults
 from jkn_analysis.projection.scenarios import BASELINE
@@ -555,7 +555,7 @@ class Display:
 
 def _figure_label(code: str) -> dict[str, str]:
     """The catalogue label of a figure, in both languages."""
-    from jkn_analysis.catalogue import load_catalogue
+    from jkn_analysis.catalogue.definitions import load_catalogue
 
     return dict(load_catalogue().figure(code).label)
 

@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from jkn_analysis.figures import FigureSet
-from jkn_analysis.periods import Quarter
+from jkn_analysis.catalogue.periods import Quarter
+from jkn_analysis.inputs.figures import FigureSet
 from jkn_analysis.projection.calendar import PolicyCalendar
 from jkn_analysis.projection.drivers import (
     ALL,

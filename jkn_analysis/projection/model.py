@@ -42,7 +42,7 @@ from typing import Any
 
 import pandas as pd
 
-from jkn_analysis import indicators as ind
+from jkn_analysis.indicators import formulas as ind
 from jkn_analysis.projection.calendar import PolicyCalendar
 from jkn_analysis.projection.drivers import (
     ALL,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from jkn_analysis.compute import Indicator
+from jkn_analysis.indicators.compute import Indicator
 from jkn_analysis.projection.backtest import Backtest
 from jkn_analysis.projection.calendar import PolicyCalendar
 from jkn_analysis.projection.drivers import DRIVER_SPECS, Drivers
@@ -115,7 +115,7 @@ class ProjectionResults(Mapping[str, Projection]):
         )
 
     def chart_data(self, language: str = "id") -> pd.DataFrame:
-        """Months covered per scenario and year for `jkn_analysis.charts.projection_chart`."""
+        """Months covered per scenario and year for `jkn_analysis.report.charts.projection_chart`."""
         check_language(language)
         return pd.DataFrame(
             [

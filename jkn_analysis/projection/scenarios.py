@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from jkn_analysis.catalogue import CATALOGUE_DIR
+from jkn_analysis.catalogue.definitions import CATALOGUE_DIR
 from jkn_analysis.projection.calendar import PolicyCalendar
 from jkn_analysis.projection.drivers import DRIVER_SPECS, ProjectionError, check_driver_value
 from jkn_analysis.projection.wording import LANGUAGES, ProblemsError, Text

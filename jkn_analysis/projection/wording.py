@@ -17,9 +17,9 @@ from typing import Any
 
 import yaml
 
-from jkn_analysis.catalogue import CATALOGUE_DIR
-from jkn_analysis.formatting import format_compact, format_number, format_rupiah
-from jkn_analysis.periods import Quarter
+from jkn_analysis.catalogue.definitions import CATALOGUE_DIR
+from jkn_analysis.catalogue.formatting import format_compact, format_number, format_rupiah
+from jkn_analysis.catalogue.periods import Quarter
 
 LANGUAGES = ("id", "en")
 

@@ -1,4 +1,4 @@
-"""Tests of `jkn_analysis.charts`: what each chart draws, not how its pixels look.
+"""Tests of `jkn_analysis.report.charts`: what each chart draws, not how its pixels look.
 
 Values are those of the 2024 Q1 report.
 """
@@ -20,7 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
-from jkn_analysis import charts
+from jkn_analysis.report import charts
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""Unit tests for jkn_analysis.catalogue: the shipped catalogue and the parser's checks."""
+"""Unit tests for jkn_analysis.catalogue.definitions: the shipped catalogue and the parser's checks."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from jkn_analysis.catalogue import (
+from jkn_analysis.catalogue.definitions import (
     DEFAULT_SETTINGS,
     FIGURE_KINDS,
     LANGUAGES,

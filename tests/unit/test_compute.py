@@ -1,20 +1,21 @@
-"""Unit tests for jkn_analysis.compute: indicators of a period from a FigureSet."""
+"""Unit tests for jkn_analysis.indicators.compute: indicators of a period from a FigureSet."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from jkn_analysis.catalogue import load_catalogue
-from jkn_analysis.compute import (
+from jkn_analysis.catalogue.definitions import load_catalogue
+from jkn_analysis.catalogue.periods import Quarter
+from jkn_analysis.indicators.checks import load_figures
+from jkn_analysis.indicators.compute import (
     Indicator,
     IndicatorSet,
     compute_indicators,
     reported_vs_computed_issues,
 )
-from jkn_analysis.figures import FigureSet
-from jkn_analysis.loading import FIGURE_COLUMNS, load_figures
-from jkn_analysis.periods import Quarter
+from jkn_analysis.inputs.figures import FigureSet
+from jkn_analysis.inputs.loading import FIGURE_COLUMNS
 
 Q1 = Quarter(2024, 1)
 
@@ -379,7 +380,7 @@ class TestBounds:
         assert "hint" not in issue.details
 
     def test_categories_and_reported_values_are_not_checked_here(self):
-        # A published value is bounded as a figure, on its row (jkn_analysis.loading).
+        # A published value is bounded as a figure, on its row (jkn_analysis.inputs.loading).
         indicators = compute({"2024Q1": {"months_covered_reported": 3.98, "bopo_reported": 101.21}})
         assert indicators.get("months_covered_corridor").value == "within"
         assert indicators.out_of_bounds == []

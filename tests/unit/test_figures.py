@@ -1,4 +1,4 @@
-"""Unit tests for jkn_analysis.figures.FigureSet: lookups, derived totals and soft checks."""
+"""Unit tests for jkn_analysis.inputs.figures.FigureSet: lookups, derived totals and soft checks."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from jkn_analysis.catalogue import load_catalogue
-from jkn_analysis.figures import FigureSet
-from jkn_analysis.loading import FIGURE_COLUMNS, load_figures
-from jkn_analysis.periods import Quarter
+from jkn_analysis.catalogue.definitions import load_catalogue
+from jkn_analysis.catalogue.periods import Quarter
+from jkn_analysis.indicators.checks import load_figures
+from jkn_analysis.inputs.figures import FigureSet
+from jkn_analysis.inputs.loading import FIGURE_COLUMNS
 
 DATA_DIR = Path(__file__).parents[2] / "data"
 Q1 = Quarter(2024, 1)

@@ -1,10 +1,10 @@
-"""Unit tests for jkn_analysis.formatting: numbers as the report prints them."""
+"""Unit tests for jkn_analysis.catalogue.formatting: numbers as the report prints them."""
 
 from __future__ import annotations
 
 import pytest
 
-from jkn_analysis.formatting import (
+from jkn_analysis.catalogue.formatting import (
     format_compact,
     format_number,
     format_percent,

@@ -1,4 +1,4 @@
-"""Unit tests for jkn_analysis.indicators: one class per indicator function."""
+"""Unit tests for jkn_analysis.indicators.formulas: one class per indicator function."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from jkn_analysis import indicators as ind
-from jkn_analysis.indicators import UndefinedIndicatorError
+from jkn_analysis.indicators import formulas as ind
+from jkn_analysis.indicators.formulas import UndefinedIndicatorError
 
 # Functions of the form f(numerator, denominator) = numerator / denominator × 100.
 PERCENT_FUNCTIONS = [

@@ -1,4 +1,4 @@
-"""Unit tests for jkn_analysis.loading: reading and checking data/<QUARTER>/*.csv|xlsx."""
+"""Unit tests for jkn_analysis.inputs.loading: reading and checking data/<QUARTER>/*.csv|xlsx."""
 
 from __future__ import annotations
 
@@ -6,17 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from jkn_analysis.catalogue import load_catalogue
-from jkn_analysis.figures import FigureSet
-from jkn_analysis.loading import (
-    FIGURE_COLUMNS,
-    available_periods,
-    load_figures,
-    load_period,
-    period_files,
-)
-from jkn_analysis.periods import Quarter
-from jkn_analysis.validation import DataIssue, DataValidationError, Place
+from jkn_analysis.catalogue.definitions import load_catalogue
+from jkn_analysis.catalogue.periods import Quarter
+from jkn_analysis.indicators.checks import load_figures
+from jkn_analysis.inputs.figures import FigureSet
+from jkn_analysis.inputs.loading import FIGURE_COLUMNS, available_periods, load_period, period_files
+from jkn_analysis.inputs.validation import DataIssue, DataValidationError, Place
 from tests.datafiles import HEADER, write_csv, write_xlsx
 
 Q1 = Quarter(2024, 1)

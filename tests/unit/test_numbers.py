@@ -1,4 +1,4 @@
-"""Unit tests for jkn_analysis.numbers: reading Indonesian numbers and the one rounding rule."""
+"""Unit tests for jkn_analysis.catalogue.numbers: reading Indonesian numbers and the one rounding rule."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from jkn_analysis.numbers import (
+from jkn_analysis.catalogue.numbers import (
     NUMBER_REASONS,
     SCALE_WORDS,
     NumberFormatError,

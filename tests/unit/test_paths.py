@@ -1,4 +1,4 @@
-"""Unit tests for jkn_analysis.paths: notebooks and the default data folder, checked out or
+"""Unit tests for jkn_analysis.inputs.paths: notebooks and the default data folder, checked out or
 installed, and the output folder made or refused before any work."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from jkn_analysis import paths
-from jkn_analysis.paths import OutputFolderError, prepare_output_dir
+from jkn_analysis.inputs import paths
+from jkn_analysis.inputs.paths import OutputFolderError, prepare_output_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,7 +55,7 @@ def test_installed_layout_uses_the_packaged_notebooks_and_the_working_folders_da
     work = tmp_path / "work"
     work.mkdir()
     script = (
-        "import json, jkn_analysis.paths as p; print(json.dumps([p.__file__, "
+        "import json, jkn_analysis.inputs.paths as p; print(json.dumps([p.__file__, "
         "str(p.source_root()), str(p.notebook_dir()), str(p.default_data_dir())]))"
     )
     environment = {**os.environ, "PYTHONPATH": str(site)}

@@ -1,4 +1,4 @@
-"""Unit tests for jkn_analysis.periods.Quarter."""
+"""Unit tests for jkn_analysis.catalogue.periods.Quarter."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from jkn_analysis.periods import PeriodError, Quarter
+from jkn_analysis.catalogue.periods import PeriodError, Quarter
 
 
 class TestParse:

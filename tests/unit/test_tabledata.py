@@ -5,9 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from jkn_analysis.formatting import format_compact, format_percent, format_rupiah, format_signed
-from jkn_analysis.report import load_text
-from jkn_analysis.tabledata import (
+from jkn_analysis.catalogue.formatting import (
+    format_compact,
+    format_percent,
+    format_rupiah,
+    format_signed,
+)
+from jkn_analysis.report.quarterly import load_text
+from jkn_analysis.report.tabledata import (
     accessible_tables,
     chart_description,
     chart_records,

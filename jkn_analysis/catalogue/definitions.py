@@ -13,7 +13,7 @@ from typing import Literal
 
 import yaml
 
-from jkn_analysis.numbers import SCALE_WORDS
+from jkn_analysis.catalogue.numbers import SCALE_WORDS
 
 Language = Literal["id", "en"]
 LANGUAGES: tuple[Language, ...] = ("id", "en")
@@ -28,7 +28,7 @@ DEFAULT_SETTINGS: dict[str, float] = {
 }
 # Read through the file system rather than importlib.resources: some editable installs
 # register the package in a way importlib.resources cannot list.
-CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
+CATALOGUE_DIR = Path(__file__).resolve().parent
 # Indicators that carry no bounds: categories (the corridor position) and the projection's
 # outputs, which jkn_analysis.projection derives from its drivers rather than from the figures.
 UNBOUNDED_INDICATOR_UNITS = ("category",)

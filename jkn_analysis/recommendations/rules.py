@@ -66,7 +66,7 @@ expected, are errors raised by `load_rules` naming the rule.
 Evidence
 --------
 Labels are the catalogue's indicator labels with the breakdown labels in brackets; values go
-through `jkn_analysis.formatting.format_value` at the catalogue's decimals. One template per
+through `jkn_analysis.catalogue.formatting.format_value` at the catalogue's decimals. One template per
 leaf (Indonesian; English alike):
 
 - threshold: ``Rasio klaim 112,2% (> 100%)``
@@ -98,13 +98,20 @@ from pathlib import Path
 
 import yaml
 
-from jkn_analysis.catalogue import CATALOGUE_DIR, LANGUAGES, SECTIONS, Catalogue, load_catalogue
-from jkn_analysis.compute import Indicator, IndicatorSet
-from jkn_analysis.formatting import format_value
-from jkn_analysis.indicators import growth, share_of_total, years_to_floor
-from jkn_analysis.numbers import round_half_up, written_decimals
-from jkn_analysis.periods import Quarter
-from jkn_analysis.recommendations import Evidence, TriggeredRule
+from jkn_analysis.catalogue.definitions import (
+    CATALOGUE_DIR,
+    LANGUAGES,
+    SECTIONS,
+    Catalogue,
+    load_catalogue,
+)
+from jkn_analysis.catalogue.formatting import format_value
+from jkn_analysis.catalogue.numbers import round_half_up, written_decimals
+from jkn_analysis.catalogue.periods import Quarter
+from jkn_analysis.catalogue.wording import messages
+from jkn_analysis.indicators.compute import Indicator, IndicatorSet
+from jkn_analysis.indicators.formulas import growth, share_of_total, years_to_floor
+from jkn_analysis.recommendations.evidence import Evidence, TriggeredRule
 
 RULES_PATH = CATALOGUE_DIR / "rules.yaml"
 
@@ -129,28 +136,8 @@ _NON_NUMERIC_UNITS = ("category",)
 
 # Evidence wording, per language. ``{label}`` is the catalogue label with its breakdown.
 _WORDS = {
-    "id": {
-        "of": "dari",
-        "annualised": "disetahunkan",
-        "growth": "Pertumbuhan {label} {versus}",
-        "year_earlier": "dibanding tahun lalu",
-        "previous_december": "sejak Desember",
-        "previous_quarter": "dibanding triwulan sebelumnya",
-        "falling": "turun",
-        "rising": "naik",
-        "trend": "{label} {direction} dalam {n} periode terakhir yang datanya tersedia: {steps}",
-    },
-    "en": {
-        "of": "of",
-        "annualised": "annualised",
-        "growth": "Growth of {label} {versus}",
-        "year_earlier": "year on year",
-        "previous_december": "since December",
-        "previous_quarter": "since the previous quarter",
-        "falling": "falling",
-        "rising": "rising",
-        "trend": "{label} {direction} over the last {n} periods with data: {steps}",
-    },
+    language: {key: words[language] for key, words in messages("rules").items()}
+    for language in LANGUAGES
 }
 
 

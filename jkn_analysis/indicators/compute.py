@@ -14,12 +14,12 @@ from decimal import Decimal
 
 import pandas as pd
 
-from jkn_analysis import indicators as ind
-from jkn_analysis.catalogue import Catalogue
-from jkn_analysis.figures import FigureSet
-from jkn_analysis.numbers import round_half_up
-from jkn_analysis.periods import Quarter
-from jkn_analysis.validation import (
+from jkn_analysis.catalogue.definitions import Catalogue
+from jkn_analysis.catalogue.numbers import round_half_up
+from jkn_analysis.catalogue.periods import Quarter
+from jkn_analysis.indicators import formulas as ind
+from jkn_analysis.inputs.figures import FigureSet
+from jkn_analysis.inputs.validation import (
     Amount,
     DataIssue,
     FigureValue,
@@ -108,7 +108,7 @@ class IndicatorSet:
         self.catalogue = catalogue
         self.undefined = list(undefined)
         # Hard errors: computed indicators outside their catalogue bounds. No report is built
-        # while there is one (jkn_analysis.loading.load_figures raises them).
+        # while there is one (jkn_analysis.indicators.checks.load_figures raises them).
         self.out_of_bounds = list(out_of_bounds)
         self._items = {item.key(): item for item in items}
 

@@ -2,7 +2,7 @@
 
 `QuarterlyReport` loads and checks the data, computes the indicators and renders each section
 with Jinja2 templates from ``templates/report``. The notebook displays one section per cell;
-the build turns the executed notebook into the HTML page and PDF (see `jkn_analysis.build`).
+the build turns the executed notebook into the HTML page and PDF (see `jkn_analysis.build.quarter`).
 """
 
 from __future__ import annotations
@@ -23,8 +23,18 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from jkn_analysis import __version__
-from jkn_analysis.catalogue import CATALOGUE_DIR, LANGUAGES, load_catalogue
-from jkn_analysis.compute import (
+from jkn_analysis.catalogue.definitions import CATALOGUE_DIR, LANGUAGES, load_catalogue
+from jkn_analysis.catalogue.formatting import (
+    format_compact,
+    format_number,
+    format_percent,
+    format_rupiah,
+    format_signed,
+    format_value,
+)
+from jkn_analysis.catalogue.periods import Quarter
+from jkn_analysis.indicators.checks import load_figures
+from jkn_analysis.indicators.compute import (
     ACTIVE_SEGMENTS,
     CLAIM_SERVICES,
     ICK_SEGMENTS,
@@ -35,31 +45,17 @@ from jkn_analysis.compute import (
     compute_history,
     period_warnings,
 )
-from jkn_analysis.formatting import (
-    format_compact,
-    format_number,
-    format_percent,
-    format_rupiah,
-    format_signed,
-    format_value,
-)
-from jkn_analysis.fragment import Fragment
-from jkn_analysis.indicators import (
+from jkn_analysis.indicators.formulas import (
     CORRIDOR_CEILING_MONTHS,
     CORRIDOR_FLOOR_MONTHS,
     seasonal_share_of_year,
 )
-from jkn_analysis.loading import (
-    available_periods,
-    load_figures,
-    period_files,
-    report_readiness,
-)
-from jkn_analysis.paths import prepare_output_dir, resolve_data_dir
-from jkn_analysis.periods import Quarter
-from jkn_analysis.review import review_period
-from jkn_analysis.rules import evaluate, load_rules, with_projection
-from jkn_analysis.tabledata import (
+from jkn_analysis.inputs.loading import available_periods, period_files, report_readiness
+from jkn_analysis.inputs.paths import prepare_output_dir, resolve_data_dir
+from jkn_analysis.recommendations.review import review_period
+from jkn_analysis.recommendations.rules import evaluate, load_rules, with_projection
+from jkn_analysis.report.fragment import Fragment
+from jkn_analysis.report.tabledata import (
     accessible_tables,
     chart_description,
     chart_records,
@@ -229,16 +225,16 @@ class QuarterlyReport:
         Report language: Indonesian (default) or English.
     data_dir : str or Path
         Folder with one sub-folder of data files per period; empty: the checkout's ``data/``
-        (``./data`` when installed), see `jkn_analysis.paths.default_data_dir`.
+        (``./data`` when installed), see `jkn_analysis.inputs.paths.default_data_dir`.
     output_dir : str or Path
         Folder `write_indicators` will write to, created here, before any work, when missing;
         empty: nothing is written.
 
     Raises
     ------
-    jkn_analysis.validation.DataValidationError
+    jkn_analysis.inputs.validation.DataValidationError
         When the data of the period, or of a period it compares with, fails a hard check.
-    jkn_analysis.paths.OutputFolderError
+    jkn_analysis.inputs.paths.OutputFolderError
         When ``output_dir`` is a file or cannot be created or written to.
     """
 
@@ -453,7 +449,7 @@ class QuarterlyReport:
         Sections draw their charts before their template runs, not in the order the page shows
         them; numbering when written keeps the numbers in order of appearance.
         """
-        from jkn_analysis.charts import chart_to_svg
+        from jkn_analysis.report.charts import chart_to_svg
 
         data = getattr(ax.get_figure(root=True), "jkn_data", None)
         svg = chart_to_svg(ax)
@@ -696,7 +692,7 @@ class QuarterlyReport:
 
         The links are relative: the editions and the PDF lie side by side in the period's folder.
         """
-        from jkn_analysis.build import report_paths
+        from jkn_analysis.report.filenames import report_paths
 
         text = load_text()
         others = [
@@ -753,7 +749,7 @@ class QuarterlyReport:
 
     def participation(self) -> Fragment:
         """Section I: coverage, active participants by segment, non-active, ICK."""
-        from jkn_analysis import charts
+        from jkn_analysis.report import charts
 
         self._start_section("participation")
         q = self.quarter
@@ -919,7 +915,7 @@ class QuarterlyReport:
 
     def facilities(self) -> Fragment:
         """Section II: contracted facilities, utilisation, referrals, claims expense."""
-        from jkn_analysis import charts
+        from jkn_analysis.report import charts
 
         self._start_section("facilities")
         q = self.quarter
@@ -1075,7 +1071,7 @@ class QuarterlyReport:
 
     def finance(self) -> Fragment:
         """Section III: premium income, claims, claim ratio, surplus, months covered, investment."""
-        from jkn_analysis import charts
+        from jkn_analysis.report import charts
 
         self._start_section("finance")
         history = [(p, s) for p, s in sorted(self.history.items())]

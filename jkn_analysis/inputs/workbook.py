@@ -2,7 +2,7 @@
 
 `write_data_entry_files` writes ``data/<QUARTER>/figures.xlsx`` and ``figures.csv`` with every
 figure of the catalogue on its own row, ready for the analyst to fill in the ``value`` (and
-``source``) cells. Both files have the columns the loader reads (`jkn_analysis.loading`), with
+``source``) cells. Both files have the columns the loader reads (`jkn_analysis.inputs.loading`), with
 the header in row 1; ``label`` and ``previous`` are there for the analyst and are not read.
 
 The workbook has one sheet per report section and a hidden sheet ``_jkn`` of ``key``/``value``
@@ -38,31 +38,23 @@ from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jkn_analysis import __version__
-from jkn_analysis.catalogue import LANGUAGES, Catalogue, Figure, load_catalogue
-from jkn_analysis.formatting import format_number
-from jkn_analysis.numbers import written_decimals
-from jkn_analysis.periods import Quarter
-from jkn_analysis.validation import MESSAGES, register_messages
-
-register_messages(
-    {
-        "template.data_exists": {
-            "id": (
-                "{folder} sudah memuat berkas data ({names}); tidak ada yang ditulis. Sunting "
-                "berkas tersebut, atau hapus untuk menulis berkas isian baru."
-            ),
-            "en": (
-                "{folder} already holds data files ({names}); nothing was written. Edit those "
-                "files, or remove them to write new data-entry files."
-            ),
-        }
-    }
+from jkn_analysis.catalogue.definitions import LANGUAGES, Catalogue, Figure, load_catalogue
+from jkn_analysis.catalogue.formatting import format_number
+from jkn_analysis.catalogue.numbers import written_decimals
+from jkn_analysis.catalogue.periods import Quarter
+from jkn_analysis.catalogue.wording import messages
+from jkn_analysis.inputs.loading import read_figures
+from jkn_analysis.inputs.sheets import (
+    METADATA_SHEET,
+    section_sheet_titles,
 )
+from jkn_analysis.inputs.validation import MESSAGES, register_messages
+
+register_messages(messages("workbook")["messages"])
 
 TEMPLATE_NAME = "jkn-data-entry"
 TEMPLATE_VERSION = "1"
 # Hidden sheet of key/value rows marking a workbook made from this template.
-METADATA_SHEET = "_jkn"
 METADATA_COLUMNS = ("key", "value")
 # Metadata keys ``sheet.<section>`` give the title of each section's sheet.
 SECTION_SHEET_KEY = "sheet."
@@ -74,8 +66,6 @@ LOCKED_COLUMNS = frozenset({"period", "code", "label", "previous"})
 EDITABLE_COLUMNS = frozenset(COLUMNS) - LOCKED_COLUMNS
 STATUS_CHOICES = ("reported", "derived")
 
-SHEET_TITLE_MAX = 31
-_SHEET_TITLE_FORBIDDEN = set("/\\?*[]:")
 
 # Rupiah figures are entered in trillions, as BPJS Kesehatan publishes them.
 _ENTRY_SCALE = {"rupiah": ("triliun", 10**12)}
@@ -105,104 +95,16 @@ _WIDTHS = {
 _WRAPPED = frozenset({"label", "source", "note"})
 _LINE_HEIGHT = 15  # points per line of 11-point text
 
-NOTE_REPORTED = {
-    "id": "isi hanya bila dipublikasikan tanpa data masukan",
-    "en": "fill only when published without its inputs",
-}
+NOTE_REPORTED = messages("workbook")["note_reported"]
 
-_HEADER_COMMENTS: dict[str, dict[str, str]] = {
-    "period": {
-        "id": "Periode data, {quarter}. Jangan diubah.",
-        "en": "Reporting period, {quarter}. Do not edit.",
-    },
-    "code": {
-        "id": "Kode figur dari katalog; dibaca oleh program. Jangan diubah.",
-        "en": "Figure code from the catalogue; read by the program. Do not edit.",
-    },
-    "label": {
-        "id": "Nama figur, hanya keterangan (tidak dibaca).",
-        "en": "Name of the figure, for reference only (not read).",
-    },
-    "unit": {
-        "id": (
-            "Satuan nilai. Kata skala boleh diganti: jiwa, ribu jiwa, juta jiwa; "
-            "triliun rupiah, miliar rupiah, rupiah. Persen dan bulan tanpa kata skala."
-        ),
-        "en": (
-            "Unit of the value. The scale word may be changed: jiwa, juta jiwa; "
-            "triliun rupiah, miliar rupiah, rupiah. Percent and months take no scale word."
-        ),
-    },
-    "value": {
-        "id": (
-            "Isi angka: 96.701.058 atau 38,6 dengan satuan 'triliun rupiah'; negatif: "
-            "(28.148). Kosongkan bila tidak tersedia. Stok per akhir triwulan; arus "
-            "(kunjungan, beban, pendapatan) sejak 1 Januari. Isi salah satu berkas saja: "
-            "figures.xlsx atau figures.csv."
-        ),
-        "en": (
-            "Enter the number: 96.701.058, or 38,6 with the unit 'triliun rupiah'; negative: "
-            "(28.148). Leave empty when not available. Stocks at the quarter's last day; flows "
-            "(visits, expense, income) from 1 January. Fill in one of the two files only: "
-            "figures.xlsx or figures.csv."
-        ),
-    },
-    "status": {
-        "id": (
-            "Kosong untuk angka sebagaimana diterima; derived bila dihitung dari pernyataan "
-            "sumber (jelaskan di note); reported untuk nilai indikator yang dipublikasikan "
-            "tanpa data masukannya."
-        ),
-        "en": (
-            "Empty for a figure as supplied; derived when computed from statements of the "
-            "source (say how in note); reported for a published indicator value whose inputs "
-            "are missing."
-        ),
-    },
-    "source": {
-        "id": "Sumber angka: dokumen, tabel atau halaman.",
-        "en": "Where the figure comes from: document, table or page.",
-    },
-    "note": {
-        "id": "Catatan untuk penelaah (boleh kosong).",
-        "en": "Anything a reviewer should know (may be empty).",
-    },
-}
+_HEADER_COMMENTS = messages("workbook")["header_comments"]
 
-_PREVIOUS_COMMENT = {
-    "id": (
-        "Nilai {period}, periode sebelumnya yang terakhir memuat figur ini, dalam satuan kolom "
-        "unit; hanya referensi (tidak dibaca). Nilai dari periode lebih lama diberi komentar."
-    ),
-    "en": (
-        "Value of {period}, the latest earlier period that has the figure, in the unit of the "
-        "unit column; for reference only (not read). Values from older periods carry a comment."
-    ),
-}
-_PREVIOUS_NONE = {
-    "id": "Belum ada data periode sebelumnya.",
-    "en": "No earlier period has data.",
-}
-_PREVIOUS_FAILED = {
-    "id": (
-        "PERHATIAN: nilai periode sebelumnya tidak ditampilkan karena data sampai {period} "
-        "bermasalah ({count} masalah, misalnya: {first}). Jalankan jkn-report build {period} "
-        "untuk daftar lengkapnya."
-    ),
-    "en": (
-        "WARNING: previous values are left out because the data up to {period} have errors "
-        "({count} problem(s), such as: {first}). Run jkn-report build {period} for the full list."
-    ),
-}
-_PREVIOUS_CELL = {"id": "Nilai {period}", "en": "Value of {period}"}
-_STATUS_PROMPT = {
-    "id": ("Status", "Kosong, derived atau reported"),
-    "en": ("Status", "Empty, derived or reported"),
-}
-_STATUS_ERROR = {
-    "id": "Pilih kosong, reported atau derived.",
-    "en": "Choose empty, reported or derived.",
-}
+_PREVIOUS_COMMENT = messages("workbook")["previous_comment"]
+_PREVIOUS_NONE = messages("workbook")["previous_none"]
+_PREVIOUS_FAILED = messages("workbook")["previous_failed"]
+_PREVIOUS_CELL = messages("workbook")["previous_cell"]
+_STATUS_PROMPT = messages("workbook")["status_prompt"]
+_STATUS_ERROR = messages("workbook")["status_error"]
 
 
 class PreviousValuesWarning(UserWarning):
@@ -246,41 +148,6 @@ def previous_quarter(quarter: Quarter) -> Quarter:
     if quarter.quarter == 1:
         return Quarter(quarter.year - 1, 4)
     return Quarter(quarter.year, quarter.quarter - 1)
-
-
-def sheet_title(number: str, name: str) -> str:
-    """A valid worksheet title ``"<number> <name>"`` of at most 31 characters.
-
-    Characters Excel forbids (``/\\?*[]:``) are dropped; a title that is too long first writes
-    "dan"/"and" as "&", then drops whole words from the end.
-    """
-    clean = "".join(" " if char in _SHEET_TITLE_FORBIDDEN else char for char in name)
-    words = clean.split()
-    title = " ".join([number, *words]).strip().strip("'")
-    if len(title) > SHEET_TITLE_MAX:
-        words = ["&" if word.lower() in {"dan", "and"} else word for word in words]
-        title = " ".join([number, *words])
-    while len(title) > SHEET_TITLE_MAX and len(words) > 1:
-        words = words[:-1]
-        while len(words) > 1 and words[-1] in {"&", ",", "-"}:
-            words = words[:-1]
-        title = " ".join([number, *words])
-    return title[:SHEET_TITLE_MAX].strip()
-
-
-def section_sheet_titles(language: str = "id", catalogue: Catalogue | None = None) -> dict:
-    """Sheet title of each report section, in catalogue order: ``{"participation": "I ..."}``."""
-    catalogue = catalogue or load_catalogue()
-    titles: dict[str, str] = {}
-    for key, section in catalogue.sections.items():
-        title = sheet_title(str(section.get("number", "")), section[language])
-        base, counter = title, 2
-        while title.lower() in {t.lower() for t in titles.values()} or title == METADATA_SHEET:
-            suffix = f" ({counter})"
-            title = base[: SHEET_TITLE_MAX - len(suffix)] + suffix
-            counter += 1
-        titles[key] = title
-    return titles
 
 
 def entry_unit(figure: Figure, catalogue: Catalogue) -> tuple[str, int]:
@@ -328,12 +195,11 @@ def _previous_values(
     Returns ``({code: (value in catalogue units, period)}, None)``, or ``({}, warning)`` when
     the earlier data cannot be loaded.
     """
-    from jkn_analysis.loading import load_figures  # here: the loader may import this module
-    from jkn_analysis.validation import DataValidationError
+    from jkn_analysis.inputs.validation import DataValidationError
 
     up_to = previous_quarter(quarter)
     try:
-        figures = load_figures(data_dir, up_to=up_to, catalogue=catalogue)
+        figures = read_figures(data_dir, up_to=up_to, catalogue=catalogue)
     except DataValidationError as error:
         first = _describe(error.issues[0], language, catalogue) if error.issues else ""
         text = _PREVIOUS_FAILED[language].format(period=up_to, count=len(error.issues), first=first)

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pandas as pd
 
-from jkn_analysis.catalogue import Catalogue
-from jkn_analysis.numbers import round_half_up, written_decimals
-from jkn_analysis.periods import Quarter
-from jkn_analysis.validation import Amount, DataIssue, Place
+from jkn_analysis.catalogue.definitions import Catalogue
+from jkn_analysis.catalogue.numbers import round_half_up, written_decimals
+from jkn_analysis.catalogue.periods import Quarter
+from jkn_analysis.inputs.validation import Amount, DataIssue, Place
 
 # Parts published rounded (0,01 T; 0,1 juta) may miss their total by this much, relative to
 # the total, before the data checks call it a gap.
@@ -35,7 +35,7 @@ class FigureSet:
     ----------
     table : pandas.DataFrame
         One row per (period, code) with columns ``value``, ``status``, ``source``, ``note``,
-        ``file`` and ``row`` (see `jkn_analysis.loading.FIGURE_COLUMNS`).
+        ``file`` and ``row`` (see `jkn_analysis.inputs.loading.FIGURE_COLUMNS`).
     catalogue : Catalogue
         The figure catalogue.
     """

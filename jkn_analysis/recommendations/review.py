@@ -1,6 +1,6 @@
 """Analyst review of a period: decisions on the triggered recommendations, and commentary.
 
-The rules (`jkn_analysis.rules`) propose recommendations (`TriggeredRule`); the analyst decides
+The rules (`jkn_analysis.recommendations.rules`) propose recommendations (`TriggeredRule`); the analyst decides
 on each in ``data/<QUARTER>/review.yaml``, next to the period's figures (the loader reads only
 ``.csv``/``.xlsx`` files, so this file is never taken for figures). While any triggered
 recommendation is undecided, the report is a draft ("DRAF" on every page, ``"status": "draft"``
@@ -51,7 +51,7 @@ error naming the closest rule id; one for a rule that did not fire this period, 
 
 Problems are `DataIssue` objects (file ``QUARTER/review.yaml``, ``row`` = the line in the
 file), described in Indonesian or English by `REVIEW_MESSAGES` (keys ``review.*``, registered
-into `jkn_analysis.validation.MESSAGES` so that `DataIssue.describe` finds them). Errors: a file
+into `jkn_analysis.inputs.validation.MESSAGES` so that `DataIssue.describe` finds them). Errors: a file
 that cannot be read or parsed, unknown keys, sections, decisions or languages, wrong types, a
 drop without a reason, an incomplete edit or added recommendation, a key or id given twice, a
 decision for an unknown rule id. Warning: a decision for a rule that did not fire this period
@@ -81,10 +81,11 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup
 
-from jkn_analysis.catalogue import LANGUAGES, load_catalogue
-from jkn_analysis.periods import Quarter
-from jkn_analysis.recommendations import Recommendation, Status, TriggeredRule
-from jkn_analysis.validation import DataIssue, Place, register_messages
+from jkn_analysis.catalogue.definitions import LANGUAGES, load_catalogue
+from jkn_analysis.catalogue.periods import Quarter
+from jkn_analysis.catalogue.wording import messages
+from jkn_analysis.inputs.validation import DataIssue, Place, register_messages
+from jkn_analysis.recommendations.evidence import Recommendation, Status, TriggeredRule
 
 REVIEW_FILE = "review.yaml"
 DECISIONS = ("confirm", "edit", "drop", "undecided")
@@ -99,255 +100,8 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
 SAFE_HREF = re.compile(r"^(?:https?|mailto):", re.IGNORECASE)
 
 # Texts of review-file problems and of the review status, in Indonesian and English, in the style
-# of `jkn_analysis.validation.MESSAGES` ({placeholders} come from DataIssue.details).
-REVIEW_MESSAGES: dict[str, dict[str, str]] = {
-    "review.unreadable": {
-        "id": "berkas tinjauan tidak dapat dibaca: berkas tidak dapat dibuka ({reason})",
-        "en": "the review file cannot be read: it cannot be opened ({reason})",
-    },
-    "review.not_utf8": {
-        "id": "berkas tinjauan tidak dapat dibaca: teksnya bukan UTF-8; simpan ulang sebagai UTF-8",
-        "en": "the review file cannot be read: its text is not UTF-8; save it again as UTF-8",
-    },
-    "review.syntax": {
-        "id": (
-            "susunan YAML rusak: {reason}; periksa indentasi dan tanda kutip di baris ini atau "
-            "sebelumnya"
-        ),
-        "en": (
-            "the YAML structure is broken: {reason}; check the indentation and quotes at this "
-            "line or before"
-        ),
-    },
-    "review.bad_value": {
-        "id": (
-            "nilai '{found}' ({kind}) tidak dapat dibaca: {reason}; tulis dalam tanda kutip bila "
-            "dimaksudkan sebagai teks"
-        ),
-        "en": (
-            "the value '{found}' ({kind}) cannot be read: {reason}; put it in quotes if it is "
-            "meant as text"
-        ),
-    },
-    "review.too_deep": {
-        "id": (
-            "susunan YAML bersarang terlalu dalam (lebih dari {depth} tingkat kurung atau "
-            "indentasi); periksa kurung [ dan {{ yang tidak ditutup"
-        ),
-        "en": (
-            "the YAML structure is nested too deeply (more than {depth} levels of brackets or "
-            "indentation); look for unclosed [ and {{ brackets"
-        ),
-    },
-    "review.not_mapping": {
-        "id": (
-            "isi berkas tinjauan harus berupa pemetaan dengan kunci {expected}; ditemukan {found}"
-        ),
-        "en": "the review file must be a mapping with the keys {expected}; found {found}",
-    },
-    "review.unknown_key": {
-        "id": "kunci '{key}' tidak dikenal di {where}; yang boleh: {expected}",
-        "en": "key '{key}' is not known in {where}; allowed: {expected}",
-    },
-    "review.unknown_key.close": {
-        "id": (
-            "kunci '{key}' tidak dikenal di {where}; mungkin maksudnya '{suggestion}' "
-            "(yang boleh: {expected})"
-        ),
-        "en": (
-            "key '{key}' is not known in {where}; did you mean '{suggestion}'? (allowed: "
-            "{expected})"
-        ),
-    },
-    "review.duplicate_key": {
-        "id": "kunci '{key}' ditulis lebih dari sekali (juga di baris {other}); hanya yang "
-        "pertama dibaca",
-        "en": "key '{key}' is given more than once (also at line {other}); only the first is read",
-    },
-    "review.wrong_type.mapping": {
-        "id": "{where} harus berupa pemetaan (kunci: nilai); ditemukan {found}",
-        "en": "{where} must be a mapping (key: value); found {found}",
-    },
-    "review.wrong_type.list": {
-        "id": "{where} harus berupa daftar (baris yang diawali '- '); ditemukan {found}",
-        "en": "{where} must be a list (lines starting with '- '); found {found}",
-    },
-    "review.wrong_type.text": {
-        "id": "{where} harus berupa teks; ditemukan {found}",
-        "en": "{where} must be text; found {found}",
-    },
-    "review.wrong_type.local_text": {
-        "id": (
-            '{where} harus berupa teks, atau teks per bahasa {{id: "...", en: "..."}}; '
-            "ditemukan {found}"
-        ),
-        "en": (
-            '{where} must be text, or a text per language {{id: "...", en: "..."}}; found {found}'
-        ),
-    },
-    "review.missing_decision": {
-        "id": "rekomendasi '{rule}' tidak memiliki decision; diharapkan salah satu dari {expected}",
-        "en": "recommendation '{rule}' has no decision; expected one of {expected}",
-    },
-    "review.unknown_decision": {
-        "id": (
-            "keputusan '{found}' untuk rekomendasi '{rule}' tidak dikenal; yang boleh: {expected}"
-        ),
-        "en": "decision '{found}' for recommendation '{rule}' is not known; allowed: {expected}",
-    },
-    "review.unknown_decision.close": {
-        "id": (
-            "keputusan '{found}' untuk rekomendasi '{rule}' tidak dikenal; mungkin maksudnya "
-            "'{suggestion}' (yang boleh: {expected})"
-        ),
-        "en": (
-            "decision '{found}' for recommendation '{rule}' is not known; did you mean "
-            "'{suggestion}'? (allowed: {expected})"
-        ),
-    },
-    "review.drop_without_reason": {
-        "id": (
-            "rekomendasi '{rule}' dihapus (drop) tanpa alasan; isi reason: \"...\" agar "
-            "penghapusan tercatat di lampiran"
-        ),
-        "en": (
-            "recommendation '{rule}' is dropped without a reason; add reason: \"...\" so that "
-            "the appendix records why"
-        ),
-    },
-    "review.edit_without_change": {
-        "id": "rekomendasi '{rule}' diubah (edit) tanpa title atau text pengganti",
-        "en": "recommendation '{rule}' is edited (edit) but gives no replacement title or text",
-    },
-    "review.field_not_allowed": {
-        "id": (
-            "'{key}' pada rekomendasi '{rule}' hanya berlaku untuk keputusan {allowed}, "
-            "bukan {decision}"
-        ),
-        "en": (
-            "'{key}' of recommendation '{rule}' applies only to the decision {allowed}, not "
-            "{decision}"
-        ),
-    },
-    "review.missing_language": {
-        "id": (
-            "{where} harus diisi dalam kedua bahasa (id dan en); kosong atau tidak ada: {missing}"
-        ),
-        "en": "{where} must be given in both languages (id and en); empty or missing: {missing}",
-    },
-    "review.unknown_language": {
-        "id": "bahasa '{key}' di {where} tidak dikenal; yang boleh: id, en",
-        "en": "language '{key}' in {where} is not known; allowed: id, en",
-    },
-    "review.unknown_section": {
-        "id": "bagian '{found}' di {where} tidak dikenal; yang boleh: {expected}",
-        "en": "section '{found}' in {where} is not known; allowed: {expected}",
-    },
-    "review.unknown_section.close": {
-        "id": (
-            "bagian '{found}' di {where} tidak dikenal; mungkin maksudnya '{suggestion}' "
-            "(yang boleh: {expected})"
-        ),
-        "en": (
-            "section '{found}' in {where} is not known; did you mean '{suggestion}'? "
-            "(allowed: {expected})"
-        ),
-    },
-    "review.added_missing": {
-        "id": "rekomendasi tambahan {name} tidak memiliki {key}",
-        "en": "added recommendation {name} has no {key}",
-    },
-    "review.bad_id": {
-        "id": (
-            "id '{found}' tidak sah; gunakan huruf, angka, '_' atau '-' saja, tanpa spasi "
-            "(misalnya analyst_followup_1)"
-        ),
-        "en": (
-            "id '{found}' is not valid; use only letters, digits, '_' or '-', without spaces "
-            "(such as analyst_followup_1)"
-        ),
-    },
-    "review.duplicate_id": {
-        "id": "id '{found}' sudah dipakai oleh {other}; setiap rekomendasi perlu id sendiri",
-        "en": "id '{found}' is already used by {other}; each recommendation needs its own id",
-    },
-    "review.not_triggered": {
-        "id": (
-            "ada keputusan untuk rekomendasi '{rule}', tetapi aturannya tidak terpicu pada "
-            "periode ini (data mungkin berubah); keputusan ini diabaikan"
-        ),
-        "en": (
-            "there is a decision for recommendation '{rule}', but its rule did not fire for "
-            "this period (the data may have changed); the decision is ignored"
-        ),
-    },
-    "review.unknown_rule": {
-        "id": (
-            "aturan '{rule}' tidak dikenal: tidak ada rekomendasi dengan id ini di rules.yaml; "
-            "keputusan ini tidak diterapkan"
-        ),
-        "en": (
-            "rule '{rule}' is not known: no recommendation has this id in rules.yaml; the "
-            "decision is not applied"
-        ),
-    },
-    "review.unknown_rule.close": {
-        "id": "{rule}: maksud Anda {suggestion}? (aturan '{rule}' tidak dikenal; keputusan ini "
-        "tidak diterapkan)",
-        "en": "{rule}: did you mean {suggestion}? (rule '{rule}' is not known; the decision "
-        "is not applied)",
-    },
-    "review.undecided": {
-        "id": (
-            "rekomendasi '{rule}' ({title}) belum diputuskan: tulis decision: confirm, edit "
-            "atau drop (dengan reason)"
-        ),
-        "en": (
-            "recommendation '{rule}' ({title}) is not decided yet: write decision: confirm, "
-            "edit or drop (with a reason)"
-        ),
-    },
-    # --- names used inside the messages above ---------------------------------------------------
-    "review.place.file": {"id": "berkas tinjauan", "en": "the review file"},
-    "review.place.recommendations": {"id": "recommendations", "en": "recommendations"},
-    "review.place.rule": {"id": "rekomendasi '{rule}'", "en": "recommendation '{rule}'"},
-    "review.place.field": {
-        "id": "{key} rekomendasi '{rule}'",
-        "en": "the {key} of recommendation '{rule}'",
-    },
-    "review.place.added": {"id": "added", "en": "added"},
-    "review.place.added_item": {
-        "id": "rekomendasi tambahan {name}",
-        "en": "added recommendation {name}",
-    },
-    "review.place.added_field": {
-        "id": "{key} rekomendasi tambahan {name}",
-        "en": "the {key} of added recommendation {name}",
-    },
-    "review.place.commentary": {"id": "commentary", "en": "commentary"},
-    "review.place.commentary_section": {
-        "id": "komentar bagian '{section}'",
-        "en": "the commentary of section '{section}'",
-    },
-    "review.place.triggered": {"id": "aturan yang terpicu", "en": "a triggered rule"},
-    "review.place.line": {"id": "baris {line}", "en": "line {line}"},
-    "review.place.language": {"id": "{where} ({language})", "en": "{where} ({language})"},
-    "review.place.number": {"id": "ke-{number}", "en": "number {number}"},
-    # --- the review status, for ``jkn-report validate`` and ``jkn-report review`` ---------------
-    "review.status.draft": {
-        "id": "{period}: laporan masih DRAF; {count} rekomendasi belum diputuskan di {file}:",
-        "en": "{period}: the report is a DRAFT; {count} recommendation(s) not decided in {file}:",
-    },
-    "review.status.draft_errors": {
-        "id": "{period}: laporan masih DRAF karena berkas {file} memuat kesalahan.",
-        "en": "{period}: the report is a DRAFT because {file} has errors.",
-    },
-    "review.status.final": {
-        "id": "{period}: semua rekomendasi sudah diputuskan; laporan final.",
-        "en": "{period}: every recommendation is decided; the report is final.",
-    },
-    "review.status.not_in_file": {"id": "belum ada di berkas", "en": "not in the file yet"},
-}
+# of `jkn_analysis.inputs.validation.MESSAGES` ({placeholders} come from DataIssue.details).
+REVIEW_MESSAGES: dict[str, dict[str, str]] = messages("review")
 register_messages(REVIEW_MESSAGES)
 
 
@@ -1099,7 +853,9 @@ def _read_commentary(document: dict, check: _Checker) -> dict[str, dict[str, str
 # ----------------------------------------------------------------------- applying a review
 def rule_ids() -> tuple[str, ...]:
     """The ids of every rule of the shipped rules file, whether it fires or not."""
-    from jkn_analysis.rules import load_rules  # here: the rules need the computed indicators
+    from jkn_analysis.recommendations.rules import (
+        load_rules,  # here: the rules need the computed indicators
+    )
 
     return tuple(rule.id for rule in load_rules())
 
@@ -1341,73 +1097,7 @@ def render_markdown(text: str) -> Markup:
 
 
 # --------------------------------------------------------------------------- the template
-TEMPLATE_WORDS: dict[str, dict[str, str]] = {
-    "header": {
-        "id": """\
-# Tinjauan analis untuk laporan kinerja JKN {period}
-#
-# Untuk setiap rekomendasi yang terpicu, ganti "decision: undecided" dengan:
-#   confirm   rekomendasi dimuat sebagaimana adanya
-#   edit      dimuat dengan kata-kata Anda: title: {{id: ..., en: ...}} dan/atau
-#             text: {{id: ..., en: ...}} (keduanya dalam dua bahasa)
-#   drop      tidak dimuat; wajib reason: "alasan" (dicatat di lampiran)
-# note: "..." boleh ditambahkan pada keputusan apa pun; note: {{id: "...", en: "..."}}
-# memberi catatan dalam dua bahasa (teks tunggal dianggap berbahasa Indonesia).
-# Selama masih ada yang "undecided", laporan bertanda DRAF.
-# Rekomendasi tambahan ditulis di "added", komentar (Markdown) di "commentary".
-""",
-        "en": """\
-# Analyst review of the JKN performance report {period}
-#
-# For each triggered recommendation, replace "decision: undecided" with:
-#   confirm   the recommendation is shown as written
-#   edit      shown in your words: title: {{id: ..., en: ...}} and/or
-#             text: {{id: ..., en: ...}} (both in both languages)
-#   drop      not shown; needs reason: "why" (recorded in the appendix)
-# note: "..." may be added to any decision; note: {{id: "...", en: "..."}} gives it
-# in both languages (a single text is taken as Indonesian).
-# While any is "undecided", the report is marked DRAFT.
-# Add your own recommendations under "added", commentary (Markdown) under "commentary".
-""",
-    },
-    "none": {
-        "id": "# Tidak ada aturan yang terpicu pada periode ini.",
-        "en": "# No rule fired for this period.",
-    },
-    "evidence": {"id": "Bukti:", "en": "Evidence:"},
-    "text": {"id": "Teks:", "en": "Text:"},
-    "added": {
-        "id": """\
-# Contoh (hapus tanda # untuk memakainya):
-#   - id: analyst_followup_1
-#     section: finance          # participation | facilities | finance
-#     title: {id: "Judul", en: "Title"}
-#     text: {id: "Teks rekomendasi", en: "Recommendation text"}
-""",
-        "en": """\
-# Example (remove the # to use it):
-#   - id: analyst_followup_1
-#     section: finance          # participation | facilities | finance
-#     title: {id: "Judul", en: "Title"}
-#     text: {id: "Teks rekomendasi", en: "Recommendation text"}
-""",
-    },
-    "commentary": {
-        "id": """\
-# Paragraf komentar per bagian, dalam Markdown (HTML ditampilkan sebagai teks). Contoh:
-#   participation:
-#     id: |
-#       Paragraf pertama dengan **tebal**.
-""",
-        "en": """\
-# Commentary paragraphs per section, in Markdown (HTML is shown as text). Example:
-#   participation:
-#     id: |
-#       A first paragraph with **bold** text.
-""",
-    },
-    "summary": {"id": "Ringkasan Eksekutif", "en": "Executive summary"},
-}
+TEMPLATE_WORDS: dict[str, dict[str, str]] = messages("review_template")
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 

@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 from bs4 import BeautifulSoup, Tag
 
-from jkn_analysis.formatting import _scale_word
+from jkn_analysis.catalogue.formatting import _scale_word
 
 CSV_BOM = "\ufeff"  # spreadsheet programs read the CSV as UTF-8 with it
 # Cells that stand for "no value" in the tables.
@@ -168,7 +168,7 @@ def accessible_tables(html: str, language: str, text: Callable[..., str]) -> str
     language : str
         The report language, for reading numbers back.
     text : callable
-        The report wording (`jkn_analysis.report.Report.text`).
+        The report wording (`jkn_analysis.report.quarterly.Report.text`).
     """
     if "<table" not in html:
         return html
@@ -228,7 +228,7 @@ def accessible_tables(html: str, language: str, text: Callable[..., str]) -> str
 
 
 # --- Charts --------------------------------------------------------------------------------------
-# Columns of the charts' data frames (`jkn_analysis.charts`) that hold display labels, in the
+# Columns of the charts' data frames (`jkn_analysis.report.charts`) that hold display labels, in the
 # order a reader names a point: the category first, then its period.
 CHART_LABEL_COLUMNS = ("segment", "service", "instrument", "series", "scenario", "period", "year")
 CHART_TIME_COLUMNS = ("period", "year")
@@ -279,7 +279,7 @@ def chart_description(
     header : callable
         The report's name of a data column.
     text : callable
-        The report wording (`jkn_analysis.report.Report.text`).
+        The report wording (`jkn_analysis.report.quarterly.Report.text`).
     """
     labels, numbers = chart_columns(frame)
     time = next((column for column in labels if column in CHART_TIME_COLUMNS), None)

@@ -10,7 +10,7 @@ indicators of every period and the triggered rules are kept, so that a change to
 sections, and the chart SVGs are kept by a hash of the chart function and its data, so that only
 charts whose data changed are drawn again. The page is made the way ``jkn-report build`` makes
 it: the notebook's cells are evaluated against the warm report and their HTML outputs go through
-the same nbconvert export (`jkn_analysis.build.export_html`), so the report in the preview is
+the same nbconvert export (`jkn_analysis.build.quarter.export_html`), so the report in the preview is
 byte for byte the HTML the build writes (without the PDF, which the page renders on demand).
 A warm kernel was measured as well: re-running the notebook in an already started kernel
 still computes everything again and draws every chart, several times the refresh in process.
@@ -47,14 +47,15 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from jkn_analysis.build import NOTEBOOK, export_html, render_pdf
-from jkn_analysis.catalogue import load_catalogue
-from jkn_analysis.formatting import format_number
-from jkn_analysis.loading import available_periods, period_files
-from jkn_analysis.periods import Quarter
-from jkn_analysis.report import QuarterlyReport, load_text
-from jkn_analysis.review import review_path, review_period
-from jkn_analysis.validation import MESSAGES, DataValidationError, register_messages
+from jkn_analysis.build.quarter import NOTEBOOK, export_html, render_pdf
+from jkn_analysis.catalogue.definitions import load_catalogue
+from jkn_analysis.catalogue.formatting import format_number
+from jkn_analysis.catalogue.periods import Quarter
+from jkn_analysis.catalogue.wording import messages
+from jkn_analysis.inputs.loading import available_periods, period_files
+from jkn_analysis.inputs.validation import MESSAGES, DataValidationError, register_messages
+from jkn_analysis.recommendations.review import review_path, review_period
+from jkn_analysis.report.quarterly import QuarterlyReport, load_text
 
 HOST = "127.0.0.1"  # loopback only: the preview shows unpublished figures
 DEFAULT_PORT = 8000
@@ -70,114 +71,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates" / "preview"
 
 # Texts of the preview, in Indonesian and English (registered with the validation messages, so
 # that every message of the pack is in one registry).
-PREVIEW_MESSAGES: dict[str, dict[str, str]] = {
-    "preview.title": {"id": "Pratinjau: {title}", "en": "Preview: {title}"},
-    "preview.open_alone": {"id": "Buka laporan saja", "en": "Open the report alone"},
-    "preview.state_starting": {"id": "Menyiapkan pratinjau…", "en": "Preparing the preview…"},
-    "preview.state_ok": {
-        "id": "Diperbarui {time} ({seconds} detik)",
-        "en": "Updated {time} ({seconds} s)",
-    },
-    "preview.state_error": {
-        "id": "Ada kesalahan ({time}); menampilkan versi terakhir yang berhasil",
-        "en": "Errors ({time}); showing the last good version",
-    },
-    "preview.state_error_first": {
-        "id": "Ada kesalahan ({time}); belum ada versi yang berhasil",
-        "en": "Errors ({time}); no good version yet",
-    },
-    "preview.placeholder": {
-        "id": "Pratinjau sedang disiapkan; halaman ini dimuat ulang sendiri.",
-        "en": "The preview is being prepared; this page reloads by itself.",
-    },
-    "preview.placeholder_error": {
-        "id": (
-            "Belum ada versi laporan yang berhasil dibuat; perbaiki kesalahan yang tercantum di "
-            "atas dan simpan berkasnya."
-        ),
-        "en": (
-            "No version of the report could be made yet; fix the errors listed above and save "
-            "the file."
-        ),
-    },
-    "preview.data_errors": {
-        "id": "Data {period} belum dapat dibuat menjadi laporan:",
-        "en": "The data of {period} cannot be made into a report:",
-    },
-    "preview.review_errors": {
-        "id": "review.yaml {period} berisi kesalahan:",
-        "en": "The review.yaml of {period} has errors:",
-    },
-    "preview.failed": {
-        "id": "Pratinjau {period} tidak dapat dibuat:",
-        "en": "The preview of {period} could not be made:",
-    },
-    "preview.last_good": {
-        "id": (
-            "Di bawah ini versi terakhir yang berhasil ({time}); halaman diperbarui sendiri "
-            "setelah berkas diperbaiki dan disimpan."
-        ),
-        "en": (
-            "Below is the last good version ({time}); the page updates by itself once the files "
-            "are fixed and saved."
-        ),
-    },
-    "preview.no_good": {
-        "id": (
-            "Belum ada versi yang berhasil; halaman diperbarui sendiri setelah berkas diperbaiki."
-        ),
-        "en": (
-            "There is no good version yet; the page updates by itself once the files are fixed."
-        ),
-    },
-    "preview.open_last_good": {
-        "id": "Buka versi terakhir yang berhasil",
-        "en": "Open the last good version",
-    },
-    "preview.serving": {
-        "id": "Pratinjau {period} ({language}) di {url} ; Ctrl-C untuk berhenti",
-        "en": "Previewing {period} ({language}) at {url} ; Ctrl-C to stop",
-    },
-    "preview.watching": {
-        "id": "Memantau {count} berkas: data {period}, periode sebelumnya dan review.yaml",
-        "en": "Watching {count} files: the data of {period}, earlier periods and review.yaml",
-    },
-    "preview.updated": {
-        "id": "{time} diperbarui dalam {seconds} detik ({what})",
-        "en": "{time} updated in {seconds} s ({what})",
-    },
-    "preview.everything": {"id": "semua berkas", "en": "all files"},
-    "preview.not_updated": {
-        "id": "{time} tidak diperbarui ({what}); halaman tetap menampilkan versi terakhir yang "
-        "berhasil:",
-        "en": "{time} not updated ({what}); the page keeps showing the last good version:",
-    },
-    "preview.not_made": {
-        "id": "{time} laporan belum dapat dibuat ({what}):",
-        "en": "{time} the report cannot be made yet ({what}):",
-    },
-    "preview.stopped": {"id": "Pratinjau dihentikan.", "en": "Preview stopped."},
-    "preview.port_in_use": {
-        "id": "port {port} sudah dipakai; pilih port lain dengan --port",
-        "en": "port {port} is already in use; choose another with --port",
-    },
-    "preview.cannot_listen": {
-        "id": "tidak dapat membuka port {port}: {reason}",
-        "en": "cannot listen on port {port}: {reason}",
-    },
-    "preview.no_data": {
-        "id": "tidak ada data {period} di {folder}; tersedia: {available}",
-        "en": "no data for {period} in {folder}; available: {available}",
-    },
-    "preview.pdf_none": {
-        "id": "Belum ada versi laporan untuk dijadikan PDF.",
-        "en": "There is no version of the report to make a PDF of yet.",
-    },
-    "preview.pdf_failed": {
-        "id": "PDF tidak dapat dibuat: {cause}",
-        "en": "The PDF could not be made: {cause}",
-    },
-}
+PREVIEW_MESSAGES: dict[str, dict[str, str]] = messages("preview")
 register_messages(PREVIEW_MESSAGES)
 
 
@@ -297,7 +191,7 @@ def _argument_text(value: object) -> str | None:
 class ChartCache:
     """Chart SVGs by a hash of the chart function's name and of its arguments.
 
-    The chart functions of `jkn_analysis.charts` are pure (the same data and options draw the
+    The chart functions of `jkn_analysis.report.charts` are pure (the same data and options draw the
     same chart, `chart_to_svg` gives byte-identical SVG), so a chart whose inputs did not change
     need not be drawn again: only the charts of the last render are kept.
     """
@@ -316,7 +210,9 @@ class ChartCache:
         The module's functions are replaced for the block only, and only one render runs at a
         time (the preview's main loop), so nothing else sees them.
         """
-        from jkn_analysis import charts  # here: pyplot comes after the backend is chosen (serve)
+        from jkn_analysis.report.quarterly import (
+            charts,  # here: pyplot comes after the backend is chosen (serve)
+        )
 
         names = [
             name
@@ -627,7 +523,7 @@ class LivePreview:
         return self._report
 
     def _render(self, report) -> str:
-        """The report page, as `jkn_analysis.build.export_html` makes it from the notebook."""
+        """The report page, as `jkn_analysis.build.quarter.export_html` makes it from the notebook."""
         namespace = {
             "report": report,
             "quarter": str(self.quarter),

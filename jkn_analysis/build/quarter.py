@@ -41,17 +41,20 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from jkn_analysis import __version__, paths
-from jkn_analysis.catalogue import LANGUAGES
-from jkn_analysis.loading import data_check
-from jkn_analysis.periods import Quarter
-from jkn_analysis.validation import (
+from jkn_analysis import __version__
+from jkn_analysis.catalogue.definitions import LANGUAGES
+from jkn_analysis.catalogue.periods import Quarter
+from jkn_analysis.catalogue.wording import messages
+from jkn_analysis.indicators.checks import data_check
+from jkn_analysis.inputs import paths
+from jkn_analysis.inputs.validation import (
     MESSAGES,
     ValidationResult,
     format_validation,
     register_messages,
     validation_summary,
 )
+from jkn_analysis.report.filenames import report_paths
 
 # jsonschema (imported by nbformat, under papermill and nbconvert) loads rfc3987-syntax when it
 # is installed, and that module builds a Lark grammar at import: about a second on every build.
@@ -59,166 +62,21 @@ from jkn_analysis.validation import (
 # never validates IRI formats, so it does without it.
 sys.modules.setdefault("rfc3987_syntax", None)
 
-# The checkout's notebooks/, or the copy the wheel carries once installed (jkn_analysis.paths).
+# The checkout's notebooks/, or the copy the wheel carries once installed (jkn_analysis.inputs.paths).
+# The nbconvert template that turns the executed notebook into the report page, and the
+# preview's page shell (templates of the report itself are in jkn_analysis/report/templates).
+BUILD_TEMPLATES = Path(__file__).resolve().parent / "templates"
 NOTEBOOK = paths.notebook_path(paths.REPORT_NOTEBOOK)
 PROJECTION_NOTEBOOK = paths.notebook_path(paths.PROJECTION_NOTEBOOK)
-REPORT_STEM = "laporan-kinerja-jkn"
 BUILD_RECORD = "build.json"
 INDICATORS = "indicators.json"
 # Written once per period by the notebook, for both editions: the indicators as JSON and CSV.
 SHARED_FILES = (INDICATORS, "indicators.csv")
 
 # Texts of the build's refusals and faults, in Indonesian and English, in the style of
-# `jkn_analysis.validation.MESSAGES` (where they are registered); {placeholders} come from the
+# `jkn_analysis.inputs.validation.MESSAGES` (where they are registered); {placeholders} come from the
 # error's ``values``.
-BUILD_MESSAGES: dict[str, dict[str, str]] = {
-    "build.out_is_data": {
-        "id": (
-            "folder keluaran {out} adalah folder data {data}; laporan tidak ditulis di sana agar "
-            "tidak ada berkas data yang tersentuh. Pilih --out lain, misalnya reports"
-        ),
-        "en": (
-            "the output folder {out} is the data folder {data}; reports are not written there, "
-            "so that no data file is touched. Choose another --out, such as reports"
-        ),
-    },
-    "build.out_inside_data": {
-        "id": (
-            "folder keluaran {out} berada di dalam folder data {data}; laporan tidak ditulis di "
-            "sana agar tidak ada berkas data yang tersentuh. Pilih --out di luar {data}"
-        ),
-        "en": (
-            "the output folder {out} lies inside the data folder {data}; reports are not written "
-            "there, so that no data file is touched. Choose an --out outside {data}"
-        ),
-    },
-    "build.out_contains_data": {
-        "id": (
-            "folder keluaran {out} memuat folder data {data}; laporan tidak ditulis di sana agar "
-            "tidak ada berkas data yang tersentuh. Pilih --out yang tidak memuat {data}"
-        ),
-        "en": (
-            "the output folder {out} contains the data folder {data}; reports are not written "
-            "there, so that no data file is touched. Choose an --out that does not hold {data}"
-        ),
-    },
-    "build.foreign_files": {
-        "id": (
-            "{folder} memuat berkas yang tidak ditulis oleh jkn-report ({names}); folder itu "
-            "tidak diganti dan tidak ada yang dihapus. Pindahkan berkas tersebut atau pilih --out "
-            "lain"
-        ),
-        "en": (
-            "{folder} holds files that jkn-report did not write ({names}); the folder is not "
-            "replaced and nothing is deleted. Move those files or choose another --out"
-        ),
-    },
-    "build.not_a_report_folder": {
-        "id": (
-            "{folder} bukan folder laporan yang ditulis jkn-report (berkas atau tautan); tidak ada "
-            "yang diganti. Pindahkan atau pilih --out lain"
-        ),
-        "en": (
-            "{folder} is not a report folder written by jkn-report (a file or a link); nothing is "
-            "replaced. Move it or choose another --out"
-        ),
-    },
-    "build.foreign_index": {
-        "id": (
-            "{path} tidak ditulis oleh jkn-report; berkas itu tidak ditimpa. Pindahkan atau pilih "
-            "--out lain"
-        ),
-        "en": (
-            "{path} was not written by jkn-report; it is not overwritten. Move it or choose "
-            "another --out"
-        ),
-    },
-    "build.not_a_folder": {
-        "id": "{option} {path} adalah sebuah berkas, bukan folder",
-        "en": "{option} {path} is a file, not a folder",
-    },
-    "build.cannot_write": {
-        "id": (
-            "tidak dapat menulis ke folder keluaran {path}: {reason}; laporan sebelumnya tidak "
-            "berubah"
-        ),
-        "en": (
-            "cannot write to the output folder {path}: {reason}; the previous report is unchanged"
-        ),
-    },
-    "build.read_only": {
-        "id": (
-            "tidak dapat menulis ke folder keluaran {path}: folder itu hanya-baca atau tanpa izin "
-            "tulis; tidak ada yang diubah"
-        ),
-        "en": (
-            "cannot write to the output folder {path}: it is read-only or not writable for you; "
-            "nothing was changed"
-        ),
-    },
-    "build.file_error": {
-        "id": "masalah berkas di {path}: {reason}",
-        "en": "file problem at {path}: {reason}",
-    },
-    "build.interrupted": {
-        "id": (
-            "dihentikan (Ctrl-C): laporan yang sedang dibuat dibatalkan dan folder sementaranya "
-            "dihapus; laporan lain tetap utuh"
-        ),
-        "en": (
-            "interrupted (Ctrl-C): the reports being built were abandoned and their temporary "
-            "folders removed; every other report is whole"
-        ),
-    },
-    "cli.interrupted": {
-        "id": "dihentikan (Ctrl-C)",
-        "en": "interrupted (Ctrl-C)",
-    },
-    "build.log_written": {
-        "id": "  laporan {period} sebelumnya, bila ada, tidak berubah; rinciannya di {path}",
-        "en": "  the previous report of {period}, if any, is unchanged; details in {path}",
-    },
-    "build.log_not_written": {
-        "id": "  rincian tidak dapat ditulis ke {path}: {reason}",
-        "en": "  the details could not be written to {path}: {reason}",
-    },
-    "build.log_foreign": {
-        "id": "  rincian tidak ditulis: {path} sudah ada dan tidak ditulis oleh jkn-report",
-        "en": "  the details were not written: {path} exists and was not written by jkn-report",
-    },
-    # The progress lines of a build, after "[1/1] 2024Q1:".
-    "build.progress.checking": {"id": "memeriksa data", "en": "checking data"},
-    "build.progress.notebook": {
-        "id": "menjalankan notebook ({edition})",
-        "en": "running the notebook ({edition})",
-    },
-    "build.progress.html": {
-        "id": "mengekspor HTML ({edition})",
-        "en": "exporting HTML ({edition})",
-    },
-    "build.progress.pdf": {"id": "membuat PDF ({edition})", "en": "rendering PDF ({edition})"},
-    "build.notebook_missing": {"id": "{path} tidak ditemukan", "en": "{path} not found"},
-    "build.no_indicators": {
-        "id": "notebook tidak menulis indicators.json",
-        "en": "the notebook did not write indicators.json",
-    },
-    # The steps a failure names ("at step '...'"): `BuildError.step` is the code (the English
-    # words, stable for tests and logs), `step_words` its words in the build's language.
-    "build.step.parameters": {"id": "parameter", "en": "parameters"},
-    "build.step.notebook": {"id": "notebook", "en": "notebook"},
-    "build.step.output folder": {"id": "folder keluaran", "en": "output folder"},
-    "build.step.data checks": {"id": "pemeriksaan data", "en": "data checks"},
-    "build.step.HTML export": {"id": "ekspor HTML", "en": "HTML export"},
-    "build.step.PDF rendering": {"id": "pembuatan PDF", "en": "PDF rendering"},
-    "build.step.data workbook": {"id": "lampiran data XLSX", "en": "data workbook"},
-    "build.step.indicators.json": {"id": "indicators.json", "en": "indicators.json"},
-    "build.step.moving the report into place": {
-        "id": "pemindahan laporan ke tempatnya",
-        "en": "moving the report into place",
-    },
-    "build.step.projection notebook": {"id": "notebook proyeksi", "en": "projection notebook"},
-    "build.step.edition": {"id": "{step} ({edition})", "en": "{step} ({edition})"},
-}
+BUILD_MESSAGES: dict[str, dict[str, str]] = messages("build")
 register_messages(BUILD_MESSAGES)
 
 
@@ -280,7 +138,7 @@ class BuildInterrupted(KeyboardInterrupt):
 
 
 class DataCheckError(BuildError):
-    """The data check failed: ``result`` holds what `jkn_analysis.loading.data_check` found
+    """The data check failed: ``result`` holds what `jkn_analysis.indicators.checks.data_check` found
     and ``cause`` the same text ``jkn-report validate`` prints, in the build's language."""
 
     def __init__(self, result: ValidationResult, language: str):
@@ -297,17 +155,6 @@ class BuildResult:
     files: tuple[Path, ...]
 
 
-def report_paths(folder: Path, quarter: Quarter, language: str) -> dict[str, Path]:
-    """Names of the files a build writes for one language."""
-    stem = f"{REPORT_STEM}-{quarter}.{language}"
-    return {
-        "notebook": folder / f"{stem}.ipynb",
-        "html": folder / f"{stem}.html",
-        "pdf": folder / f"{stem}.pdf",
-        "workbook": folder / f"lampiran-data-{quarter}.{language}.xlsx",
-    }
-
-
 def export_html(notebook_path: Path, quarter: Quarter, language: str, status: str = "final") -> str:
     """Turn an executed notebook into the report page: HTML outputs only, styles inline.
 
@@ -316,20 +163,19 @@ def export_html(notebook_path: Path, quarter: Quarter, language: str, status: st
     import nbformat
     from nbconvert import HTMLExporter
 
-    from jkn_analysis.report import TEMPLATE_DIR, load_text
-    from jkn_analysis.tabledata import draft_mark_uri
+    from jkn_analysis.report.quarterly import TEMPLATE_DIR, load_text
+    from jkn_analysis.report.tabledata import draft_mark_uri
 
     text = load_text()
-    templates = TEMPLATE_DIR
     exporter = HTMLExporter(
         template_name="jkn_report",
-        extra_template_basedirs=[str(templates / "nbconvert")],
+        extra_template_basedirs=[str(BUILD_TEMPLATES / "nbconvert")],
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
     notebook = nbformat.read(notebook_path, as_version=4)
-    css = (templates / "report.css").read_text("utf-8")
+    css = (TEMPLATE_DIR / "report.css").read_text("utf-8")
     body, _ = exporter.from_notebook_node(
         notebook,
         resources={
@@ -728,9 +574,9 @@ def _render_language(
 
 def write_data_workbook(html: str, folder: Path, language: str, target: Path) -> None:
     """The data behind the report beside its PDF: one sheet per table, one of the indicators."""
-    from jkn_analysis.catalogue import load_catalogue
-    from jkn_analysis.report import load_text
-    from jkn_analysis.tabledata import write_workbook
+    from jkn_analysis.catalogue.definitions import load_catalogue
+    from jkn_analysis.report.quarterly import load_text
+    from jkn_analysis.report.tabledata import write_workbook
 
     text, catalogue = load_text(), load_catalogue()
 
@@ -987,7 +833,7 @@ def build_quarter(
     progress : callable
         Receives one line per step, for the command line to show.
     fingerprints : dict, optional
-        What each edition depends on, by language (`jkn_analysis.batch.fingerprint`, computed
+        What each edition depends on, by language (`jkn_analysis.build.batch.fingerprint`, computed
         when not given), kept in ``build.json`` so that an unchanged edition is not rebuilt.
     message_language : str, optional
         The language of the progress lines and of a failed data check (default: the first of
@@ -1027,7 +873,7 @@ def build_quarter(
         raise DataCheckError(checked, words)
     progress(f"{quarter}: {validation_summary(checked, words)}")
     if fingerprints is None:
-        from jkn_analysis.batch import fingerprint
+        from jkn_analysis.build.fingerprint import fingerprint
 
         fingerprints = {code: fingerprint(quarter, data_dir, code, NOTEBOOK) for code in languages}
     _raise_if_interrupted()
@@ -1069,7 +915,7 @@ def build_quarter(
                     editions[language] = {
                         "fingerprint": fingerprints[language],
                         # The wall-clock time of this build (the reports themselves carry a
-                        # reproducible date stamp; see jkn_analysis.report.source_date).
+                        # reproducible date stamp; see jkn_analysis.report.quarterly.source_date).
                         "built_at": dt.datetime.now(tz=dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
                         "warnings": _document(workspace).get("data_checks", []),
                     }

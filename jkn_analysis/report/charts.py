@@ -2,7 +2,7 @@
 
 Every function takes a tidy `pandas.DataFrame` first and keyword-only options after it, draws on
 ``ax`` (or on a new A4-sized figure) and returns the `matplotlib.axes.Axes`, as seaborn does.
-Every number written on a chart (bar labels, tick labels) goes through `jkn_analysis.formatting`,
+Every number written on a chart (bar labels, tick labels) goes through `jkn_analysis.catalogue.formatting`,
 so that charts round half up exactly like the text and the tables. The charts carry no titles and
 no wording of their own: captions come from the HTML and axis or legend labels from the caller,
 who reads them from the catalogue.
@@ -32,7 +32,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Annotation
 from matplotlib.ticker import Formatter, MaxNLocator
 
-from jkn_analysis.formatting import (
+from jkn_analysis.catalogue.formatting import (
     format_compact,
     format_number,
     format_percent,
@@ -306,7 +306,7 @@ def _bar_end(bar: Rectangle, orient: str) -> tuple[float, float]:
 def _bar_value(bar: Rectangle, orient: str) -> float:
     """The value a bar stands for, as a Python float.
 
-    Numbers reach `jkn_analysis.formatting` as Python floats: a NumPy scalar's ``repr``
+    Numbers reach `jkn_analysis.catalogue.formatting` as Python floats: a NumPy scalar's ``repr``
     (``np.float64(…)``) is not a number `round_half_up` can read.
     """
     return float(bar.get_width() if orient == "h" else bar.get_height())
@@ -414,12 +414,12 @@ def _scale_of(value: float) -> float:
 
 
 class _ReportTickFormatter(Formatter):
-    """Tick labels written by `jkn_analysis.formatting`, with as few decimals as ticks need.
+    """Tick labels written by `jkn_analysis.catalogue.formatting`, with as few decimals as ticks need.
 
     Parameters
     ----------
     write : callable
-        ``write(value, decimals) -> str``, a function of `jkn_analysis.formatting`.
+        ``write(value, decimals) -> str``, a function of `jkn_analysis.catalogue.formatting`.
     scaled : bool
         The writer divides by a scale word (``juta``, ``T``), so decimals count after scaling.
     """

@@ -35,12 +35,12 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from jkn_analysis.catalogue import LANGUAGES, Catalogue, Figure, load_catalogue
-from jkn_analysis.compute import compute_history, reported_vs_computed_issues
-from jkn_analysis.figures import FigureSet
-from jkn_analysis.numbers import NumberFormatError, parse_number, parse_scale
-from jkn_analysis.periods import PeriodError, Quarter
-from jkn_analysis.validation import (
+from jkn_analysis.catalogue.definitions import LANGUAGES, Catalogue, Figure, load_catalogue
+from jkn_analysis.catalogue.numbers import NumberFormatError, parse_number, parse_scale
+from jkn_analysis.catalogue.periods import PeriodError, Quarter
+from jkn_analysis.inputs.figures import FigureSet
+from jkn_analysis.inputs.sheets import section_sheet_titles
+from jkn_analysis.inputs.validation import (
     MESSAGES,
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
@@ -52,7 +52,6 @@ from jkn_analysis.validation import (
     Place,
     Range,
     UnitName,
-    ValidationResult,
     schema_issues,
 )
 
@@ -359,11 +358,9 @@ def section_sheet_names(catalogue: Catalogue) -> dict[str, list[str]]:
     """Sheet names that stand for each report section in a template workbook.
 
     The first name is the one the Indonesian data-entry template gives the sheet
-    (`jkn_analysis.template.section_sheet_titles`, such as ``I Kepesertaan``); its English
+    (`jkn_analysis.inputs.sheets.section_sheet_titles`, such as ``I Kepesertaan``); its English
     titles, the section key and the section's plain names are accepted too.
     """
-    from jkn_analysis.template import section_sheet_titles  # here: the template loads data
-
     titles = {language: section_sheet_titles(language, catalogue) for language in ("id", "en")}
     names = {}
     for key, section in catalogue.sections.items():
@@ -826,43 +823,10 @@ def load_period(
     return frame, sorted(issues, key=reading_order)
 
 
-def _figure_set(frames: list[pd.DataFrame], catalogue: Catalogue) -> FigureSet:
+def figure_set(frames: list[pd.DataFrame], catalogue: Catalogue) -> FigureSet:
     frames = [frame for frame in frames if not frame.empty]
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=FIGURE_COLUMNS)
     return FigureSet(table, catalogue)
-
-
-def load_figures(
-    data_dir: Path | str, *, up_to: Quarter | None = None, catalogue: Catalogue | None = None
-) -> FigureSet:
-    """Load every period in ``data_dir`` (up to and including ``up_to``) into a `FigureSet`.
-
-    Raises
-    ------
-    DataValidationError
-        With every hard error of every period read, when there is any: first those of the
-        files, then (when the files have none) computed indicators outside their bounds.
-    """
-    catalogue = catalogue or load_catalogue()
-    frames, issues = [], []
-    periods = [q for q in available_periods(data_dir) if up_to is None or q <= up_to]
-    for quarter in periods:
-        frame, period_issues = load_period(data_dir, quarter, catalogue)
-        frames.append(frame)
-        issues += period_issues
-    if issues:
-        raise DataValidationError(issues, catalogue)
-    figures = _figure_set(frames, catalogue)
-    impossible = [issue for issues in indicator_errors(figures).values() for issue in issues]
-    if impossible:
-        raise DataValidationError(impossible, catalogue)
-    return figures
-
-
-def indicator_errors(figures: FigureSet) -> dict[Quarter, list[DataIssue]]:
-    """The computed indicators outside their catalogue bounds, by period (every period of
-    ``figures``: the report compares with earlier periods and charts their history)."""
-    return {period: item.out_of_bounds for period, item in compute_history(figures).items()}
 
 
 def report_readiness(
@@ -940,96 +904,25 @@ def report_readiness(
     return DataIssue("error", "too_few_figures", period=str(quarter), details=details)
 
 
-def validate_period(
-    data_dir: Path | str,
-    quarter: Quarter,
-    *,
-    catalogue: Catalogue | None = None,
-    max_stock_change_percent: float | None = None,
-    published_checks: bool = False,
-    readiness: bool = False,
-) -> ValidationResult:
-    """Check a period as the build would, and report everything found, without raising.
+def read_figures(
+    data_dir: Path | str, *, up_to: Quarter | None = None, catalogue: Catalogue | None = None
+) -> FigureSet:
+    """Read every period in ``data_dir`` (up to and including ``up_to``) into a `FigureSet`,
+    each figure checked; the indicators computed from them are checked by
+    `jkn_analysis.indicators.checks.load_figures`, which the report uses.
 
-    Reads the period and every earlier period in ``data_dir`` (the build compares with them
-    and refuses a hard error in any of them).
-
-    Parameters
-    ----------
-    data_dir : Path or str
-        Folder with one sub-folder of data files per period.
-    quarter : Quarter
-        The period to check.
-    catalogue : Catalogue, optional
-        The figure catalogue (default: the shipped one).
-    max_stock_change_percent : float, optional
-        Warn when a stock moves more than this from the quarter before (default: the
-        catalogue setting ``stock_change_warning_percent``).
-    published_checks : bool, default False
-        Also compute the period's indicators and warn where a published indicator value
-        differs from the recomputed one, or an indicator cannot be computed
-        (`jkn_analysis.compute.reported_vs_computed_issues`, as in the report's appendix).
-    readiness : bool, default False
-        Also refuse a period that has no value filled in yet or too few figures for a report
-        of its own (`report_readiness`), as ``jkn-report validate`` and ``build`` do: one more
-        error.
-
-    Returns
-    -------
-    ValidationResult
-        ``errors``: hard errors, those of ``quarter`` first, then those of earlier periods (their
-        file names start with the period), computed indicators outside their bounds included;
-        ``warnings``: the soft checks of ``quarter``; ``missing``: catalogue codes without a
-        value for ``quarter``.
+    Raises
+    ------
+    DataValidationError
+        With every hard error of every period read, when there is any.
     """
     catalogue = catalogue or load_catalogue()
-    data_dir = Path(data_dir)
-    own: list[DataIssue] = []
-    others: list[DataIssue] = []
-    folder = data_dir / str(quarter)
-    if not period_files(folder) and not unsupported_files(folder):
-        own.append(
-            DataIssue("error", "no_data", details={"expected": str(quarter), "folder": str(folder)})
-        )
-    frames = []
-    for period in [q for q in available_periods(data_dir) if q <= quarter]:
-        frame, issues = load_period(data_dir, period, catalogue)
+    frames, issues = [], []
+    periods = [q for q in available_periods(data_dir) if up_to is None or q <= up_to]
+    for quarter in periods:
+        frame, period_issues = load_period(data_dir, quarter, catalogue)
         frames.append(frame)
-        (own if period == quarter else others).extend(issues)
-    if readiness and not own:
-        blocker = report_readiness(data_dir, quarter, catalogue)
-        own += [blocker] if blocker else []
-    figures = _figure_set(frames, catalogue)
-    # Indicators come from the rows that passed; a row with an error names its own slip.
-    history = compute_history(figures)
-    for period, indicators in history.items():
-        (own if period == quarter else others).extend(indicators.out_of_bounds)
-    warnings = figures.soft_check_issues(quarter, max_stock_change_percent=max_stock_change_percent)
-    if published_checks and quarter in history:
-        warnings += reported_vs_computed_issues(figures, history[quarter])
-    missing = [code for code in catalogue.figures if not figures.has(code, quarter)]
-    return ValidationResult(own + others, warnings, missing, str(quarter))
-
-
-def data_check(
-    data_dir: Path | str,
-    quarter: Quarter,
-    *,
-    catalogue: Catalogue | None = None,
-    max_stock_change_percent: float | None = None,
-) -> ValidationResult:
-    """The one data check of ``jkn-report validate`` and ``jkn-report build``.
-
-    `validate_period` with the published-versus-computed comparison of the report's appendix
-    and the check that the period holds enough figures for a report of its own. ``validate``
-    prints it and exits 0 exactly when ``result.ok``; ``build`` proceeds exactly when
-    ``result.ok`` and otherwise prints the same `jkn_analysis.validation.format_validation`.
-    """
-    return validate_period(
-        data_dir,
-        quarter,
-        catalogue=catalogue,
-        max_stock_change_percent=max_stock_change_percent,
-        published_checks=True,
-        readiness=True,
-    )
+        issues += period_issues
+    if issues:
+        raise DataValidationError(issues, catalogue)
+    return figure_set(frames, catalogue)

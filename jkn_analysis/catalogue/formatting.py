@@ -1,7 +1,7 @@
 """Numbers as Indonesians (or English readers) read them: ``269,5 juta``, ``Rp43,32 T``, ``76,41%``.
 
 Every number the report prints goes through this module, so text, tables and charts round the
-same way: half up (`jkn_analysis.numbers.round_half_up`), then Babel formats the rounded value.
+same way: half up (`jkn_analysis.catalogue.numbers.round_half_up`), then Babel formats the rounded value.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from functools import cache
 from babel.numbers import format_compact_decimal, format_decimal
 from babel.units import format_unit
 
-from jkn_analysis.numbers import round_half_up
+from jkn_analysis.catalogue.numbers import round_half_up
 
 MINUS = "-"
 

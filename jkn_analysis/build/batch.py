@@ -11,18 +11,17 @@ rebuild.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import html
 import json
 import os
 import re
 import tempfile
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from jkn_analysis.build import (
+from jkn_analysis.build.fingerprint import fingerprint
+from jkn_analysis.build.quarter import (
     SHARED_FILES,
     UnsafeOutputError,
     _status,
@@ -32,77 +31,17 @@ from jkn_analysis.build import (
     read_record,
     report_paths,
 )
-from jkn_analysis.catalogue import LANGUAGES
-from jkn_analysis.loading import available_periods, period_files, unsupported_files
-from jkn_analysis.periods import PeriodError, Quarter
-from jkn_analysis.review import review_path
-from jkn_analysis.validation import register_messages
+from jkn_analysis.catalogue.definitions import LANGUAGES
+from jkn_analysis.catalogue.periods import PeriodError, Quarter
+from jkn_analysis.catalogue.wording import messages
+from jkn_analysis.inputs.validation import register_messages
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-CODE_SUFFIXES = {".py", ".yaml", ".j2", ".css", ".json", ".ipynb"}
 # Build times on the index are shown in Western Indonesia Time (WIB, UTC+7).
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
 # Why an edition is (re)built, in the words of `jkn-report build`'s "building (...)" line.
-BATCH_MESSAGES: dict[str, dict[str, str]] = {
-    "batch.no_previous_build": {"id": "belum pernah dibuat", "en": "no previous build"},
-    "batch.file_missing": {"id": "berkas hilang: {names}", "en": "file missing: {names}"},
-    "batch.data_changed": {"id": "data berubah: {names}", "en": "data changed: {names}"},
-    "batch.and_more": {"id": "{names} dan {count} lainnya", "en": "{names} and {count} more"},
-    "batch.code_changed": {
-        "id": "kode, templat atau notebook berubah",
-        "en": "code, templates or notebook changed",
-    },
-    "batch.forced": {"id": "dipaksa (--force)", "en": "forced (--force)"},
-}
+BATCH_MESSAGES: dict[str, dict[str, str]] = messages("batch")
 register_messages(BATCH_MESSAGES)
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@cache
-def code_fingerprint(notebook: Path) -> str:
-    """One hash over the package's code, catalogue, templates and the report notebook."""
-    digest = hashlib.sha256()
-    files = sorted(
-        p
-        for p in PACKAGE_DIR.rglob("*")
-        if p.suffix in CODE_SUFFIXES and "__pycache__" not in p.parts
-    )
-    for path in [*files, notebook]:
-        digest.update(path.relative_to(path.parents[1]).as_posix().encode())
-        digest.update(_sha256(path).encode())
-    return digest.hexdigest()
-
-
-def data_fingerprint(data_dir: Path, quarter: Quarter) -> dict[str, str]:
-    """Hashes of the files the period's report reads: its own and every earlier period's data,
-    and its own ``review.yaml``."""
-    hashes = {}
-    for period in available_periods(data_dir):
-        if period > quarter:
-            continue
-        # A spreadsheet in a format the pack does not read counts too: one added after a build
-        # must rebuild the period, whose data checks then name it, not leave it "up to date".
-        folder = data_dir / str(period)
-        for path in [*period_files(folder), *unsupported_files(folder)]:
-            hashes[f"{period}/{path.name}"] = _sha256(path)
-    review = review_path(data_dir, quarter)  # the analyst's decisions for this period
-    if review.exists():
-        hashes[f"{quarter}/{review.name}"] = _sha256(review)
-    return hashes
-
-
-def fingerprint(quarter: Quarter, data_dir: Path, language: str, notebook: Path) -> dict:
-    """Everything one edition (language) of a period's report depends on, as content hashes."""
-    return {
-        "quarter": str(quarter),
-        "language": language,
-        "code": code_fingerprint(notebook),
-        "data": data_fingerprint(data_dir, quarter),
-    }
 
 
 def rebuild_reason(
@@ -196,7 +135,7 @@ def plan(
 
 def _warning_text(warning: object, language: str) -> str:
     """A data check of ``build.json`` in ``language``: a record with its message per language
-    (`jkn_analysis.validation.DataIssue.as_record`), or the plain text of older builds."""
+    (`jkn_analysis.inputs.validation.DataIssue.as_record`), or the plain text of older builds."""
     if isinstance(warning, dict):
         messages = warning.get("message") or {}
         return str(messages.get(language) or next(iter(messages.values()), ""))
@@ -210,7 +149,7 @@ INDEX_MARK = '<meta name="generator" content="jkn-report">'
 def _is_pack_index(path: Path) -> bool:
     """Whether ``path`` is an index written by this pack (marked, or as versions before the
     mark wrote it: their title)."""
-    from jkn_analysis.report import load_text
+    from jkn_analysis.report.quarterly import load_text
 
     try:
         page = path.read_text(encoding="utf-8")
@@ -241,7 +180,7 @@ def check_index(out_dir: Path) -> None:
 def _in_words(message: str, language: str) -> str:
     """A data-check message with its figure codes given as the figures' names:
     ``active_bp (Non-workers (BP))`` and a bare ``active_bp`` both become ``Non-workers (BP)``."""
-    from jkn_analysis.catalogue import load_catalogue
+    from jkn_analysis.catalogue.definitions import load_catalogue
 
     names = {code: figure.label[language] for code, figure in load_catalogue().figures.items()}
     for code in sorted(names, key=len, reverse=True):
@@ -353,7 +292,7 @@ def write_index(out_dir: Path, *, language: str = "id") -> Path:
     UnsafeOutputError
         When an ``index.html`` the pack did not write is in the way (`check_index`).
     """
-    from jkn_analysis.report import TEMPLATE_DIR, load_text
+    from jkn_analysis.report.quarterly import TEMPLATE_DIR, load_text
 
     check_index(out_dir)
     text = load_text()

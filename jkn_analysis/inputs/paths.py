@@ -17,32 +17,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from jkn_analysis.validation import MESSAGES, register_messages
+from jkn_analysis.catalogue.wording import messages
+from jkn_analysis.inputs.validation import MESSAGES, register_messages
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
 REPORT_NOTEBOOK = "quarterly_report.ipynb"
 PROJECTION_NOTEBOOK = "djs_projection.ipynb"
 
-PATH_MESSAGES: dict[str, dict[str, str]] = {
-    "paths.output_dir.not_folder": {
-        "id": (
-            "output_dir {path} adalah berkas, bukan folder; berikan sebuah folder (dibuat bila "
-            "belum ada) atau kosongkan agar tidak ada yang ditulis"
-        ),
-        "en": (
-            "output_dir {path} is a file, not a folder; give a folder (created when missing) "
-            "or leave it empty to write nothing"
-        ),
-    },
-    "paths.output_dir.cannot_create": {
-        "id": "folder output_dir {path} tidak dapat dibuat: {reason}",
-        "en": "the output_dir folder {path} cannot be created: {reason}",
-    },
-    "paths.output_dir.not_writable": {
-        "id": "folder output_dir {path} tidak dapat ditulisi; pilih folder lain",
-        "en": "the output_dir folder {path} cannot be written to; choose another folder",
-    },
-}
+PATH_MESSAGES: dict[str, dict[str, str]] = messages("paths")
 register_messages(PATH_MESSAGES)
 
 

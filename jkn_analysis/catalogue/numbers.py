@@ -40,7 +40,7 @@ class NumberFormatError(ValueError):
     """A value cell cannot be read as exactly one number.
 
     The exception text is a short English explanation for developers; messages for people
-    are built from ``reason`` and ``params`` (see `jkn_analysis.validation.MESSAGES`, keys
+    are built from ``reason`` and ``params`` (see `jkn_analysis.inputs.validation.MESSAGES`, keys
     ``bad_number.<reason>``), in Indonesian or English.
 
     Attributes

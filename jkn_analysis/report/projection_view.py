@@ -1,16 +1,23 @@
-"""The standalone notebook's view: one method per cell, each returning rich HTML output."""
+"""The projection notebook's view: `explore` loads and projects, `ProjectionView` shows it, one
+method per cell, each returning rich HTML output."""
 
 from __future__ import annotations
 
 import html
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from jkn_analysis.fragment import Fragment
+from jkn_analysis.catalogue.periods import Quarter
+from jkn_analysis.indicators.checks import load_figures
+from jkn_analysis.inputs.paths import prepare_output_dir, resolve_data_dir
+from jkn_analysis.projection import project_scenarios
 from jkn_analysis.projection.display import Display, Table
+from jkn_analysis.projection.model import DEFAULT_YEARS
 from jkn_analysis.projection.results import ProjectionResults
-from jkn_analysis.projection.wording import Period, Text, say
+from jkn_analysis.projection.wording import Period, Text, check_language, say
+from jkn_analysis.report.fragment import Fragment
 
 Html = Fragment
 
@@ -76,7 +83,7 @@ class ProjectionView:
 
     def chart(self) -> Html:
         """Months covered per scenario against the PP 53/2018 corridor, with the band."""
-        from jkn_analysis.charts import chart_to_svg, projection_chart
+        from jkn_analysis.report.charts import chart_to_svg, projection_chart
 
         band = self.results.band
         ax = projection_chart(
@@ -134,3 +141,55 @@ class ProjectionView:
         )
         written = Text("notebook.written", path=str(path)).render(self.language)
         return Html(f"<p>{html.escape(written)}</p>")
+
+
+def explore(
+    quarter: str,
+    *,
+    language: str = "id",
+    data_dir: str | Path = "",
+    scenario_file: str = "",
+    calendar_file: str = "",
+    horizon: int = DEFAULT_YEARS,
+    overrides: str | Mapping[str, float] | None = "",
+    output_dir: str | Path = "",
+) -> ProjectionView:
+    """Load the figures up to ``quarter`` and project every scenario (the notebook's call).
+
+    Parameters
+    ----------
+    quarter : str
+        The origin, ``YYYYQn``.
+    language : {"id", "en"}
+    data_dir : str or Path
+        Folder of the period folders; empty: the checkout's ``data/`` (``./data`` when
+        installed), see `jkn_analysis.inputs.paths.default_data_dir`.
+    scenario_file, calendar_file : str
+        A scenario or policy calendar YAML file; ``""`` uses the packaged one.
+    horizon : int
+        Years projected after the origin's year (1 to 30).
+    overrides : str or mapping
+        Driver overrides, such as ``'{"medical_inflation": 5.0}'``, within their bounds.
+    output_dir : str or Path
+        Folder `ProjectionView.write` will write to, created here, before any work, when
+        missing; empty: nothing is written.
+
+    Raises
+    ------
+    jkn_analysis.inputs.paths.OutputFolderError
+        When ``output_dir`` is a file or cannot be created or written to.
+    """
+    check_language(language)
+    period = Quarter.parse(quarter)
+    # Refused or created first, so that a bad folder does not fail after the projection ran.
+    prepare_output_dir(output_dir, language)
+    figures = load_figures(resolve_data_dir(data_dir), up_to=period)
+    results = project_scenarios(
+        figures,
+        period,
+        scenarios=scenario_file or None,
+        calendar=calendar_file or None,
+        years=horizon,
+        overrides=overrides,
+    )
+    return ProjectionView(results, language)

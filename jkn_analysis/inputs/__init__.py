@@ -1,0 +1,9 @@
+"""Inputs: a period's data files, found, read and checked figure by figure.
+
+Period folders and their files, CSV and XLSX read into one row per figure (`loading`); the
+data checks and their messages, naming file, row and figure (`validation`); the checked figures
+of every period, looked up by code and period (`figures`); the data-entry workbook of a new
+quarter (`workbook`); and where the data and the outputs are (`paths`).
+
+May import: catalogue.
+"""
