@@ -210,9 +210,7 @@ class ChartCache:
         The module's functions are replaced for the block only, and only one render runs at a
         time (the preview's main loop), so nothing else sees them.
         """
-        from jkn_analysis.report.quarterly import (
-            charts,  # here: pyplot comes after the backend is chosen (serve)
-        )
+        from jkn_analysis.report import charts  # here: pyplot comes after the backend is chosen
 
         names = [
             name
