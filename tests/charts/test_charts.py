@@ -20,7 +20,10 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
+from jkn_analysis.catalogue.formatting import format_compact
 from jkn_analysis.report import charts
+from jkn_analysis.report.charts.axes import ReportTickFormatter
+from jkn_analysis.report.charts.style import FONT_SIZE_POINTS, report_font
 
 
 @pytest.fixture(autouse=True)
@@ -556,7 +559,7 @@ class TestReportStyle:
         # Drawing happens later (notebook display, savefig), outside `report_style`.
         ax = charts.active_participants_chart(active, value_label="Peserta")
         ax.get_figure().canvas.draw()
-        font = charts._report_font()
+        font = report_font()
         assert ax.texts[0].get_fontfamily() == [font]
         assert ax.xaxis.label.get_fontfamily() == [font]
         assert ax.get_legend().get_texts()[0].get_fontfamily() == [font]
@@ -566,7 +569,7 @@ class TestReportStyle:
     def test_leaves_global_settings_alone(self):
         before = matplotlib.rcParams["font.size"]
         with charts.report_style():
-            assert matplotlib.rcParams["font.size"] == charts.FONT_SIZE_POINTS
+            assert matplotlib.rcParams["font.size"] == FONT_SIZE_POINTS
         assert matplotlib.rcParams["font.size"] == before
 
 
@@ -579,8 +582,8 @@ class TestTickFormatter:
         ],
     )
     def test_decimals_only_where_ticks_need_them(self, locations, expected):
-        formatter = charts._ReportTickFormatter(
-            lambda value, decimals: charts.format_compact(value, decimals), scaled=True
+        formatter = ReportTickFormatter(
+            lambda value, decimals: format_compact(value, decimals), scaled=True
         )
         assert formatter.format_ticks(locations) == expected
 
