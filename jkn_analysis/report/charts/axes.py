@@ -39,7 +39,7 @@ def measuring_renderer(figure: Figure | SubFigure) -> RendererAgg:
     return RendererAgg(int(width), int(height), root.dpi)
 
 
-def scale_of(value: float) -> float:
+def _scale_of(value: float) -> float:
     """The power of a thousand `format_compact` divides by (ribu, juta, miliar, triliun)."""
     for exponent in (12, 9, 6, 3):
         if abs(value) >= 10.0**exponent:
@@ -82,7 +82,7 @@ class ReportTickFormatter(Formatter):
         return MAX_TICK_DECIMALS
 
     def _exact(self, location: float, decimals: int) -> bool:
-        scaled = location / scale_of(location) if self._scaled else location
+        scaled = location / _scale_of(location) if self._scaled else location
         shifted = scaled * 10**decimals
         return abs(shifted - round(shifted)) < 1e-6
 

@@ -27,7 +27,7 @@ def bar_patches(ax: Axes) -> list[Rectangle]:
     return [bar for container in ax.containers for bar in container.patches]
 
 
-def bar_end(bar: Rectangle, orient: str) -> tuple[float, float]:
+def _bar_end(bar: Rectangle, orient: str) -> tuple[float, float]:
     """The middle of the bar's value end, in data coordinates."""
     if orient == "h":
         return bar.get_x() + bar.get_width(), bar.get_y() + bar.get_height() / 2
@@ -62,11 +62,11 @@ def label_bars(
     return [
         ax.annotate(
             label,
-            xy=bar_end(bar, orient),
+            xy=_bar_end(bar, orient),
             xytext=offset,
             textcoords="offset points",
             fontsize=LABEL_FONT_SIZE_POINTS,
-            color=inside_label_colour(bar) if inside else TEXT_COLOUR,
+            color=_inside_label_colour(bar) if inside else TEXT_COLOUR,
             **alignment,
         )
         for bar, label in zip(bars, labels, strict=True)
@@ -94,7 +94,7 @@ def label_inside_or_above(ax: Axes, bars: Sequence[Rectangle], texts: Sequence[s
     make_room_for_labels(ax, outside, orient="v")
 
 
-def inside_label_colour(bar: Rectangle) -> str:
+def _inside_label_colour(bar: Rectangle) -> str:
     """White on a dark bar, dark text on a light one, whichever reads better."""
     red, green, blue, _ = bar.get_facecolor()
     luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
