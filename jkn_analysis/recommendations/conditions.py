@@ -255,8 +255,38 @@ class Leaf(Node):
         raise NotImplementedError  # pragma: no cover - abstract
 
 
+class ComparingLeaf(Leaf):
+    """A leaf that compares a value it computes with its right side (``op``, ``than``).
+
+    Subclasses are dataclasses with the fields ``op`` (a key of `OPERATORS`) and ``right`` (a
+    `RightSide`); they declare them themselves, so that each keeps its fields in its own order.
+    """
+
+    op: str
+    right: RightSide
+
+    def compare(self, value: Decimal, right: Decimal, **found: object) -> Outcome:
+        """True with the fact found (``value``, ``right`` and ``found``) when ``value`` op
+        ``right`` holds, else false."""
+        if not OPERATORS[self.op](value, right):
+            return False, ()
+        return True, (Fact(self, {"value": value, "right": right, **found}),)
+
+    def worded(
+        self, ref: IndicatorRef, text: str, found: dict, language: str, book: Vocabulary
+    ) -> Evidence:
+        """Evidence on ``ref``: ``text`` and then the comparison, as in ``(> 100%)``."""
+        right = self.right.text(found["right"], language, book)
+        return Evidence(
+            indicator=ref.code,
+            dimensions=ref.dimensions,
+            text=f"{text} ({OPERATOR_SYMBOLS[self.op]} {right})",
+            source=self.right.source(language),
+        )
+
+
 @dataclass(frozen=True)
-class Comparison(Leaf):
+class Comparison(ComparingLeaf):
     """``{indicator: code, op, than}``: an indicator against a threshold or indicator."""
 
     left: IndicatorRef
@@ -278,26 +308,18 @@ class Comparison(Leaf):
         right = self.right.value(context)
         if value is None or right is None:
             return None, ()
-        if not OPERATORS[self.op](value, right):
-            return False, ()
-        return True, (Fact(self, {"value": value, "right": right}),)
+        return self.compare(value, right)
 
     def evidence(self, found: dict, language: str, book: Vocabulary) -> Evidence:
         label = book.label(self.left, language)
         if self.annualise:
             label += f" ({_WORDS[language]['annualised']})"
         value = _format(book, self.left, found["value"], language)
-        right = self.right.text(found["right"], language, book)
-        return Evidence(
-            indicator=self.left.code,
-            dimensions=self.left.dimensions,
-            text=f"{label} {value} ({OPERATOR_SYMBOLS[self.op]} {right})",
-            source=self.right.source(language),
-        )
+        return self.worded(self.left, f"{label} {value}", found, language, book)
 
 
 @dataclass(frozen=True)
-class Ratio(Leaf):
+class Ratio(ComparingLeaf):
     """``{ratio: {numerator, denominator}, op, than}``: a share in percent."""
 
     numerator: IndicatorRef
@@ -312,15 +334,12 @@ class Ratio(Leaf):
         if numerator is None or denominator is None or right is None or not denominator > 0:
             return None, ()
         value = round_half_up(share_of_total(numerator, denominator), self.decimals)
-        if not OPERATORS[self.op](value, right):
-            return False, ()
-        found = {
-            "value": value,
-            "right": right,
-            "numerator": context.printed(self.numerator),
-            "denominator": context.printed(self.denominator),
-        }
-        return True, (Fact(self, found),)
+        return self.compare(
+            value,
+            right,
+            numerator=context.printed(self.numerator),
+            denominator=context.printed(self.denominator),
+        )
 
     def evidence(self, found: dict, language: str, book: Vocabulary) -> Evidence:
         numerator = book.label(self.numerator, language)
@@ -330,18 +349,12 @@ class Ratio(Leaf):
             f" = {_percent(found['value'], self.decimals, language)}"
             f" {_WORDS[language]['of']} {denominator}"
             f" {_format(book, self.denominator, found['denominator'], language)}"
-            f" ({OPERATOR_SYMBOLS[self.op]} {self.right.text(found['right'], language, book)})"
         )
-        return Evidence(
-            indicator=self.numerator.code,
-            dimensions=self.numerator.dimensions,
-            text=text,
-            source=self.right.source(language),
-        )
+        return self.worded(self.numerator, text, found, language, book)
 
 
 @dataclass(frozen=True)
-class Growth(Leaf):
+class Growth(ComparingLeaf):
     """``{growth: ref, versus, op, than}``: growth computed from the history, in percent."""
 
     ref: IndicatorRef
@@ -357,26 +370,15 @@ class Growth(Leaf):
         if current is None or previous is None or right is None or not previous > 0:
             return None, ()
         value = round_half_up(growth(current, previous), self.decimals)
-        if not OPERATORS[self.op](value, right):
-            return False, ()
-        return True, (Fact(self, {"value": value, "right": right}),)
+        return self.compare(value, right)
 
     def evidence(self, found: dict, language: str, book: Vocabulary) -> Evidence:
         words = _WORDS[language]
         label = words["growth"].format(
             label=_lower_first(book.label(self.ref, language)), versus=words[self.versus]
         )
-        right = self.right.text(found["right"], language, book)
-        text = (
-            f"{label} {_percent(found['value'], self.decimals, language)}"
-            f" ({OPERATOR_SYMBOLS[self.op]} {right})"
-        )
-        return Evidence(
-            indicator=self.ref.code,
-            dimensions=self.ref.dimensions,
-            text=text,
-            source=self.right.source(language),
-        )
+        text = f"{label} {_percent(found['value'], self.decimals, language)}"
+        return self.worded(self.ref, text, found, language, book)
 
 
 @dataclass(frozen=True)

@@ -231,15 +231,22 @@ def _decision_keys(document: dict) -> list[str]:
     return [str(key) for key in block] if isinstance(block, dict) else []
 
 
-def _read_decisions(document: dict, check: Checker) -> dict[str, RuleDecision]:
-    block = document.get("recommendations")
-    line = line_of(document, "recommendations")
+def _top_mapping(document: dict, key: str, check: Checker) -> dict:
+    """The file's part ``key`` (``recommendations``, ``commentary``): a mapping, checked for
+    keys given twice; empty when absent or, reported, when it is not a mapping."""
+    block = document.get(key)
     if block is None:
         return {}
     if not isinstance(block, dict):
-        check.wrong_type("mapping", block, line, place_in_file("review.place.recommendations"))
+        where = place_in_file(f"review.place.{key}")
+        check.wrong_type("mapping", block, line_of(document, key), where)
         return {}
     check.duplicates(block)
+    return block
+
+
+def _read_decisions(document: dict, check: Checker) -> dict[str, RuleDecision]:
+    block = _top_mapping(document, "recommendations", check)
     decisions: dict[str, RuleDecision] = {}
     for rule, entry in block.items():
         rule_id = str(rule)
@@ -461,14 +468,7 @@ def _unknown_section(
 
 
 def _read_commentary(document: dict, check: Checker) -> dict[str, dict[str, str]]:
-    block = document.get("commentary")
-    line = line_of(document, "commentary")
-    if block is None:
-        return {}
-    if not isinstance(block, dict):
-        check.wrong_type("mapping", block, line, place_in_file("review.place.commentary"))
-        return {}
-    check.duplicates(block)
+    block = _top_mapping(document, "commentary", check)
     sections = commentary_sections()
     commentary: dict[str, dict[str, str]] = {}
     for section, texts in block.items():
