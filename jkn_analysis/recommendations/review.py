@@ -67,7 +67,6 @@ otherwise enter the report's outline).
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 from jkn_analysis.catalogue.definitions import LANGUAGES
@@ -175,13 +174,13 @@ def apply_review(
         if rule_id in known:
             check.add("review.not_triggered", decision.line, severity="warning", rule=rule_id)
             continue
-        close = difflib.get_close_matches(rule_id, sorted(known), n=1)
-        check.add(
+        check.unknown(
             "review.unknown_rule",
             decision.line,
-            message="review.unknown_rule.close" if close else "",
+            name=rule_id,
+            known=sorted(known),
+            list_known=False,  # every rule id of the pack: too many to list
             rule=rule_id,
-            **({"suggestion": close[0]} if close else {}),
         )
     for item in review.added:
         if item.id in fired:

@@ -7,6 +7,7 @@ an error is left out of the `Review`, which keeps the problems in ``Review.issue
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
@@ -75,16 +76,29 @@ class Checker:
         for key, line, first in getattr(mapping, "duplicates", []):
             self.add("review.duplicate_key", line, key=str(key), other=str(first))
 
+    def unknown(
+        self,
+        problem: str,
+        line: int | None,
+        *,
+        name: str,
+        known: Sequence[str],
+        list_known: bool = True,
+        **details: object,
+    ) -> None:
+        """An unknown ``name`` (``problem``): with the closest of ``known`` as ``suggestion``
+        (and the message ``<problem>.close``) when one is close, and ``known`` as ``expected``
+        unless ``list_known`` is false."""
+        close = difflib.get_close_matches(name, list(known), n=1)
+        if list_known:
+            details["expected"] = ", ".join(known)
+        if close:
+            details["suggestion"] = close[0]
+        self.add(problem, line, message=f"{problem}.close" if close else "", **details)
+
     def unknown_key(self, key: object, line: int | None, where: str, allowed: tuple) -> None:
-        close = difflib.get_close_matches(str(key), list(allowed), n=1)
-        self.add(
-            "review.unknown_key",
-            line,
-            message="review.unknown_key.close" if close else "",
-            key=str(key),
-            where=where,
-            expected=", ".join(allowed),
-            **({"suggestion": close[0]} if close else {}),
+        self.unknown(
+            "review.unknown_key", line, name=str(key), known=allowed, key=str(key), where=where
         )
 
     def wrong_type(self, kind: str, value: object, line: int | None, where: str) -> None:
@@ -286,16 +300,13 @@ def _read_decision(
     decision_line = key_lines.get("decision", line)
     if not isinstance(decision, str) or decision.strip().lower() not in DECISIONS:
         # Only a text can be a misspelt decision (str() of an aliased list could be huge).
-        found = decision.strip() if isinstance(decision, str) else ""
-        close = difflib.get_close_matches(found, list(DECISIONS), n=1)
-        check.add(
+        check.unknown(
             "review.unknown_decision",
             decision_line,
-            message="review.unknown_decision.close" if close else "",
+            name=decision.strip() if isinstance(decision, str) else "",
+            known=DECISIONS,
             rule=rule_id,
             found=shown(decision),
-            expected=", ".join(DECISIONS),
-            **({"suggestion": close[0]} if close else {}),
         )
         return None
     decision = decision.strip().lower()
@@ -455,15 +466,8 @@ def _read_added(document: dict, check: Checker, taken: set[str]) -> tuple[AddedR
 def _unknown_section(
     check: Checker, section: str, line: int | None, where: str, allowed: tuple[str, ...]
 ) -> None:
-    close = difflib.get_close_matches(section, list(allowed), n=1)
-    check.add(
-        "review.unknown_section",
-        line,
-        message="review.unknown_section.close" if close else "",
-        found=section,
-        where=where,
-        expected=", ".join(allowed),
-        **({"suggestion": close[0]} if close else {}),
+    check.unknown(
+        "review.unknown_section", line, name=section, known=allowed, found=section, where=where
     )
 
 
