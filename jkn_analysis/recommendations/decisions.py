@@ -35,7 +35,6 @@ REVIEW_MESSAGES: dict[str, dict[str, str]] = messages("review")
 register_messages(REVIEW_MESSAGES)
 
 
-# ------------------------------------------------------------------------------- data types
 # A remark of the analyst (note, reason): one text, taken as written in Indonesian (the pack's
 # default language, `DEFAULT_LANGUAGE`), or a text per language.
 LocalText = str | dict[str, str]

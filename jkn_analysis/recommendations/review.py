@@ -6,6 +6,12 @@ loader reads only ``.csv``/``.xlsx`` files, so this file is never taken for figu
 triggered recommendation is undecided, the report is a draft ("DRAF" on every page, ``"status":
 "draft"`` in ``indicators.json``); once every one is confirmed, edited or dropped, it is final.
 
+This module applies a review to the triggered rules (`apply_review`) and states the status
+(`format_review_status`). What a review holds is in `jkn_analysis.recommendations.decisions`,
+reading and checking the file in `~jkn_analysis.recommendations.review_reading`, the
+commentary's HTML in `~jkn_analysis.recommendations.commentary` and the skeleton the analyst
+fills in in `~jkn_analysis.recommendations.review_template`.
+
 The file
 --------
 Read with a safe YAML loader (no Python tags). Every part is optional; a missing file is an
