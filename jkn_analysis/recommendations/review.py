@@ -8,9 +8,9 @@ triggered recommendation is undecided, the report is a draft ("DRAF" on every pa
 
 This module applies a review to the triggered rules (`apply_review`) and states the status
 (`format_review_status`). What a review holds is in `jkn_analysis.recommendations.decisions`,
-reading and checking the file in `~jkn_analysis.recommendations.review_reading`, the
-commentary's HTML in `~jkn_analysis.recommendations.commentary` and the skeleton the analyst
-fills in in `~jkn_analysis.recommendations.review_template`.
+reading and checking the file in `jkn_analysis.recommendations.review_reading`, the
+commentary's HTML in `jkn_analysis.recommendations.commentary` and the skeleton the analyst
+fills in in `jkn_analysis.recommendations.review_template`.
 
 The file
 --------
