@@ -21,9 +21,7 @@ from jkn_analysis.indicators import compute
 from jkn_analysis.indicators.checks import load_figures
 from jkn_analysis.indicators.compute import Indicator, IndicatorSet, compute_indicators
 from jkn_analysis.inputs.loading import available_periods
-from jkn_analysis.recommendations.evidence import Evidence, TriggeredRule
-from jkn_analysis.recommendations.rules import (
-    RULES_PATH,
+from jkn_analysis.recommendations.conditions import (
     AllOf,
     AnyOf,
     Comparison,
@@ -32,14 +30,11 @@ from jkn_analysis.recommendations.rules import (
     Node,
     Not,
     Ratio,
-    Rule,
-    RuleBook,
-    RuleError,
     Trend,
-    evaluate,
-    load_rules,
-    with_projection,
 )
+from jkn_analysis.recommendations.evidence import Evidence, TriggeredRule
+from jkn_analysis.recommendations.rulebook import RULES_PATH, Rule, RuleBook, RuleError, load_rules
+from jkn_analysis.recommendations.rules import evaluate, with_projection
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "data"
@@ -1123,10 +1118,9 @@ def test_yaml_tags_that_construct_objects_are_refused(tmp_path):
     assert not (tmp_path / "executed").exists()
 
 
-def test_the_module_never_calls_eval_or_exec():
-    import jkn_analysis.recommendations.rules as rules_module
-
-    source = Path(rules_module.__file__).read_text("utf-8")
+@pytest.mark.parametrize("module", ["rules", "rulebook", "conditions"])
+def test_the_modules_never_call_eval_or_exec(module):
+    source = (ROOT / "jkn_analysis" / "recommendations" / f"{module}.py").read_text("utf-8")
     calls = {
         node.func.id
         for node in ast.walk(ast.parse(source))

@@ -1,9 +1,9 @@
 """Recommendations: what the rules found (`TriggeredRule`) and what the analyst decided.
 
-`jkn_analysis.recommendations.rules` evaluates ``catalogue/rules.yaml`` on the computed indicators and returns
-`TriggeredRule` objects; `jkn_analysis.recommendations.review` applies the analyst's decisions from
-``data/<QUARTER>/review.yaml`` and says whether the report is a draft or final. The report
-renders `Recommendation` objects.
+`jkn_analysis.recommendations.rules` evaluates ``catalogue/rules.yaml`` on the computed
+indicators and returns `TriggeredRule` objects; `jkn_analysis.recommendations.review` applies
+the analyst's decisions from ``data/<QUARTER>/review.yaml`` and says whether the report is a
+draft or final. The report renders `Recommendation` objects.
 """
 
 from __future__ import annotations

@@ -5,7 +5,10 @@ Values are those of the 2024 Q1 report.
 
 from __future__ import annotations
 
+import ast
+import inspect
 import warnings
+from pathlib import Path
 
 import matplotlib
 import matplotlib.dates
@@ -20,7 +23,10 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
+from jkn_analysis.catalogue.formatting import format_compact
 from jkn_analysis.report import charts
+from jkn_analysis.report.charts.axes import ReportTickFormatter
+from jkn_analysis.report.charts.style import FONT_SIZE_POINTS, report_font
 
 
 @pytest.fixture(autouse=True)
@@ -153,6 +159,47 @@ def investment() -> pd.DataFrame:
     return frame.assign(share=frame["value"] / total * 100)
 
 
+@pytest.fixture
+def coverage_trend() -> pd.DataFrame:
+    """The coverage trend of the 2024 Q1 report: one series in December 2022 and 2023, three
+    in March 2024, two of them 3,2 points apart."""
+    rows = [
+        ("TW IV 2022", "2022-12-31", "Aktif/terdaftar", 82.15),
+        ("TW IV 2023", "2023-12-31", "Aktif/terdaftar", 79.88),
+        ("TW I 2024", "2024-03-31", "Aktif/terdaftar", 79.59),
+        ("TW I 2024", "2024-03-31", "Cakupan", 96.00),
+        ("TW I 2024", "2024-03-31", "Aktif/penduduk", 76.41),
+    ]
+    frame = pd.DataFrame(rows, columns=["period", "date", "series", "value"])
+    return frame.assign(date=pd.to_datetime(frame["date"]))
+
+
+@pytest.fixture
+def flows() -> pd.DataFrame:
+    # FY2021 and FY2022 (public figures), and a year marked as annualised.
+    return pd.DataFrame(
+        {
+            "period": ["2021", "2021", "2022", "2022"] + ["2024 (disetahunkan)"] * 2,
+            "series": ["Iuran", "Beban", "Iuran", "Beban", "Iuran", "Beban"],
+            "estimated": [False, False, False, False, True, True],
+            "value": [143.31e12, 90.33e12, 144.04e12, 113.47e12, 150e12, 160e12],
+        }
+    )
+
+
+@pytest.fixture
+def projection() -> pd.DataFrame:
+    """A baseline that falls below the floor and below zero, and one measure that lifts it."""
+    return pd.DataFrame(
+        {
+            "year": ["2025", "2026", "2027"] * 2,
+            "scenario": ["Dasar"] * 3 + ["Kenaikan iuran"] * 3,
+            "value": [3.53, 1.2, -0.8, 4.1, 3.9, 3.6],
+            "baseline": [True] * 3 + [False] * 3,
+        }
+    )
+
+
 # --- Shared behaviour ----------------------------------------------------------------------------
 CHARTS = {
     "active": (charts.active_participants_chart, {}),
@@ -163,11 +210,29 @@ CHARTS = {
     "claim_ratio": (charts.claim_ratio_chart, {}),
     "months": (charts.months_covered_chart, {"corridor_label": "Rentang sehat"}),
     "investment": (charts.investment_mix_chart, {}),
+    "coverage_trend": (charts.trend_chart, {}),
+    "flows": (charts.flow_comparison_chart, {}),
+    "projection": (charts.projection_chart, {"corridor_label": "Rentang sehat"}),
 }
+# Charts whose value axis may not start at zero: lines over time, and a projection that may
+# fall below zero.
+LINE_CHARTS = {"coverage_trend", "projection"}
 
 
 @pytest.fixture
-def frames(active, ick, facilities, visits, claims_share, claim_ratio, months, investment):
+def frames(
+    active,
+    ick,
+    facilities,
+    visits,
+    claims_share,
+    claim_ratio,
+    months,
+    investment,
+    coverage_trend,
+    flows,
+    projection,
+):
     return {
         "active": active,
         "ick": ick,
@@ -177,7 +242,44 @@ def frames(active, ick, facilities, visits, claims_share, claim_ratio, months, i
         "claim_ratio": claim_ratio,
         "months": months,
         "investment": investment,
+        "coverage_trend": coverage_trend,
+        "flows": flows,
+        "projection": projection,
     }
+
+
+@pytest.mark.parametrize("name", sorted(name for name in charts.__all__ if name.endswith("_chart")))
+def test_every_chart_takes_data_first_and_keyword_only_options(name):
+    """The seaborn-style API: ``chart(data, *, ax=None, language="id", ...) -> Axes``."""
+    parameters = list(inspect.signature(getattr(charts, name)).parameters.values())
+    assert parameters[0].name == "data"
+    assert parameters[0].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in parameters[1:])
+    options = {p.name: p.default for p in parameters[1:]}
+    assert options["ax"] is None
+    assert options["language"] == "id"
+    assert inspect.signature(getattr(charts, name)).return_annotation == "Axes"
+    assert name in CHARTS_BY_FUNCTION, "every chart is held to the shared behaviour below"
+
+
+def test_no_chart_shows_or_saves_a_figure():
+    """Drawing stays the caller's: only `chart_to_svg` saves, and nothing shows."""
+    package = Path(charts.__file__).parent
+    for path in package.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                assert node.func.attr != "show", path.name
+                assert node.func.attr != "savefig" or path.name == "svg.py", path.name
+
+
+def test_chart_functions_are_the_packages_own():
+    """The preview's chart cache finds them by ``__module__`` and replaces them on the package."""
+    for name in charts.__all__:
+        if name.endswith("_chart"):
+            assert getattr(charts, name).__module__ == charts.__name__
+
+
+CHARTS_BY_FUNCTION = {function.__name__ for function, _ in CHARTS.values()}
 
 
 @pytest.mark.parametrize("name", CHARTS)
@@ -222,12 +324,19 @@ class TestEveryChart:
             warnings.simplefilter("error")
             charts.chart_to_svg(function(frames[name], **options))
 
-    def test_bars_start_at_zero(self, name, frames):
+    def test_keeps_the_data_it_drew_on_the_figure(self, name, frames):
         function, options = CHARTS[name]
         ax = function(frames[name], **options)
-        horizontal = name in {"active", "visits", "claims_share", "investment"}
-        lower = ax.get_xlim()[0] if horizontal else ax.get_ylim()[0]
-        assert lower == 0
+        pd.testing.assert_frame_equal(ax.get_figure().jkn_data, frames[name])
+
+
+@pytest.mark.parametrize("name", [name for name in CHARTS if name not in LINE_CHARTS])
+def test_bars_start_at_zero(name, frames):
+    function, options = CHARTS[name]
+    ax = function(frames[name], **options)
+    horizontal = name in {"active", "visits", "claims_share", "investment"}
+    lower = ax.get_xlim()[0] if horizontal else ax.get_ylim()[0]
+    assert lower == 0
 
 
 # --- One class per chart -------------------------------------------------------------------------
@@ -556,7 +665,7 @@ class TestReportStyle:
         # Drawing happens later (notebook display, savefig), outside `report_style`.
         ax = charts.active_participants_chart(active, value_label="Peserta")
         ax.get_figure().canvas.draw()
-        font = charts._report_font()
+        font = report_font()
         assert ax.texts[0].get_fontfamily() == [font]
         assert ax.xaxis.label.get_fontfamily() == [font]
         assert ax.get_legend().get_texts()[0].get_fontfamily() == [font]
@@ -566,7 +675,7 @@ class TestReportStyle:
     def test_leaves_global_settings_alone(self):
         before = matplotlib.rcParams["font.size"]
         with charts.report_style():
-            assert matplotlib.rcParams["font.size"] == charts.FONT_SIZE_POINTS
+            assert matplotlib.rcParams["font.size"] == FONT_SIZE_POINTS
         assert matplotlib.rcParams["font.size"] == before
 
 
@@ -579,28 +688,13 @@ class TestTickFormatter:
         ],
     )
     def test_decimals_only_where_ticks_need_them(self, locations, expected):
-        formatter = charts._ReportTickFormatter(
-            lambda value, decimals: charts.format_compact(value, decimals), scaled=True
+        formatter = ReportTickFormatter(
+            lambda value, decimals: format_compact(value, decimals), scaled=True
         )
         assert formatter.format_ticks(locations) == expected
 
 
 # --- Trend chart: a date axis, labels that do not overlap ------------------------------------
-@pytest.fixture
-def coverage_trend() -> pd.DataFrame:
-    """The coverage trend of the 2024 Q1 report: one series in December 2022 and 2023, three
-    in March 2024, two of them 3,2 points apart."""
-    rows = [
-        ("TW IV 2022", "2022-12-31", "Aktif/terdaftar", 82.15),
-        ("TW IV 2023", "2023-12-31", "Aktif/terdaftar", 79.88),
-        ("TW I 2024", "2024-03-31", "Aktif/terdaftar", 79.59),
-        ("TW I 2024", "2024-03-31", "Cakupan", 96.00),
-        ("TW I 2024", "2024-03-31", "Aktif/penduduk", 76.41),
-    ]
-    frame = pd.DataFrame(rows, columns=["period", "date", "series", "value"])
-    return frame.assign(date=pd.to_datetime(frame["date"]))
-
-
 def text_boxes(ax: Axes):
     figure = ax.get_figure()
     figure.canvas.draw()
@@ -609,6 +703,30 @@ def text_boxes(ax: Axes):
 
 
 class TestTrendChart:
+    def test_one_line_per_series_in_the_series_colours(self, coverage_trend):
+        ax = charts.trend_chart(coverage_trend)
+        drawn = [(line.get_label(), list(line.get_ydata())) for line in ax.get_lines()]
+        assert drawn == [
+            ("Aktif/terdaftar", [82.15, 79.88, 79.59]),
+            ("Cakupan", [96.00]),
+            ("Aktif/penduduk", [76.41]),
+        ]
+        assert [line.get_color() for line in ax.get_lines()] == ["#1F5F7A", "#D55E00", "#009E73"]
+        assert legend_labels(ax) == ["Aktif/terdaftar", "Cakupan", "Aktif/penduduk"]
+
+    def test_every_point_carries_its_value(self, coverage_trend):
+        ax = charts.trend_chart(coverage_trend)
+        assert texts(ax) == ["82,15%", "79,88%", "79,59%", "96,00%", "76,41%"]
+        # Persons in compact form with one decimal, money in rupiah with two.
+        persons = coverage_trend.assign(value=coverage_trend["value"] * 1e6)
+        assert texts(charts.trend_chart(persons, unit="number"))[0] == "82,2 juta"
+        money = coverage_trend.assign(value=coverage_trend["value"] * 1e12)
+        assert texts(charts.trend_chart(money, unit="rupiah"))[0] == "Rp82,15 T"
+
+    def test_unknown_unit_is_refused(self, coverage_trend):
+        with pytest.raises(ValueError, match="unit"):
+            charts.trend_chart(coverage_trend, unit="months")
+
     def test_points_sit_at_their_dates(self, coverage_trend):
         ax = charts.trend_chart(coverage_trend)
         expected = matplotlib.dates.date2num(pd.to_datetime(["2022-12-31", "2023-12-31"]))
@@ -659,17 +777,31 @@ class TestTrendChart:
 
 
 class TestFlowComparisonChart:
-    @pytest.fixture
-    def flows(self) -> pd.DataFrame:
-        # FY2021 and FY2022 (public figures), and a year marked as annualised.
-        return pd.DataFrame(
-            {
-                "period": ["2021", "2021", "2022", "2022"] + ["2024 (disetahunkan)"] * 2,
-                "series": ["Iuran", "Beban", "Iuran", "Beban", "Iuran", "Beban"],
-                "value": [143.31e12, 90.33e12, 144.04e12, 113.47e12, 150e12, 160e12],
-                "estimated": [False, False, False, False, True, True],
-            }
-        )
+    def test_bars_side_by_side_per_period(self, flows):
+        ax = charts.flow_comparison_chart(flows)
+        # One container per series, in row order; within it the periods oldest first.
+        assert heights(ax) == [143.31e12, 144.04e12, 150e12, 90.33e12, 113.47e12, 160e12]
+        assert [label.get_text() for label in ax.get_xticklabels()] == [
+            "2021",
+            "2022",
+            "2024 (disetahunkan)",
+        ]
+        assert legend_labels(ax) == ["Iuran", "Beban"]
+        colours = [matplotlib.colors.to_hex(c.patches[0].get_facecolor()) for c in ax.containers]
+        assert colours == [charts.CURRENT_COLOUR.lower(), charts.ALERT_COLOUR.lower()]
+
+    def test_bar_labels_in_rupiah(self, flows):
+        ax = charts.flow_comparison_chart(flows)
+        assert texts(ax) == [
+            "Rp143,3 T",
+            "Rp144,0 T",
+            "Rp150,0 T",
+            "Rp90,3 T",
+            "Rp113,5 T",
+            "Rp160,0 T",
+        ]
+        english = charts.flow_comparison_chart(flows, language="en")
+        assert texts(english)[0] == "IDR 143.3 T"
 
     def test_only_estimated_bars_are_hatched(self, flows):
         ax = charts.flow_comparison_chart(flows)
