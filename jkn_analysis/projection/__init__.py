@@ -14,6 +14,7 @@ component projection for that purpose, written so that a reviewer can check it b
 - `model`: the formulas, one year at a time (members, premium, claims by service level,
   investment on the portfolio, operational fund, other items, net assets, months covered,
   funding gap);
+- `years`: those formulas run, the state of each year carried to the next;
 - `scenarios`: ``catalogue/scenarios.yaml``;
 - `uncertainty`: the percentile band and the sensitivity table;
 - `backtest`: the model from every origin the data allow, against what was published;
