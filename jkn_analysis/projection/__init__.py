@@ -18,8 +18,9 @@ component projection for that purpose, written so that a reviewer can check it b
 - `scenarios`: ``catalogue/scenarios.yaml``;
 - `uncertainty`: the percentile band and the sensitivity table;
 - `backtest`: the model from every origin the data allow, against what was published;
-- `results`, `display`: all scenarios together, ``indicators.json`` records, tables for the
-  report and the notebook (which shows them through `jkn_analysis.report.projection_view`);
+- `results`, `display_inputs`, `display`: all scenarios together, ``indicators.json``
+  records, tables for the report and the notebook (which shows them through
+  `jkn_analysis.report.projection_view`): what the projection starts from, then what comes out;
 - `wording`: every sentence, in Indonesian and English, from ``catalogue/text.yaml``.
 
 May import: catalogue, inputs, indicators.
