@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from jkn_analysis.catalogue.periods import Quarter
-from jkn_analysis.inputs.figures import FigureSet
+from jkn_analysis.inputs.figures import FigureSet, as_quarter
 from jkn_analysis.projection.drivers import (
     ALL,
     GROUPS,
@@ -64,7 +64,7 @@ class UpTo:
         return [p for p in self._figures.periods if p <= self.origin]
 
     def value(self, code: str, period: Quarter | str) -> float | None:
-        if Quarter.parse(str(period)) > self.origin:
+        if as_quarter(period) > self.origin:
             return None
         return self._figures.value(code, period)
 
