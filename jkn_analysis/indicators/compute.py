@@ -1,6 +1,9 @@
 """Compute every indicator of a period from a `FigureSet` (the orchestration layer).
 
-An indicator whose inputs are missing is left out; where a figure carries the published value
+Which indicators there are, and from which figures and formula each is computed, is declared
+in the catalogue (``figures.yaml``, its grammar at the top of the ``indicators:`` section);
+`compute_indicators` goes through those declarations. An indicator whose inputs are missing
+is left out; where a figure carries the published value
 of an indicator that cannot be computed, the published value is used and marked ``reported``.
 A computed indicator outside its catalogue bounds is a hard error (`IndicatorSet.out_of_bounds`)
 naming the figures it comes from and, where one exists, the unit slip that explains it.
@@ -206,17 +209,16 @@ class _Collector:
         self,
         code: str,
         function: Callable[..., float | str],
-        inputs: dict[str, tuple[str, Quarter | None]],
-        *,
-        extra: tuple = (),
+        inputs: dict[str, tuple[str, Quarter]],
         **dimensions: str,
     ) -> None:
-        """Compute ``code`` from the named figures (code, period) when all are available."""
+        """Compute ``code`` from the named figures (code, period) when all are available;
+        ``function`` takes their values in that order."""
         values = [self.value(figure, period) for figure, period in inputs.values()]
         if any(value is None for value in values):
             return
         try:
-            result = function(*values, *extra)
+            result = function(*values)
         except ind.UndefinedIndicatorError as error:
             # A zero denominator leaves the indicator out; the data checks say why.
             self.undefined.append(
@@ -236,14 +238,14 @@ class _Collector:
             return
         unit = self.figures.catalogue.indicator(code).unit
         names = tuple(
-            figure if period in (None, self.period) else f"{figure}@{period}"
+            figure if period == self.period else f"{figure}@{period}"
             for figure, period in inputs.values()
         )
         self.items.append(
             Indicator(code, result, unit, str(self.period), dimensions, "computed", names)
         )
-        places = [(figure, period or self.period) for figure, period in inputs.values()]
-        self._check_bounds(code, function, places, values, extra, result, dimensions)
+        places = list(inputs.values())
+        self._check_bounds(code, function, places, values, result, dimensions)
 
     def _check_bounds(
         self,
@@ -251,7 +253,6 @@ class _Collector:
         function: Callable[..., float | str],
         places: list[tuple[str, Quarter]],
         values: list[float],
-        extra: tuple,
         result: float | str,
         dimensions: dict[str, str],
     ) -> None:
@@ -271,7 +272,7 @@ class _Collector:
                 for (figure, period), value in zip(places, values, strict=True)
             )
         )
-        hints = self._rescalings(definition, function, places, values, extra)
+        hints = self._rescalings(definition, function, places, values)
         details = {
             "indicator": IndicatorName(code, tuple(sorted(dimensions.items()))),
             "found": Amount(result, definition.unit, definition.decimals),
@@ -291,7 +292,7 @@ class _Collector:
             )
         )
 
-    def _rescalings(self, definition, function, places, values, extra) -> list[Rescaled]:
+    def _rescalings(self, definition, function, places, values) -> list[Rescaled]:
         """The smallest rescalings of one input by a power of ten that keep that input within
         its own bounds and bring the indicator within its bounds: the likely slips."""
         figures = self.figures.catalogue.figures
@@ -305,7 +306,7 @@ class _Collector:
                         continue
                     trial = [*values[:index], candidate, *values[index + 1 :]]
                     try:
-                        outcome = function(*trial, *extra)
+                        outcome = function(*trial)
                     except (ArithmeticError, ValueError):
                         continue
                     if isinstance(outcome, str) or outcome not in definition.bounds:
