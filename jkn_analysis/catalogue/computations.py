@@ -92,6 +92,10 @@ def _parse_entry(code: str, entry: dict, figures: set[str]) -> list[Computation]
         raise ComputationError(f"indicator {code!r}: formula {formula!r} needs inputs")
     given = entry.get("given") or {}
     breakdown = entry.get("for") or {}
+    if not isinstance(breakdown, dict) or not all(
+        isinstance(values, list) and values for values in breakdown.values()
+    ):
+        raise ComputationError(f"indicator {code!r}: for must map a dimension to a list of values")
     fixed = {str(name): str(value) for name, value in (entry.get("dimensions") or {}).items()}
     names = list(breakdown)
     computations = []

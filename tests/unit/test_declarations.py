@@ -178,6 +178,7 @@ class TestAWrongDeclarationIsRefused:
                 "no breakdown 'segment'",
             ),
             ({"formula": "level"}, "needs inputs"),
+            ({**level("active_{segment}"), "for": {"segment": "pbi"}}, "a list of values"),
             (
                 {
                     "computed": [
