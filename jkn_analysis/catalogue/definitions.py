@@ -13,6 +13,12 @@ from typing import Literal
 
 import yaml
 
+from jkn_analysis.catalogue.computations import (
+    Computation,
+    ComputationError,
+    check_indicator_inputs,
+    parse_computations,
+)
 from jkn_analysis.catalogue.numbers import SCALE_WORDS
 
 Language = Literal["id", "en"]
@@ -86,13 +92,15 @@ class Figure:
 
 @dataclass(frozen=True)
 class IndicatorDefinition:
-    """Labels, unit and display precision of one computed indicator."""
+    """Labels, unit and display precision of one computed indicator, and how it is computed
+    (``computations``: none for an indicator only reported, or computed by the projection)."""
 
     code: str
     label: dict[str, str]
     unit: str
     decimals: int
     bounds: Bounds | None = None
+    computations: tuple[Computation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -224,7 +232,12 @@ def _parse_catalogue(document: dict) -> Catalogue:
             unit=spec["unit"],
             decimals=spec["decimals"],
             bounds=None if unbounded else _parse_bounds(spec.get("bounds"), f"indicator {code!r}"),
+            computations=_computations(code, spec, figures),
         )
+    try:
+        check_indicator_inputs({code: item.computations for code, item in indicators.items()})
+    except ComputationError as error:
+        raise CatalogueError(str(error)) from None
     for indicator in indicators.values():
         if indicator.unit not in units:
             raise CatalogueError(f"indicator {indicator.code!r} has unknown unit")
@@ -248,6 +261,13 @@ def _parse_catalogue(document: dict) -> Catalogue:
         settings=settings,
         report_requirements=_parse_requirements(document.get("report_requirements"), figures),
     )
+
+
+def _computations(code: str, spec: dict, figures: dict[str, Figure]) -> tuple[Computation, ...]:
+    try:
+        return parse_computations(code, spec, set(figures))
+    except ComputationError as error:
+        raise CatalogueError(str(error)) from None
 
 
 def _parse_requirements(spec: dict | None, figures: dict[str, Figure]) -> ReportRequirements:

@@ -1,7 +1,9 @@
 """Numbers as Indonesians (or English readers) read them: ``269,5 juta``, ``Rp43,32 T``, ``76,41%``.
 
 Every number the report prints goes through this module, so text, tables and charts round the
-same way: half up (`jkn_analysis.catalogue.numbers.round_half_up`), then Babel formats the rounded value.
+same way: half up (`jkn_analysis.catalogue.numbers.round_half_up`), then Babel formats the
+rounded value. The words Babel has no unit for (percentage points, the rupiah sign, months) are
+in ``catalogue/messages/formatting.yaml``.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from babel.numbers import format_compact_decimal, format_decimal
 from babel.units import format_unit
 
 from jkn_analysis.catalogue.numbers import round_half_up
+from jkn_analysis.catalogue.wording import messages
 
 MINUS = "-"
+WORDS = messages("formatting")
 
 
 def _pattern(decimals: int) -> str:
@@ -40,8 +44,8 @@ def format_percent(value: float, decimals: int = 2, *, language: str = "id") -> 
 
 def format_points(value: float, decimals: int = 2, *, language: str = "id") -> str:
     """Percentage points: ``2,00 poin persen`` / ``2.00 percentage points``."""
-    word = "poin persen" if language == "id" else "percentage points"
-    return f"{format_number(value, decimals, language=language)} {word}"
+    number = format_number(value, decimals, language=language)
+    return WORDS["points"][language].format(number=number)
 
 
 def format_signed(
@@ -104,15 +108,13 @@ def format_rupiah(
     """Money: ``Rp43,32 T`` (short) or ``Rp43,32 triliun`` (long); ``IDR 43.32 trillion`` in en."""
     negative = round_half_up(value, 0) < 0
     body = format_compact(abs(value), decimals, language=language, style=style)
-    text = f"Rp{body}" if language == "id" else f"IDR {body}"
+    text = WORDS["rupiah"][language].format(number=body)
     return f"{MINUS}{text}" if negative else text
 
 
-# Units printed with their word after the number: ``3,98 bulan``. Years take CLDR's unit
-# names through Babel (``1 tahun``, ``1 year``, ``2 years``) so English gets its plural right.
-_UNIT_WORDS = {
-    "months": {"id": "bulan", "en": "months"},
-}
+# Units printed with their word after the number (``3,98 bulan``) are in the wording file.
+# Years take CLDR's unit names through Babel (``1 tahun``, ``1 year``, ``2 years``) so English
+# gets its plural right.
 _CLDR_UNITS = {"years": "duration-year"}
 
 
@@ -138,8 +140,9 @@ def format_value(
         return format_points(value, decimals, language=language)
     if unit == "rupiah":
         return format_rupiah(value, max(decimals, 2), language=language, style=style)
-    if unit in _UNIT_WORDS:
-        return f"{format_number(value, decimals, language=language)} {_UNIT_WORDS[unit][language]}"
+    if unit in WORDS["units"]:
+        number = format_number(value, decimals, language=language)
+        return WORDS["units"][unit][language].format(number=number)
     if unit in _CLDR_UNITS:
         rounded = round_half_up(value, decimals)  # the pack's one rounding rule, then Babel
         return format_unit(

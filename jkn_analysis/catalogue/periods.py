@@ -6,12 +6,13 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import total_ordering
+from functools import cache, total_ordering
 
 from babel.dates import format_date
 
+from jkn_analysis.catalogue.wording import messages
+
 _QUARTER_PATTERN = re.compile(r"^(?P<year>(19|20)\d\d)Q(?P<quarter>[1-4])$")
-_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
 class PeriodError(ValueError):
@@ -75,15 +76,17 @@ class Quarter:
 
     def label(self, language: str) -> str:
         """Short label: ``TW I 2024`` in Indonesian, ``Q1 2024`` in English."""
-        if language == "id":
-            return f"TW {_ROMAN[self.quarter]} {self.year}"
-        return f"Q{self.quarter} {self.year}"
+        return self._named("label", language)
 
     def title(self, language: str) -> str:
         """Title form: ``Triwulan I Tahun 2024`` or ``Quarter 1, 2024``."""
-        if language == "id":
-            return f"Triwulan {_ROMAN[self.quarter]} Tahun {self.year}"
-        return f"Quarter {self.quarter}, {self.year}"
+        return self._named("title", language)
+
+    def _named(self, form: str, language: str) -> str:
+        """The quarter in one of the forms of ``catalogue/messages/periods.yaml``."""
+        words = _words()
+        number = words["numbers"][str(self.quarter)][language]
+        return words[form][language].format(number=number, year=self.year)
 
     def month_label(self, language: str) -> str:
         """The month the quarter ends in, as column headers show it: ``Mar-24``, ``Des-23``."""
@@ -92,3 +95,8 @@ class Quarter:
     def end_date_text(self, language: str) -> str:
         """The end date in words: ``31 Maret 2024`` or ``31 March 2024``."""
         return format_date(self.end_date, "d MMMM y", locale=language)
+
+
+@cache
+def _words() -> dict:
+    return messages("periods")

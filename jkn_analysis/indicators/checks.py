@@ -79,7 +79,8 @@ def validate_period(
     published_checks : bool, default False
         Also compute the period's indicators and warn where a published indicator value
         differs from the recomputed one, or an indicator cannot be computed
-        (`jkn_analysis.indicators.compute.reported_vs_computed_issues`, as in the report's appendix).
+        (`jkn_analysis.indicators.compute.reported_vs_computed_issues`, as in the report's
+        appendix).
     readiness : bool, default False
         Also refuse a period that has no value filled in yet or too few figures for a report
         of its own (`report_readiness`), as ``jkn-report validate`` and ``build`` do: one more

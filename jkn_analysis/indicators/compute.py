@@ -1,6 +1,9 @@
 """Compute every indicator of a period from a `FigureSet` (the orchestration layer).
 
-An indicator whose inputs are missing is left out; where a figure carries the published value
+Which indicators there are, and from which figures and formula each is computed, is declared
+in the catalogue (``figures.yaml``, its grammar at the top of the ``indicators:`` section);
+`compute_indicators` goes through those declarations. An indicator whose inputs are missing
+is left out; where a figure carries the published value
 of an indicator that cannot be computed, the published value is used and marked ``reported``.
 A computed indicator outside its catalogue bounds is a hard error (`IndicatorSet.out_of_bounds`)
 naming the figures it comes from and, where one exists, the unit slip that explains it.
@@ -14,10 +17,12 @@ from decimal import Decimal
 
 import pandas as pd
 
-from jkn_analysis.catalogue.definitions import Catalogue
+from jkn_analysis.catalogue.computations import Computation, Input
+from jkn_analysis.catalogue.definitions import Catalogue, load_catalogue
 from jkn_analysis.catalogue.numbers import round_half_up
 from jkn_analysis.catalogue.periods import Quarter
 from jkn_analysis.indicators import formulas as ind
+from jkn_analysis.indicators.declarations import breakdown, formula_of
 from jkn_analysis.inputs.figures import FigureSet
 from jkn_analysis.inputs.validation import (
     Amount,
@@ -29,33 +34,14 @@ from jkn_analysis.inputs.validation import (
     Rescaled,
 )
 
-ACTIVE_SEGMENTS = {
-    "total": "active_total",
-    "pbi": "active_pbi",
-    "non_pbi": "active_non_pbi",
-    "ppu_pn": "active_ppu_pn",
-    "ppu_non_pn": "active_ppu_non_pn",
-    "ppu_bumn": "active_ppu_bumn",
-    "ppu_private": "active_ppu_private",
-    "pbpu": "active_pbpu",
-    "bp": "active_bp",
-    "bp_pn": "active_bp_pn",
-    "bp_private": "active_bp_private",
-    "pbpu_pemda": "active_pbpu_pemda",
-}
-ICK_SEGMENTS = ("ppu", "pbpu", "bp", "total")
-NON_ACTIVE_REASONS = {
-    "total": "non_active_total",
-    "arrears": "non_active_arrears",
-    "arrears_pbpu": "non_active_arrears_pbpu",
-    "mutation": "non_active_mutation",
-}
-SERVICES = ("rjtp", "ritp", "rjtl", "ritl")
-CLAIM_SERVICES = ("ritl", "rjtl", "rjtp", "ritp", "promotive")
-INVESTMENT_INSTRUMENTS = {
-    "deposits": "djs_investment_deposits",
-    "government_bonds": "djs_investment_government_bonds",
-}
+# The breakdowns the report lays out, in the catalogue's order (figures.yaml declares them).
+_CATALOGUE = load_catalogue()
+ACTIVE_SEGMENTS = breakdown(_CATALOGUE, "active_participants", "segment")
+ICK_SEGMENTS = tuple(breakdown(_CATALOGUE, "ick_attainment", "segment"))
+NON_ACTIVE_REASONS = breakdown(_CATALOGUE, "non_active_participants", "reason")
+SERVICES = tuple(breakdown(_CATALOGUE, "visits", "service"))
+CLAIM_SERVICES = tuple(breakdown(_CATALOGUE, "claims_expense_share", "service"))
+INVESTMENT_INSTRUMENTS = breakdown(_CATALOGUE, "djs_investment_share", "instrument")
 # Powers of ten tried on each input of an indicator outside its bounds, smallest first: a
 # figure typed ten times too small (38,6 read as 3,86), then a scale word left out or doubled.
 RESCALE_EXPONENTS = (1, 2, 3, 6, 9, 12)
@@ -145,21 +131,94 @@ class _Collector:
     def value(self, code: str, period: Quarter | None = None) -> float | None:
         return self.figures.value(code, period or self.period)
 
+    def period_of(self, item: Input) -> Quarter | None:
+        """The period an input is taken from; ``None`` for the previous quarter of a first
+        quarter, which is the previous December (an indicator against it would repeat the
+        one since December)."""
+        if item.offset is None:
+            return self.period
+        if item.offset == "previous_quarter" and self.period.quarter == 1:
+            return None
+        return getattr(self.period, item.offset)
+
+    def given(self, computation: Computation) -> dict[str, float] | None:
+        """The formula's further arguments, or ``None`` when a figure among them is missing."""
+        values = {}
+        for name, item in computation.given:
+            if item.source == "period":
+                values[name] = getattr(self.period, item.code)
+                continue
+            period = self.period_of(item)
+            value = None if period is None else self.value(item.code, period)
+            if value is None:
+                return None
+            values[name] = value
+        return values
+
+    def compute(self, computation: Computation) -> None:
+        """Compute one declared indicator from the figures, when all its inputs exist."""
+        function = formula_of(computation)
+        inputs = {}
+        for name, item in computation.inputs:
+            period = self.period_of(item)
+            if period is None:
+                return
+            inputs[name] = (item.code, period)
+        given = self.given(computation)
+        if given is None:
+            return
+        names = list(inputs)
+
+        def formula(*values: float) -> float | str:
+            return function(**dict(zip(names, values, strict=True)), **given)
+
+        self.add(computation.indicator, formula, inputs, **dict(computation.dimensions))
+
+    def compute_from_indicators(self, computation: Computation) -> None:
+        """Compute a declared indicator from indicators of the period (the corridor position
+        from the months covered). It is computed, or reported, as they are; not checked
+        against bounds, since they were."""
+        found = {item.key(): item for item in self.items}
+        dimensions = dict(computation.dimensions)
+        sources = {}
+        for name, item in computation.inputs:
+            source = found.get((item.code, tuple(sorted(dimensions.items()))))
+            if source is None:
+                return
+            sources[name] = source
+        given = self.given(computation)
+        if given is None:
+            return
+        result = formula_of(computation)(
+            **{name: source.value for name, source in sources.items()}, **given
+        )
+        methods = {source.method for source in sources.values()}
+        self.items.append(
+            Indicator(
+                computation.indicator,
+                result,
+                self.figures.catalogue.indicator(computation.indicator).unit,
+                str(self.period),
+                dimensions,
+                "reported" if "reported" in methods else "computed",
+                tuple(source.code for source in sources.values()),
+            )
+        )
+
     def add(
         self,
         code: str,
         function: Callable[..., float | str],
-        inputs: dict[str, tuple[str, Quarter | None]],
-        *,
-        extra: tuple = (),
+        inputs: dict[str, tuple[str, Quarter]],
         **dimensions: str,
     ) -> None:
-        """Compute ``code`` from the named figures (code, period) when all are available."""
+        """Compute ``code`` from the named figures (code, period) when all are available;
+        ``function`` takes their values in that order."""
         values = [self.value(figure, period) for figure, period in inputs.values()]
         if any(value is None for value in values):
             return
         try:
-            result = function(*values, *extra)
+            result = function(*values)
         except ind.UndefinedIndicatorError as error:
             # A zero denominator leaves the indicator out; the data checks say why.
             self.undefined.append(
@@ -179,14 +238,14 @@ class _Collector:
             return
         unit = self.figures.catalogue.indicator(code).unit
         names = tuple(
-            figure if period in (None, self.period) else f"{figure}@{period}"
+            figure if period == self.period else f"{figure}@{period}"
             for figure, period in inputs.values()
         )
         self.items.append(
             Indicator(code, result, unit, str(self.period), dimensions, "computed", names)
         )
-        places = [(figure, period or self.period) for figure, period in inputs.values()]
-        self._check_bounds(code, function, places, values, extra, result, dimensions)
+        places = list(inputs.values())
+        self._check_bounds(code, function, places, values, result, dimensions)
 
     def _check_bounds(
         self,
@@ -194,7 +253,6 @@ class _Collector:
         function: Callable[..., float | str],
         places: list[tuple[str, Quarter]],
         values: list[float],
-        extra: tuple,
         result: float | str,
         dimensions: dict[str, str],
     ) -> None:
@@ -214,7 +272,7 @@ class _Collector:
                 for (figure, period), value in zip(places, values, strict=True)
             )
         )
-        hints = self._rescalings(definition, function, places, values, extra)
+        hints = self._rescalings(definition, function, places, values)
         details = {
             "indicator": IndicatorName(code, tuple(sorted(dimensions.items()))),
             "found": Amount(result, definition.unit, definition.decimals),
@@ -234,7 +292,7 @@ class _Collector:
             )
         )
 
-    def _rescalings(self, definition, function, places, values, extra) -> list[Rescaled]:
+    def _rescalings(self, definition, function, places, values) -> list[Rescaled]:
         """The smallest rescalings of one input by a power of ten that keep that input within
         its own bounds and bring the indicator within its bounds: the likely slips."""
         figures = self.figures.catalogue.figures
@@ -248,7 +306,7 @@ class _Collector:
                         continue
                     trial = [*values[:index], candidate, *values[index + 1 :]]
                     try:
-                        outcome = function(*trial, *extra)
+                        outcome = function(*trial)
                     except (ArithmeticError, ValueError):
                         continue
                     if isinstance(outcome, str) or outcome not in definition.bounds:
@@ -265,10 +323,6 @@ class _Collector:
             if found:
                 return found
         return []
-
-    def figure(self, code: str, figure: str, **dimensions: str) -> None:
-        """Carry a figure as an indicator (a level such as active participants)."""
-        self.add(code, float, {"value": (figure, None)}, **dimensions)
 
     def reported(self) -> None:
         """Use published values for indicators that could not be computed."""
@@ -297,260 +351,30 @@ class _Collector:
 def compute_indicators(figures: FigureSet, period: Quarter) -> IndicatorSet:
     """Compute every indicator of ``period`` whose inputs exist in ``figures``.
 
-    Comparisons use the previous December (Q4 of the year before) and the same quarter a
-    year earlier, when those periods are in ``figures``.
+    Goes through the indicators the catalogue declares (``figures.yaml``), each computed by
+    its formula from its inputs; then carries published values where an indicator could not
+    be computed; then those computed from other indicators. Comparisons use the previous
+    December, the previous quarter and the same quarter a year earlier, when those periods are
+    in ``figures``.
 
     Returns
     -------
     IndicatorSet
     """
-    c = _Collector(figures, period)
-    december, year_earlier = period.previous_december, period.year_earlier
-    previous_quarter = period.previous_quarter
-    now = None
-
-    # I. Participation
-    c.add(
-        "registered_coverage",
-        ind.registered_coverage,
-        {"registered": ("registered_participants", now), "population": ("population", now)},
+    collector = _Collector(figures, period)
+    from_indicators = []
+    for definition in figures.catalogue.indicators.values():
+        for computation in definition.computations:
+            if computation.from_indicators:
+                from_indicators.append(computation)
+            else:
+                collector.compute(computation)
+    collector.reported()
+    for computation in from_indicators:
+        collector.compute_from_indicators(computation)
+    return IndicatorSet(
+        period, collector.items, figures.catalogue, collector.undefined, collector.out_of_bounds
     )
-    c.figure("registered_participants", "registered_participants")
-    c.add(
-        "registered_change_vs_december",
-        ind.change,
-        {
-            "current": ("registered_participants", now),
-            "previous": ("registered_participants", december),
-        },
-    )
-    c.add(
-        "registered_growth_vs_december",
-        ind.growth,
-        {
-            "current": ("registered_participants", now),
-            "previous": ("registered_participants", december),
-        },
-    )
-    if c.value("registered_participants") is not None and c.value("population") is not None:
-        c.add(
-            "registered_coverage_gap_to_target",
-            lambda target: ind.gap_to_target(
-                ind.registered_coverage(c.value("registered_participants"), c.value("population")),
-                target,
-            ),
-            {"target": ("registered_coverage_target", now)},
-        )
-    c.add(
-        "active_share_of_population",
-        ind.active_share_of_population,
-        {"active": ("active_total", now), "population": ("population", now)},
-    )
-    c.add(
-        "active_share_of_registered",
-        ind.active_share_of_registered,
-        {"active": ("active_total", now), "registered": ("registered_participants", now)},
-    )
-    for segment, figure in ACTIVE_SEGMENTS.items():
-        c.figure("active_participants", figure, segment=segment)
-        comparisons = [
-            ("active_change_vs_december", ind.change, december),
-            ("active_growth_vs_december", ind.growth, december),
-            ("active_change_vs_year_earlier", ind.change, year_earlier),
-            ("active_growth_vs_year_earlier", ind.growth, year_earlier),
-        ]
-        if previous_quarter != december:  # for Q1 the previous quarter is December itself
-            comparisons += [
-                ("active_change_vs_previous_quarter", ind.change, previous_quarter),
-                ("active_growth_vs_previous_quarter", ind.growth, previous_quarter),
-            ]
-        for code, function, other in comparisons:
-            c.add(
-                code,
-                function,
-                {"current": (figure, now), "previous": (figure, other)},
-                segment=segment,
-            )
-    for reason, figure in NON_ACTIVE_REASONS.items():
-        c.figure("non_active_participants", figure, reason=reason)
-    c.add(
-        "non_active_share_of_registered",
-        ind.non_active_share_of_registered,
-        {"non_active": ("non_active_total", now), "registered": ("registered_participants", now)},
-    )
-    c.add(
-        "non_active_change_vs_december",
-        ind.change,
-        {"current": ("non_active_total", now), "previous": ("non_active_total", december)},
-    )
-    for segment in ICK_SEGMENTS:
-        c.add(
-            "ick_attainment",
-            ind.ick_attainment,
-            {
-                "realised": (f"ick_realised_{segment}", now),
-                "target": (f"ick_target_{segment}", now),
-            },
-            segment=segment,
-        )
-        c.add(
-            "ick_attainment_vs_path",
-            ind.ick_attainment_vs_path,
-            {
-                "realised": (f"ick_realised_{segment}", now),
-                "start": (f"ick_realised_{segment}", december),
-                "target": (f"ick_target_{segment}", now),
-            },
-            extra=(period.months_elapsed,),
-            segment=segment,
-        )
-
-    # II. Facilities and utilisation
-    c.figure("fktp_count", "fktp_total")
-    c.add(
-        "fktp_change_vs_december",
-        ind.change,
-        {"current": ("fktp_total", now), "previous": ("fktp_total", december)},
-    )
-    c.add(
-        "fktp_gap_to_target",
-        ind.gap_to_target,
-        {"actual": ("fktp_total", now), "target": ("fktp_target", now)},
-    )
-    for kind in ("doctor_practice", "primary_clinic"):
-        c.add(
-            f"fktp_{kind}_change_vs_december",
-            ind.change,
-            {"current": (f"fktp_{kind}", now), "previous": (f"fktp_{kind}", december)},
-        )
-    if previous_quarter != december:
-        for facility in ("fktp", "fkrtl"):
-            c.add(
-                f"{facility}_change_vs_previous_quarter",
-                ind.change,
-                {
-                    "current": (f"{facility}_total", now),
-                    "previous": (f"{facility}_total", previous_quarter),
-                },
-            )
-    c.figure("fkrtl_count", "fkrtl_total")
-    c.add(
-        "fkrtl_change_vs_december",
-        ind.change,
-        {"current": ("fkrtl_total", now), "previous": ("fkrtl_total", december)},
-    )
-    for service in SERVICES:
-        c.figure("visits", f"visits_{service}", service=service)
-        c.add(
-            "visits_growth_yoy",
-            ind.growth,
-            {
-                "current": (f"visits_{service}", now),
-                "previous": (f"visits_{service}", year_earlier),
-            },
-            service=service,
-        )
-    c.figure("referrals", "referrals")
-    c.add(
-        "referral_growth_yoy",
-        ind.growth,
-        {"current": ("referrals", now), "previous": ("referrals", year_earlier)},
-    )
-    c.add(
-        "referral_rate",
-        ind.referral_rate,
-        {"referrals": ("referrals", now), "fktp_visits": ("visits_rjtp", now)},
-    )
-    c.figure("claims_expense", "claims_expense_total", service="total")
-    for service in CLAIM_SERVICES:
-        figure = f"claims_expense_{service}"
-        c.figure("claims_expense", figure, service=service)
-        c.add(
-            "claims_expense_share",
-            ind.share_of_total,
-            {"part": (figure, now), "total": ("claims_expense_total", now)},
-            service=service,
-        )
-        c.add(
-            "claims_expense_growth_yoy",
-            ind.growth,
-            {"current": (figure, now), "previous": (figure, year_earlier)},
-            service=service,
-        )
-    c.add(
-        "claims_expense_growth_yoy",
-        ind.growth,
-        {
-            "current": ("claims_expense_total", now),
-            "previous": ("claims_expense_total", year_earlier),
-        },
-        service="total",
-    )
-
-    # III. Finance
-    c.figure("premium_income", "premium_income")
-    c.add(
-        "premium_income_vs_annual_target",
-        ind.premium_income_vs_annual_target,
-        {"income": ("premium_income", now), "target": ("premium_income_target", now)},
-    )
-    c.add(
-        "premium_income_vs_pro_rata_target",
-        ind.premium_income_vs_pro_rata_target,
-        {"income": ("premium_income", now), "target": ("premium_income_target", now)},
-        extra=(period.months_elapsed,),
-    )
-    c.add(
-        "claim_ratio",
-        ind.claim_ratio,
-        {"claims": ("claims_expense_total", now), "premium": ("premium_income", now)},
-    )
-    c.add(
-        "djs_surplus",
-        ind.djs_surplus,
-        {"revenue": ("djs_revenue_total", now), "expenses": ("djs_expense_total", now)},
-    )
-    c.figure("djs_net_assets", "djs_net_assets")
-    c.add(
-        "months_of_claims_covered",
-        ind.months_of_claims_covered,
-        {"net_assets": ("djs_net_assets", now), "claims": ("claims_expense_total", now)},
-        extra=(period.months_elapsed,),
-    )
-    c.figure("djs_investment_portfolio", "djs_investment_total")
-    for instrument, figure in INVESTMENT_INSTRUMENTS.items():
-        c.add(
-            "djs_investment_share",
-            ind.share_of_total,
-            {"part": (figure, now), "total": ("djs_investment_total", now)},
-            instrument=instrument,
-        )
-    for owner in ("djs", "bpjs"):
-        c.figure(f"{owner}_investment_yield", f"{owner}_investment_yield")
-        c.add(
-            f"{owner}_investment_yield_gap_to_target",
-            ind.gap_to_target,
-            {
-                "actual": (f"{owner}_investment_yield", now),
-                "target": (f"{owner}_investment_yield_target", now),
-            },
-        )
-
-    c.reported()
-    months = next((i for i in c.items if i.code == "months_of_claims_covered"), None)
-    if months is not None:
-        c.items.append(
-            Indicator(
-                "months_covered_corridor",
-                ind.corridor_position(months.value),
-                "category",
-                str(period),
-                {},
-                months.method,
-                ("months_of_claims_covered",),
-            )
-        )
-    return IndicatorSet(period, c.items, figures.catalogue, c.undefined, c.out_of_bounds)
 
 
 def reported_vs_computed_issues(figures: FigureSet, indicators: IndicatorSet) -> list[DataIssue]:

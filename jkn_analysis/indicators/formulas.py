@@ -39,6 +39,14 @@ def _percent(numerator: float, denominator: float, *, denominator_name: str) -> 
     return 100.0 * numerator / denominator
 
 
+def level(value: float) -> float:
+    """A figure carried as an indicator (registered participants, claims expense): its value.
+
+    Unit: that of the figure.
+    """
+    return float(value)
+
+
 def registered_coverage(registered: float, population: float) -> float:
     """Registered coverage of the population (cakupan kepesertaan).
 
@@ -52,6 +60,23 @@ def registered_coverage(registered: float, population: float) -> float:
         Denominator: population (Dukcapil), positive.
     """
     return _percent(registered, population, denominator_name="population")
+
+
+def registered_coverage_gap_to_target(target: float, registered: float, population: float) -> float:
+    """How far registered coverage falls short of its target, in percentage points.
+
+    Formula: target − `registered_coverage` (negative when exceeded). Unit: percentage points.
+
+    Parameters
+    ----------
+    target : float
+        The coverage target, percent of the population.
+    registered : float
+        Registered participants at the period end.
+    population : float
+        Population (Dukcapil), positive.
+    """
+    return gap_to_target(registered_coverage(registered, population), target)
 
 
 def active_share_of_population(active: float, population: float) -> float:

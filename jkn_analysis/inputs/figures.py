@@ -28,6 +28,11 @@ SAME_PERIOD_EQUAL_OK = ("active_",)
 PERIOD_FACTOR_WARNING = 100
 
 
+def as_quarter(period: Quarter | str) -> Quarter:
+    """A period as a `Quarter`, whether given as one or written (``"2024Q1"``)."""
+    return period if isinstance(period, Quarter) else Quarter.parse(period)
+
+
 class FigureSet:
     """Figures of all loaded periods, with totals derived from complete parts.
 
@@ -56,11 +61,18 @@ class FigureSet:
         table["sheet"] = [sheet if isinstance(sheet, str) else "" for sheet in sheets]
         self.table = self._with_derived_totals(table).set_index(["period", "code"])
         self.table = self.table.sort_index()
-        # Indicators look figures up thousands of times: a plain dict, not pandas indexing.
-        self._values = {key: float(value) for key, value in self.table["value"].items()}
+        # Indicators look figures up thousands of times: a plain dict keyed by (Quarter, code),
+        # not pandas indexing. The table keeps the periods as written (``2024Q1``).
+        periods = set(self.table.index.get_level_values("period"))
+        quarters = {period: Quarter.parse(period) for period in periods}
+        self._values = {
+            (quarters[period], code): float(value)
+            for (period, code), value in self.table["value"].items()
+        }
+        self._periods = sorted({quarter for quarter, _ in self._values})
         # The same for the soft checks, which ask of every figure whether it was derived here.
         self._derived_sums = {
-            key
+            (quarters[key[0]], key[1])
             for key, status, note, file in zip(
                 self.table.index,
                 self.table["status"],
@@ -116,15 +128,15 @@ class FigureSet:
     @property
     def periods(self) -> list[Quarter]:
         """Periods with at least one figure, oldest first."""
-        return sorted({Quarter.parse(p) for p in self.table.index.get_level_values("period")})
+        return list(self._periods)
 
     def has(self, code: str, period: Quarter | str) -> bool:
         """Whether the figure is available for the period."""
-        return (str(period), code) in self._values
+        return (as_quarter(period), code) in self._values
 
     def value(self, code: str, period: Quarter | str) -> float | None:
         """The figure's value in catalogue units, or ``None`` when it is not available."""
-        return self._values.get((str(period), code))
+        return self._values.get((as_quarter(period), code))
 
     def record(self, code: str, period: Quarter | str) -> dict | None:
         """The whole row (value, status, source, note, file, row) or ``None``."""
@@ -141,7 +153,7 @@ class FigureSet:
 
     def is_derived_sum(self, code: str, period: Quarter | str) -> bool:
         """Whether the figure was derived here as the sum of its parts (not read from a file)."""
-        return (str(period), code) in self._derived_sums
+        return (as_quarter(period), code) in self._derived_sums
 
     def place(self, code: str, period: Quarter | str, *, named: bool = True) -> Place:
         """Where a figure's value comes from (file, sheet, row), for messages; ``named`` adds
@@ -159,7 +171,7 @@ class FigureSet:
         )
 
     def _located(
-        self, problem: str, code: str, period: str, details: dict, message: str = ""
+        self, problem: str, code: str, period: Quarter, details: dict, message: str = ""
     ) -> DataIssue:
         """A warning placed at the figure's file and row (or at its period when derived)."""
         place = self.place(code, period)
@@ -169,7 +181,7 @@ class FigureSet:
             place.file,
             place.row,
             code,
-            period,
+            str(period),
             details,
             place.sheet,
             message,
@@ -194,7 +206,7 @@ class FigureSet:
         - a percentage under 1 that, multiplied by 100, would still lie within its bounds
           (``0,98`` typed for 98%; a true 0,5% share of a figure bounded at 10% is not named).
         """
-        period = str(period)
+        period = as_quarter(period)
         return (
             self._parts_issues(period)
             + self._registered_gap_issues(period)
@@ -205,9 +217,8 @@ class FigureSet:
             + self._percent_fraction_issues(period)
         )
 
-    def _period_factor_issues(self, period: str) -> list[DataIssue]:
-        quarter = Quarter.parse(period)
-        earlier_periods = [other for other in reversed(self.periods) if other < quarter]
+    def _period_factor_issues(self, period: Quarter) -> list[DataIssue]:
+        earlier_periods = [other for other in reversed(self._periods) if other < period]
         issues = []
         for figure in self.catalogue.figures.values():
             value = self.value(figure.code, period)
@@ -243,7 +254,7 @@ class FigureSet:
             )
         return issues
 
-    def _percent_fraction_issues(self, period: str) -> list[DataIssue]:
+    def _percent_fraction_issues(self, period: Quarter) -> list[DataIssue]:
         issues = []
         for figure in self.catalogue.figures.values():
             value = self.value(figure.code, period)
@@ -265,7 +276,7 @@ class FigureSet:
             )
         return issues
 
-    def _parts_issues(self, period: str) -> list[DataIssue]:
+    def _parts_issues(self, period: Quarter) -> list[DataIssue]:
         issues = []
         for figure in self.catalogue.figures.values():
             if not figure.parts or not self.has(figure.code, period):
@@ -284,7 +295,7 @@ class FigureSet:
                         "warning",
                         "parts_sum",
                         code=figure.code,
-                        period=period,
+                        period=str(period),
                         details={
                             "parts": " + ".join(figure.parts),
                             "found": sum(parts),
@@ -295,7 +306,7 @@ class FigureSet:
                 )
         return issues
 
-    def _registered_gap_issues(self, period: str) -> list[DataIssue]:
+    def _registered_gap_issues(self, period: Quarter) -> list[DataIssue]:
         issues = []
         registered = self.value("registered_participants", period)
         active = self.value("active_total", period)
@@ -308,7 +319,7 @@ class FigureSet:
                         "warning",
                         "registered_vs_non_active",
                         code="non_active_total",
-                        period=period,
+                        period=str(period),
                         details={
                             "expected": registered - active,
                             "found": non_active,
@@ -318,8 +329,8 @@ class FigureSet:
                 )
         return issues
 
-    def _flow_decrease_issues(self, period: str) -> list[DataIssue]:
-        quarter = Quarter.parse(period)
+    def _flow_decrease_issues(self, period: Quarter) -> list[DataIssue]:
+        quarter = period
         issues = []
         for figure in self.catalogue.figures.values():
             if figure.kind != "flow" or figure.may_be_negative:
@@ -350,15 +361,10 @@ class FigureSet:
                 )
         return issues
 
-    def _stock_change_issues(self, period: str, threshold: float | None) -> list[DataIssue]:
+    def _stock_change_issues(self, period: Quarter, threshold: float | None) -> list[DataIssue]:
         if threshold is None:
             threshold = self.catalogue.setting("stock_change_warning_percent")
-        quarter = Quarter.parse(period)
-        previous_quarter = (
-            Quarter(quarter.year - 1, 4)
-            if quarter.quarter == 1
-            else Quarter(quarter.year, quarter.quarter - 1)
-        )
+        previous_quarter = period.previous_quarter
         issues = []
         for figure in self.catalogue.figures.values():
             if (
@@ -389,12 +395,11 @@ class FigureSet:
                 )
         return issues
 
-    def _ick_copy_issues(self, period: str) -> list[DataIssue]:
-        quarter = Quarter.parse(period)
+    def _ick_copy_issues(self, period: Quarter) -> list[DataIssue]:
         candidates = [
-            (key, float(value))
-            for key, value in self.table["value"].items()
-            if Quarter.parse(key[0]) <= quarter and not self.is_derived_sum(key[1], key[0])
+            (key, value)
+            for key, value in self._values.items()
+            if key[0] <= period and key not in self._derived_sums
         ]
         issues = []
         for figure in self.catalogue.figures.values():

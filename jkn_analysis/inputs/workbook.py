@@ -2,8 +2,8 @@
 
 `write_data_entry_files` writes ``data/<QUARTER>/figures.xlsx`` and ``figures.csv`` with every
 figure of the catalogue on its own row, ready for the analyst to fill in the ``value`` (and
-``source``) cells. Both files have the columns the loader reads (`jkn_analysis.inputs.loading`), with
-the header in row 1; ``label`` and ``previous`` are there for the analyst and are not read.
+``source``) cells. Both files have the columns the loader reads (`jkn_analysis.inputs.loading`),
+with the header in row 1; ``label`` and ``previous`` are there for the analyst and are not read.
 
 The workbook has one sheet per report section and a hidden sheet ``_jkn`` of ``key``/``value``
 rows (template version, quarter, language, catalogue, section sheet titles) by which the loader

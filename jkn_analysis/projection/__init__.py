@@ -4,18 +4,23 @@ DJSN's report asks that the fund be managed "berdasarkan penilaian aktuaria, den
 mempertimbangkan proyeksi DJS Kesehatan untuk setidaknya 5 tahun ke depan". This package is a
 component projection for that purpose, written so that a reviewer can check it by hand:
 
-- `history`: the starting point and the default drivers, from the figures up to the origin
-  only (participants by payer group, per-member-year rates, trends between consecutive years);
+- `history`: the starting point, from the figures up to the origin only (participants by
+  payer group, the seasonal profile of a year's flows), and the conventions of measuring;
+- `trends`, `fund`, `defaults`: the default drivers from the same figures: trends between
+  consecutive years (members, contribution rates, utilisation and unit costs), the fund's
+  yield and shares of its statements, and all of them with the pack's assumptions;
 - `calendar`: the policy calendar (``catalogue/policy_calendar.yaml``): contribution rates of
   Perpres 64/2020, the operating cap of PMK 148/2023, dated tariff and premium steps;
 - `model`: the formulas, one year at a time (members, premium, claims by service level,
   investment on the portfolio, operational fund, other items, net assets, months covered,
   funding gap);
+- `years`: those formulas run, the state of each year carried to the next;
 - `scenarios`: ``catalogue/scenarios.yaml``;
 - `uncertainty`: the percentile band and the sensitivity table;
 - `backtest`: the model from every origin the data allow, against what was published;
-- `results`, `display`: all scenarios together, ``indicators.json`` records, tables for the
-  report and the notebook (which shows them through `jkn_analysis.report.projection_view`);
+- `results`, `display_inputs`, `display`: all scenarios together, ``indicators.json``
+  records, tables for the report and the notebook (which shows them through
+  `jkn_analysis.report.projection_view`): what the projection starts from, then what comes out;
 - `wording`: every sentence, in Indonesian and English, from ``catalogue/text.yaml``.
 
 May import: catalogue, inputs, indicators.
@@ -34,6 +39,7 @@ from jkn_analysis.projection.calendar import (
     load_calendar,
     parse_calendar,
 )
+from jkn_analysis.projection.defaults import derive_drivers
 from jkn_analysis.projection.display import Display, Table
 from jkn_analysis.projection.drivers import (
     DRIVER_SPECS,
@@ -46,7 +52,6 @@ from jkn_analysis.projection.history import (
     SeasonalCheck,
     Start,
     UpTo,
-    derive_drivers,
     derive_start,
     seasonal_history,
 )

@@ -27,8 +27,9 @@ from dataclasses import dataclass
 
 from jkn_analysis.catalogue.periods import Quarter
 from jkn_analysis.projection.calendar import PolicyCalendar
+from jkn_analysis.projection.defaults import derive_drivers
 from jkn_analysis.projection.drivers import ProjectionError
-from jkn_analysis.projection.history import UpTo, derive_drivers, derive_start
+from jkn_analysis.projection.history import UpTo, derive_start
 from jkn_analysis.projection.model import project
 from jkn_analysis.projection.wording import Joined, Label, Pct, Rp, Text
 

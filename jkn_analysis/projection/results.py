@@ -115,7 +115,8 @@ class ProjectionResults(Mapping[str, Projection]):
         )
 
     def chart_data(self, language: str = "id") -> pd.DataFrame:
-        """Months covered per scenario and year for `jkn_analysis.report.charts.projection_chart`."""
+        """Months covered per scenario and year, for
+        `jkn_analysis.report.charts.projection_chart`."""
         check_language(language)
         return pd.DataFrame(
             [

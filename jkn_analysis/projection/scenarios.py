@@ -30,7 +30,7 @@ import yaml
 from jkn_analysis.catalogue.definitions import CATALOGUE_DIR
 from jkn_analysis.projection.calendar import PolicyCalendar
 from jkn_analysis.projection.drivers import DRIVER_SPECS, ProjectionError, check_driver_value
-from jkn_analysis.projection.wording import LANGUAGES, ProblemsError, Text
+from jkn_analysis.projection.wording import LANGUAGES, ProblemsError, Text, template
 
 SCENARIO_FILE = CATALOGUE_DIR / "scenarios.yaml"
 BASELINE = "baseline"
@@ -79,10 +79,11 @@ class Scenario:
     active_share_targets: Mapping[int, float] = field(default_factory=dict)
 
 
+# The baseline a projection runs when it is given no scenario.
 BASELINE_SCENARIO = Scenario(
     BASELINE,
-    {"id": "Dasar", "en": "Baseline"},
-    {"id": "Pendorong dari data.", "en": "Drivers from the data."},
+    dict(template("scenarios.fallback_label")),
+    dict(template("scenarios.fallback_description")),
 )
 
 

@@ -1,4 +1,5 @@
-"""Unit tests for jkn_analysis.catalogue.definitions: the shipped catalogue and the parser's checks."""
+"""Unit tests for jkn_analysis.catalogue.definitions: the shipped catalogue and the parser's
+checks."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Unit tests for jkn_analysis.catalogue.numbers: reading Indonesian numbers and the one rounding rule."""
+"""Unit tests for jkn_analysis.catalogue.numbers: reading Indonesian numbers and the one
+rounding rule."""
 
 from __future__ import annotations
 
