@@ -5,5 +5,5 @@ accessible tables and the data behind them (`tabledata`); the projection noteboo
 (`projection_view`); and the names of the files of an edition (`filenames`). The Jinja2
 templates and the stylesheet are in ``templates/``.
 
-May import: catalogue, inputs, indicators, recommendations, projection.
+May import: catalogue, inputs, indicators, recommendations, projection, analysis.
 """

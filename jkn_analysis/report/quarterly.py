@@ -23,7 +23,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from jkn_analysis import __version__
-from jkn_analysis.catalogue.definitions import CATALOGUE_DIR, LANGUAGES, load_catalogue
+from jkn_analysis.analysis.period import ReportNotReadyError, analyse
+from jkn_analysis.catalogue.definitions import CATALOGUE_DIR, LANGUAGES
 from jkn_analysis.catalogue.formatting import (
     format_compact,
     format_number,
@@ -33,7 +34,6 @@ from jkn_analysis.catalogue.formatting import (
     format_value,
 )
 from jkn_analysis.catalogue.periods import Quarter
-from jkn_analysis.indicators.checks import load_figures
 from jkn_analysis.indicators.compute import (
     ACTIVE_SEGMENTS,
     CLAIM_SERVICES,
@@ -42,18 +42,15 @@ from jkn_analysis.indicators.compute import (
     NON_ACTIVE_REASONS,
     SERVICES,
     IndicatorSet,
-    compute_history,
-    period_warnings,
 )
 from jkn_analysis.indicators.formulas import (
     CORRIDOR_CEILING_MONTHS,
     CORRIDOR_FLOOR_MONTHS,
     seasonal_share_of_year,
 )
-from jkn_analysis.inputs.loading import available_periods, period_files, report_readiness
-from jkn_analysis.inputs.paths import prepare_output_dir, resolve_data_dir
-from jkn_analysis.recommendations.review import review_period
-from jkn_analysis.recommendations.rules import evaluate, load_rules, with_projection
+from jkn_analysis.inputs.loading import period_files
+from jkn_analysis.inputs.paths import prepare_output_dir
+from jkn_analysis.recommendations.review import apply_review
 from jkn_analysis.report.fragment import Fragment
 from jkn_analysis.report.tabledata import (
     accessible_tables,
@@ -251,23 +248,18 @@ class QuarterlyReport:
         self.language = language
         # Refused or created first, so that a bad folder does not fail after every section ran.
         self.output_dir = prepare_output_dir(output_dir, language)
-        self.data_dir = resolve_data_dir(data_dir)
-        if self.quarter not in available_periods(self.data_dir):
-            raise FileNotFoundError(
-                f"no data files for {self.quarter} in {self.data_dir.resolve()}"
-                f" (expected a folder {self.quarter}/ holding .csv or .xlsx files)"
-            )
-        self.catalogue = load_catalogue()
-        self.figures = load_figures(self.data_dir, up_to=self.quarter, catalogue=self.catalogue)
-        blocker = report_readiness(self.data_dir, self.quarter, self.catalogue)
-        if blocker is not None:  # nothing filled in yet, or a history period: no report
-            raise ValueError(blocker.describe(language, self.catalogue))
-        self.history: dict[Quarter, IndicatorSet] = compute_history(self.figures)
-        self.indicators = self.history[self.quarter]
-        triggered = self.triggered_rules()
-        self.anchors = {rule.rule_id: rule.anchor for rule in triggered}
-        self.review = review_period(self.data_dir, self.quarter, triggered, language)
-        self.warnings = period_warnings(self.figures, self.quarter) + list(self.review.issues)
+        try:
+            self.analysis = analyse(self.quarter, data_dir)
+        except ReportNotReadyError as refusal:
+            raise ValueError(refusal.blocker.describe(language, refusal.catalogue)) from None
+        self.data_dir = self.analysis.data_dir
+        self.catalogue = self.analysis.catalogue
+        self.figures = self.analysis.figures
+        self.history: dict[Quarter, IndicatorSet] = self.analysis.history
+        self.indicators = self.analysis.indicators
+        self.anchors = self.analysis.anchors
+        self.review = apply_review(list(self.analysis.triggered), self.analysis.review, language)
+        self.warnings = list(self.analysis.data_warnings) + list(self.review.issues)
         self._counters: dict[str, dict[str, int]] = {"table": {}, "chart": {}}
 
     # ----------------------------------------------------------------- helpers for templates
@@ -1191,36 +1183,13 @@ class QuarterlyReport:
     def projection(self):
         """The DJS projection from this period (`jkn_analysis.projection.ProjectionResults`),
         or the reason it cannot be made, in the report's language."""
-        from jkn_analysis.projection import (
-            CalendarError,
-            ProjectionError,
-            ScenarioError,
-            project_scenarios,
-        )
-
-        try:
-            return project_scenarios(self.figures, self.quarter)
-        except (ProjectionError, ScenarioError, CalendarError) as error:
-            return error.describe(self.language)
+        results = self.analysis.projection
+        return results.describe(self.language) if isinstance(results, Exception) else results
 
     def triggered_rules(self) -> list:
         """The rules the period's indicators trigger, the projection's first year below
         1,5 months included (the actuarial rule reads it)."""
-        return evaluate(
-            load_rules(),
-            with_projection(self.history, self.quarter, self._first_year_below_floor()),
-            self.quarter,
-        )
-
-    def _first_year_below_floor(self) -> int | None:
-        """The baseline projection's first year below 1,5 months, for the actuarial rule."""
-        from jkn_analysis.projection import BASELINE
-
-        results = self.projection
-        if isinstance(results, str):
-            return None
-        baseline = results.projections.get(BASELINE)
-        return None if baseline is None else baseline.first_year_below_floor
+        return list(self.analysis.triggered)
 
     def _projection_context(self, charts) -> dict:
         """Section III's actuarial note: formulas, start, drivers, calendar, scenarios, chart
