@@ -8,12 +8,20 @@ is never changed once made.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+
+import pandas as pd
 
 from jkn_analysis.catalogue.definitions import Catalogue, load_catalogue
 from jkn_analysis.catalogue.periods import Quarter
 from jkn_analysis.indicators.checks import load_figures
-from jkn_analysis.indicators.compute import IndicatorSet, compute_history, period_warnings
+from jkn_analysis.indicators.compute import (
+    Indicator,
+    IndicatorSet,
+    compute_history,
+    period_warnings,
+)
 from jkn_analysis.inputs.figures import FigureSet
 from jkn_analysis.inputs.loading import available_periods, report_readiness
 from jkn_analysis.inputs.paths import resolve_data_dir
@@ -96,6 +104,37 @@ class PeriodAnalysis:
     def figure_value(self, code: str, period: Quarter | None = None) -> float | None:
         """An input figure's value for the reporting period (or ``period``)."""
         return self.figures.value(code, period or self.quarter)
+
+    def indicator(self, code: str, **dimensions) -> Indicator | None:
+        """An indicator of the reporting period, or ``None`` when it is not available."""
+        return self.indicators.get(code, **dimensions)
+
+    @cached_property
+    def recomputed(self) -> dict[tuple, dict]:
+        """Indicators whose published value differs from the one computed here, by
+        ``(code, sorted dimensions)``, from the ``reported_vs_computed`` data checks.
+
+        Each holds the report ``section``, the ``dimensions``, the ``published`` value, the
+        ``unit`` of the figure holding it and the ``decimals`` the source wrote it with.
+        """
+        found = {}
+        for issue in self.data_warnings:
+            if issue.problem != "reported_vs_computed" or issue.period != str(self.quarter):
+                continue
+            figure = self.catalogue.figure(issue.code)
+            record = self.figures.record(issue.code, self.quarter)
+            decimals = record["decimals"] if record and not pd.isna(record["decimals"]) else None
+            key = (figure.reported_indicator, tuple(sorted(figure.dimensions.items())))
+            found[key] = {
+                "section": figure.section,
+                "dimensions": dict(figure.dimensions),
+                "published": self.figure_value(issue.code),
+                "unit": figure.unit,
+                "decimals": self.catalogue.indicator(figure.reported_indicator).decimals
+                if decimals is None
+                else int(decimals),
+            }
+        return found
 
 
 def project(figures: FigureSet, quarter: Quarter) -> object:

@@ -23,6 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from jkn_analysis import __version__
+from jkn_analysis.analysis.participation import participation_data
 from jkn_analysis.analysis.period import ReportNotReadyError, analyse
 from jkn_analysis.catalogue.definitions import CATALOGUE_DIR, LANGUAGES
 from jkn_analysis.catalogue.formatting import (
@@ -35,11 +36,8 @@ from jkn_analysis.catalogue.formatting import (
 )
 from jkn_analysis.catalogue.periods import Quarter
 from jkn_analysis.indicators.compute import (
-    ACTIVE_SEGMENTS,
     CLAIM_SERVICES,
-    ICK_SEGMENTS,
     INVESTMENT_INSTRUMENTS,
-    NON_ACTIVE_REASONS,
     SERVICES,
     IndicatorSet,
 )
@@ -52,6 +50,8 @@ from jkn_analysis.inputs.loading import period_files
 from jkn_analysis.inputs.paths import prepare_output_dir
 from jkn_analysis.recommendations.review import apply_review
 from jkn_analysis.report.fragment import Fragment
+from jkn_analysis.report.participation import render_participation
+from jkn_analysis.report.rendering import narrative, render_fragment
 from jkn_analysis.report.tabledata import (
     accessible_tables,
     chart_description,
@@ -427,6 +427,31 @@ class QuarterlyReport:
         fragment = self._render(f"narrative/{section}.{self.language}.html.j2", **context)
         return Markup(" ".join(fragment.html.split()))
 
+    def render_section(self, template: str, **context) -> Fragment:
+        """A section's template, given its prepared rows and facts, in the report language."""
+        return render_fragment(template, self.language, self._recomputed_keys, **context)
+
+    def narrative(self, name: str, **facts) -> Markup:
+        """A paragraph (``narrative/<name>.<language>.html.j2``) given its facts, on one line."""
+        return Markup(narrative(name, self.language, self._recomputed_keys, **facts))
+
+    @cached_property
+    def _recomputed_keys(self) -> frozenset:
+        return frozenset(self.analysis.recomputed)
+
+    def numbered_chart(
+        self,
+        ax,
+        number: str,
+        caption_key: str,
+        source_key: str = "source_bpjs",
+        note: str = "",
+        **values: object,
+    ) -> Markup:
+        """A drawn chart as HTML, captioned ``Grafik <number> …``."""
+        caption = f"{self.text('chart')} {number} {self.text(caption_key, **values)}"
+        return Markup(str(self._chart(ax, "", caption_key, source_key, note, caption=caption)))
+
     def _chart(
         self,
         ax,
@@ -434,6 +459,7 @@ class QuarterlyReport:
         caption_key: str,
         source_key: str = "source_bpjs",
         note: str = "",
+        caption: str | None = None,
         **values: object,
     ) -> NumberedWhenWritten:
         """A drawn chart, captioned ``Grafik 1.2 …`` once its section's template writes it.
@@ -450,8 +476,10 @@ class QuarterlyReport:
         # The axis titles are read now: the figure is closed once its SVG is drawn.
         header = None if data is None else self._chart_column_header(ax)
 
+        given = caption
+
         def render() -> str:
-            caption = self.caption("chart", section, caption_key, **values)
+            caption = given or self.caption("chart", section, caption_key, **values)
             description, download = caption, None
             if data is not None:
                 description = self.text(
@@ -494,7 +522,7 @@ class QuarterlyReport:
 
         return header
 
-    def _recommendations(self, section: str) -> list[dict]:
+    def recommendations(self, section: str) -> list[dict]:
         """The section's recommendations as a reader sees them, beside their indicator.
 
         Only the title, the text and the evidence in words: the rule, the analyst's decision
@@ -741,169 +769,7 @@ class QuarterlyReport:
 
     def participation(self) -> Fragment:
         """Section I: coverage, active participants by segment, non-active, ICK."""
-        from jkn_analysis.report import charts
-
-        self._start_section("participation")
-        q = self.quarter
-        table_periods = sorted(
-            {
-                q.year_earlier.previous_december,
-                q.year_earlier,
-                q.previous_december,
-                q.previous_quarter,
-                q,
-            }
-        )
-        table_periods = [p for p in table_periods if self.figures.has("active_total", p)]
-        change_periods = [
-            p
-            for p in (q.year_earlier, q)
-            if p in table_periods and self.figures.has("active_total", p.previous_december)
-        ]
-        rows = []
-        for segment, marker, indent, bold in SEGMENT_ROWS:
-            if segment == "non_pbi_heading":  # a heading over its segments, without figures
-                rows.append(
-                    {
-                        "label": self.figure_label(ACTIVE_SEGMENTS["non_pbi"]),
-                        "marker": marker,
-                        "indent": indent,
-                        "bold": True,
-                        "heading": True,
-                        "values": [],
-                        "changes": [],
-                    }
-                )
-                continue
-            figure = ACTIVE_SEGMENTS[segment]
-            label = (
-                self.text("segment_total_b")
-                if segment == "non_pbi"
-                else self.text("segment_total")
-                if segment == "total"
-                else self.figure_label(figure)
-            )
-            values = [self.figures.value(figure, p) for p in table_periods]
-            changes = []
-            for p in change_periods:
-                now, before = (
-                    self.figures.value(figure, p),
-                    self.figures.value(figure, p.previous_december),
-                )
-                changes.append(None if now is None or before is None else now - before)
-            rows.append(
-                {
-                    "label": label,
-                    "marker": marker,
-                    "indent": indent,
-                    "bold": bold,
-                    "heading": False,
-                    "values": values,
-                    "changes": changes,
-                }
-            )
-        active_chart = None
-        chart_periods = [p for p in (q.previous_december, q) if p in table_periods]
-        if chart_periods:
-            frame = pd.DataFrame(
-                [
-                    {
-                        "segment": self.figure_label(ACTIVE_SEGMENTS[s]).split(" (")[0],
-                        "period": self._period_label(p),
-                        "value": self.figures.value(ACTIVE_SEGMENTS[s], p),
-                    }
-                    for s in CHART_SEGMENTS
-                    for p in chart_periods
-                    if self.figures.has(ACTIVE_SEGMENTS[s], p)
-                ]
-            )
-            if not frame.empty:
-                active_chart = self._chart(
-                    charts.active_participants_chart(
-                        frame, language=self.language, value_label=self.text("axis_persons")
-                    ),
-                    "participation",
-                    "caption_active_chart",
-                )
-        ick_rows = [
-            {
-                "segment": self.text(f"ick_segments.{s}"),
-                "target": self.figure_value(f"ick_target_{s}"),
-                "realised": self.figure_value(f"ick_realised_{s}"),
-                "attainment": self.value("ick_attainment", segment=s),
-            }
-            for s in ICK_SEGMENTS
-            if self.value("ick_attainment", segment=s) is not None
-        ]
-        ick_chart = None
-        if ick_rows:
-            ick_chart = self._chart(
-                charts.ick_attainment_chart(
-                    pd.DataFrame(
-                        [
-                            row
-                            for row in ick_rows
-                            if row["segment"] != self.text("ick_segments.total")
-                        ]
-                    ),
-                    language=self.language,
-                    target_label=self.text("legend_target"),
-                    realised_label=self.text("legend_realised"),
-                    value_label=self.text("axis_persons"),
-                ),
-                "participation",
-                "caption_ick",
-                "source_bpjs",
-                year=q.year,
-            )
-        trend = self._history_frame(
-            {
-                self.indicator_label(code): (code, {})
-                for code in (
-                    "registered_coverage",
-                    "active_share_of_registered",
-                    "active_share_of_population",
-                )
-            }
-        )
-        trend_chart = None
-        if not trend.empty:
-            trend_chart = self._chart(
-                charts.trend_chart(
-                    trend,
-                    language=self.language,
-                    unit="percent",
-                    value_label=self.text("axis_percent"),
-                ),
-                "participation",
-                "caption_active_trend",
-                "source_dukcapil_bpjs",
-            )
-        return self._render(
-            "participation.html.j2",
-            trend_chart=trend_chart,
-            section=self.catalogue.sections["participation"],
-            table_periods=[self._period_label(p) for p in table_periods],
-            change_periods=[self._period_label(p) for p in change_periods],
-            segment_rows=rows,
-            active_chart=active_chart,
-            non_active_rows=[
-                (
-                    self.text(f"non_active_reasons.{reason}"),
-                    self.indicators.get("non_active_participants", reason=reason),
-                )
-                for reason in NON_ACTIVE_REASONS
-                if self.indicators.get("non_active_participants", reason=reason)
-            ],
-            ick_rows=ick_rows,
-            ick_chart=ick_chart,
-            narrative_coverage=self._narrative("participation_coverage"),
-            narrative_active=self._narrative("participation_active"),
-            narrative_ick=self._narrative("participation_ick"),
-            conclusion=self._narrative("participation_conclusion"),
-            recommendations=self._recommendations("participation"),
-            commentary=self.review.commentary.get("participation"),
-        )
+        return render_participation(participation_data(self.analysis), self)
 
     def facilities(self) -> Fragment:
         """Section II: contracted facilities, utilisation, referrals, claims expense."""
@@ -1057,7 +923,7 @@ class QuarterlyReport:
                 cases={service: self.top_cases(service) for service in ("rjtl", "ritl")},
             ),
             conclusion=self._narrative("facilities_conclusion"),
-            recommendations=self._recommendations("facilities"),
+            recommendations=self.recommendations("facilities"),
             commentary=self.review.commentary.get("facilities"),
         )
 
@@ -1175,7 +1041,7 @@ class QuarterlyReport:
             narrative_sustainability=self._narrative("finance_sustainability"),
             narrative_investment=self._narrative("finance_investment"),
             conclusion=self._narrative("finance_conclusion"),
-            recommendations=self._recommendations("finance"),
+            recommendations=self.recommendations("finance"),
             commentary=self.review.commentary.get("finance"),
         )
 
