@@ -14,13 +14,13 @@ import pandas as pd
 from jkn_analysis.analysis.participation import ParticipationData
 from jkn_analysis.indicators.compute import ACTIVE_SEGMENTS
 from jkn_analysis.report.fragment import Fragment
-from jkn_analysis.report.sections import caption_numbers
+from jkn_analysis.report.sections import caption_numbers, table_captions
 
 if TYPE_CHECKING:
     from jkn_analysis.report.quarterly import QuarterlyReport
 
 SECTION = "participation"
-# Each part's caption: (text key, whether it names the period, whether it names the year).
+# Each part's caption, a key of text.yaml.
 CAPTIONS = {
     "coverage_table": "caption_coverage",
     "trend_chart": "caption_active_trend",
@@ -120,12 +120,13 @@ def render_participation(data: ParticipationData, report: QuarterlyReport) -> Fr
     non-active participants, ICK, with the section's recommendations."""
     language, text, q = report.language, report.text, data.quarter
     numbers = caption_numbers(SECTION, data.parts())
-    values = {"active_table": {"period": q.label(language)}, "ick_table": {"year": q.year}}
-    captions = {
-        name: f"{text('table')} {number} {text(CAPTIONS[name], **values.get(name, {}))}"
-        for name, number in numbers.items()
-        if name.endswith("_table")
-    }
+    captions = table_captions(
+        language,
+        numbers,
+        CAPTIONS,
+        active_table={"period": q.label(language)},
+        ick_table={"year": q.year},
+    )
     facts = {
         "quarter": q,
         "f": data.facts.items,

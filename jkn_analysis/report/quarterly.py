@@ -23,6 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from jkn_analysis import __version__
+from jkn_analysis.analysis.facilities import facilities_data
 from jkn_analysis.analysis.participation import participation_data
 from jkn_analysis.analysis.period import ReportNotReadyError, analyse
 from jkn_analysis.catalogue.definitions import CATALOGUE_DIR, LANGUAGES
@@ -36,9 +37,7 @@ from jkn_analysis.catalogue.formatting import (
 )
 from jkn_analysis.catalogue.periods import Quarter
 from jkn_analysis.indicators.compute import (
-    CLAIM_SERVICES,
     INVESTMENT_INSTRUMENTS,
-    SERVICES,
     IndicatorSet,
 )
 from jkn_analysis.indicators.formulas import (
@@ -49,6 +48,7 @@ from jkn_analysis.indicators.formulas import (
 from jkn_analysis.inputs.loading import period_files
 from jkn_analysis.inputs.paths import prepare_output_dir
 from jkn_analysis.recommendations.review import apply_review
+from jkn_analysis.report.facilities import render_facilities
 from jkn_analysis.report.fragment import Fragment
 from jkn_analysis.report.participation import render_participation
 from jkn_analysis.report.rendering import narrative, render_fragment
@@ -773,159 +773,7 @@ class QuarterlyReport:
 
     def facilities(self) -> Fragment:
         """Section II: contracted facilities, utilisation, referrals, claims expense."""
-        from jkn_analysis.report import charts
-
-        self._start_section("facilities")
-        q = self.quarter
-        december = q.previous_december
-        fktp_chart = None
-        fktp_points = [
-            (p, self.figures.value("fktp_total", p))
-            for p in (december, q)
-            if self.figures.has("fktp_total", p)
-        ]
-        if fktp_points:
-            target = self.figure_value("fktp_target")
-            fktp_chart = self._chart(
-                charts.facilities_chart(
-                    pd.DataFrame(
-                        [{"period": self._period_label(p), "value": v} for p, v in fktp_points]
-                    ),
-                    language=self.language,
-                    target=target,
-                    target_label=(
-                        self.text(
-                            "legend_target_fktp",
-                            value=format_number(target, language=self.language),
-                        )
-                        if target is not None
-                        else None
-                    ),
-                    value_label=self.text("axis_facilities"),
-                ),
-                "facilities",
-                "caption_fktp_chart",
-            )
-        visit_rows = []
-        for service in SERVICES:
-            now = self.figures.value(f"visits_{service}", q)
-            before = self.figures.value(f"visits_{service}", q.year_earlier)
-            if now is None:
-                continue
-            visit_rows.append(
-                {
-                    "label": self.text(f"service_names.{service}"),
-                    "now": now,
-                    "before": before,
-                    "growth": self.value("visits_growth_yoy", service=service),
-                }
-            )
-        visits_chart = None
-        if visit_rows:
-            frame = pd.DataFrame(
-                [
-                    {
-                        "service": self.text(f"services.{s}"),
-                        "period": self._period_label(p),
-                        "value": self.figures.value(f"visits_{s}", p),
-                    }
-                    for s in SERVICES
-                    for p in (q.year_earlier, q)
-                    if self.figures.has(f"visits_{s}", p) and self.figures.has(f"visits_{s}", q)
-                ]
-            )
-            visits_chart = self._chart(
-                charts.visits_chart(
-                    frame, language=self.language, value_label=self.text("axis_visits")
-                ),
-                "facilities",
-                "caption_visits_chart",
-            )
-        claim_rows = [
-            {
-                "label": self.text(f"service_names.{service}"),
-                "amount": self.figures.value(f"claims_expense_{service}", q),
-                "share": self.indicators.get("claims_expense_share", service=service),
-            }
-            for service in CLAIM_SERVICES
-            if self.indicators.get("claims_expense_share", service=service) is not None
-        ]
-        claims_chart = None
-        if claim_rows:
-            claims_chart = self._chart(
-                charts.claims_share_chart(
-                    pd.DataFrame(
-                        [
-                            {
-                                "service": self.text(f"services.{s}"),
-                                "share": self.value("claims_expense_share", service=s),
-                                "reported": self.indicators.get(
-                                    "claims_expense_share", service=s
-                                ).method
-                                == "reported",
-                            }
-                            for s in CLAIM_SERVICES
-                            if self.indicators.get("claims_expense_share", service=s)
-                        ]
-                    ),
-                    language=self.language,
-                    value_label=self.text("axis_share"),
-                ),
-                "facilities",
-                "caption_claims_chart",
-            )
-        top_cases = [
-            (self.figure_label(code), self.figure_value(code))
-            for code in TOP_CASES
-            if self.figure_value(code) is not None
-        ]
-        facility_rows = []
-        for key, figure, indicator_change in (
-            ("fktp", "fktp_total", "fktp_change_vs_december"),
-            ("fkrtl", "fkrtl_total", "fkrtl_change_vs_december"),
-        ):
-            if self.figure_value(figure) is None:
-                continue
-            facility_rows.append(
-                {
-                    "label": self.text(f"facility_rows.{key}"),
-                    "before": self.figures.value(figure, december),
-                    "now": self.figure_value(figure),
-                    "change": self.value(indicator_change),
-                    "target": self.figure_value("fktp_target") if key == "fktp" else None,
-                    "gap": self.value("fktp_gap_to_target") if key == "fktp" else None,
-                }
-            )
-        supporting = [
-            (self.text(f"facility_rows.{code}"), self.figure_value(code))
-            for code in ("main_clinics", "pharmacies", "opticians")
-            if self.figure_value(code) is not None
-        ]
-        return self._render(
-            "facilities.html.j2",
-            section=self.catalogue.sections["facilities"],
-            december=self._period_label(december),
-            now_label=self._period_label(q),
-            before_label=self._period_label(q.year_earlier),
-            facility_rows=facility_rows,
-            supporting=supporting,
-            fktp_chart=fktp_chart,
-            visit_rows=visit_rows,
-            visits_chart=visits_chart,
-            claim_rows=claim_rows,
-            claims_chart=claims_chart,
-            top_cases=top_cases,
-            narrative_facilities=self._narrative("facilities_contracts"),
-            narrative_utilisation=self._narrative("facilities_utilisation"),
-            narrative_claims=self._narrative("facilities_claims"),
-            narrative_cases=self._narrative(
-                "facilities_cases",
-                cases={service: self.top_cases(service) for service in ("rjtl", "ritl")},
-            ),
-            conclusion=self._narrative("facilities_conclusion"),
-            recommendations=self.recommendations("facilities"),
-            commentary=self.review.commentary.get("facilities"),
-        )
+        return render_facilities(facilities_data(self.analysis), self)
 
     def finance(self) -> Fragment:
         """Section III: premium income, claims, claim ratio, surplus, months covered, investment."""

@@ -7,6 +7,8 @@ the table (or chart) among the section's tables (charts) that have data, in the 
 
 from __future__ import annotations
 
+from jkn_analysis.report.rendering import text
+
 # The tables and charts of each section in the order the page shows them: (name, kind).
 PARTS: dict[str, tuple[tuple[str, str], ...]] = {
     "participation": (
@@ -17,6 +19,15 @@ PARTS: dict[str, tuple[tuple[str, str], ...]] = {
         ("non_active_table", "table"),
         ("ick_table", "table"),
         ("ick_chart", "chart"),
+    ),
+    "facilities": (
+        ("facilities_table", "table"),
+        ("fktp_chart", "chart"),
+        ("utilisation_table", "table"),
+        ("visits_chart", "chart"),
+        ("claims_table", "table"),
+        ("claims_chart", "chart"),
+        ("top_cases_table", "table"),
     ),
 }
 SECTION_NUMBERS = {"participation": 1, "facilities": 2, "finance": 3}
@@ -30,3 +41,19 @@ def caption_numbers(section: str, present: set[str]) -> dict[str, str]:
             counts[kind] = counts.get(kind, 0) + 1
             numbers[name] = f"{SECTION_NUMBERS[section]}.{counts[kind]}"
     return numbers
+
+
+def table_captions(
+    language: str, numbers: dict[str, str], keys: dict[str, str], **values: dict
+) -> dict[str, str]:
+    """The captions of a section's tables that have data: ``Tabel 1.2 Jumlah Peserta …``.
+
+    ``keys`` gives each part's caption (a key of ``text.yaml``), ``values`` the placeholders
+    of those that have some, by part name.
+    """
+    return {
+        name: f"{text(language, 'table')} {number} "
+        + text(language, keys[name], **values.get(name, {}))
+        for name, number in numbers.items()
+        if name.endswith("_table")
+    }

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from jkn_analysis.analysis.facilities import facilities_data
 from jkn_analysis.analysis.participation import SEGMENT_ROWS, participation_data
 from jkn_analysis.analysis.period import analyse
 from jkn_analysis.catalogue.numbers import round_half_up
@@ -99,3 +100,37 @@ def test_caption_numbers_follow_the_section_specification():
     numbers = caption_numbers("participation", every - {"non_active_table", "trend_chart"})
     assert numbers["ick_table"] == "1.3" and numbers["active_chart"] == "1.1"
     assert "non_active_table" not in numbers
+
+
+@pytest.fixture(scope="module")
+def facilities():
+    return facilities_data(analyse("2024Q1", ROOT / "data"))
+
+
+def test_facilities_table_matches_the_model_report(facilities):
+    table = facilities.facilities.set_index("facility")
+    # Model report: 23.245 FKTP (-381 since December, 419 short of the target), 3.112 FKRTL (-8).
+    assert table.loc["fktp", "now"] == 23_245
+    assert table.loc["fktp", "change"] == -381
+    assert table.loc["fktp", "gap"] == 419
+    assert table.loc["fkrtl", "now"] == 3_112
+    assert table.loc["fkrtl", "change"] == -8
+    assert table.loc["fkrtl", "target"] is None
+
+
+def test_facilities_claims_and_facts(facilities):
+    shares = facilities.claims.set_index("service")["share"]
+    assert rounded(shares["ritl"], 0) == 57 and rounded(shares["rjtl"], 0) == 31
+    assert facilities.ranked["claims_expense_share"][0][0] == "ritl"
+    assert rounded(facilities.facts.values["referral_growth_yoy"], 0) == 20
+    assert rounded(facilities.facts.values["fktp_count"], 0) == 23_245
+    # Cases ranked by count within each service, by figure code.
+    ranks = [rank for rank, _, _ in facilities.cases["rjtl"]]
+    assert ranks == list(range(1, len(ranks) + 1))
+    assert all(code.startswith("ritl_cases_") for _, code, _ in facilities.cases["ritl"])
+
+
+def test_facilities_parts_and_numbers(facilities):
+    numbers = caption_numbers("facilities", facilities.parts())
+    assert numbers["facilities_table"] == "2.1" and numbers["fktp_chart"] == "2.1"
+    assert numbers["top_cases_table"] == "2.4"
