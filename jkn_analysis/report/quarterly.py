@@ -20,10 +20,11 @@ from pathlib import Path
 import pandas as pd
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from jkn_analysis import __version__
 from jkn_analysis.analysis.facilities import facilities_data
+from jkn_analysis.analysis.finance import finance_data
 from jkn_analysis.analysis.participation import participation_data
 from jkn_analysis.analysis.period import ReportNotReadyError, analyse
 from jkn_analysis.catalogue.definitions import CATALOGUE_DIR, LANGUAGES
@@ -37,18 +38,13 @@ from jkn_analysis.catalogue.formatting import (
 )
 from jkn_analysis.catalogue.periods import Quarter
 from jkn_analysis.indicators.compute import (
-    INVESTMENT_INSTRUMENTS,
     IndicatorSet,
-)
-from jkn_analysis.indicators.formulas import (
-    CORRIDOR_CEILING_MONTHS,
-    CORRIDOR_FLOOR_MONTHS,
-    seasonal_share_of_year,
 )
 from jkn_analysis.inputs.loading import period_files
 from jkn_analysis.inputs.paths import prepare_output_dir
 from jkn_analysis.recommendations.review import apply_review
 from jkn_analysis.report.facilities import render_facilities
+from jkn_analysis.report.finance import render_finance
 from jkn_analysis.report.fragment import Fragment
 from jkn_analysis.report.participation import render_participation
 from jkn_analysis.report.rendering import narrative, render_fragment
@@ -620,91 +616,6 @@ class QuarterlyReport:
     def _history_label(self, period: Quarter) -> str:
         return period.label(self.language)
 
-    def _history_frame(self, series: dict[str, tuple[str, dict]]) -> pd.DataFrame:
-        """Values of indicators over every period up to the report's: period (label), date (the
-        period's end), series, value."""
-        rows = [
-            {
-                "period": self._history_label(period),
-                "date": pd.Timestamp(period.end_date),
-                "series": label,
-                "value": value,
-            }
-            for period, indicators in sorted(self.history.items())
-            for label, (code, dimensions) in series.items()
-            if (value := indicators.value(code, **dimensions)) is not None
-        ]
-        return pd.DataFrame(rows, columns=["period", "date", "series", "value"])
-
-    def _comparable_flows(
-        self, series: dict[str, tuple[str, dict]]
-    ) -> tuple[pd.DataFrame, str, str]:
-        """Year-to-date flows over the history, only ever beside values they compare with.
-
-        A flow accumulates from January, so the report's quarter is set beside the same
-        quarter of earlier years when the history holds one; otherwise beside full years,
-        annualised with the seasonal profile of the history (`seasonal_share_of_year`) and
-        marked ``estimated``; without a profile it is left out of the chart, and the note says
-        why. A fourth quarter is a full year, which compares with full years as it is.
-
-        Returns
-        -------
-        tuple of pandas.DataFrame, str, str
-            The chart's frame (period, date, series, value, estimated), the text key of its
-            caption and a note for under the chart ("" when none is needed).
-        """
-        q = self.quarter
-        columns = ["period", "date", "series", "value", "estimated"]
-
-        def values(period: Quarter) -> dict[str, float] | None:
-            found = {
-                label: self.history[period].value(code, **dimensions)
-                for label, (code, dimensions) in series.items()
-            }
-            return None if any(v is None for v in found.values()) else found
-
-        def rows(period: Quarter, label: str, found: dict, *, share: float = 1.0) -> list[dict]:
-            return [
-                {
-                    "period": label,
-                    "date": pd.Timestamp(period.end_date),
-                    "series": name,
-                    "value": value / share,
-                    "estimated": share != 1.0,
-                }
-                for name, value in found.items()
-            ]
-
-        held = {period: found for period in sorted(self.history) if (found := values(period))}
-        if q.quarter == 4:  # full years beside full years
-            frame = [row for p in held if p.quarter == 4 for row in rows(p, str(p.year), held[p])]
-            return pd.DataFrame(frame, columns=columns), "caption_income_claims_full_years", ""
-        same_quarter = [p for p in held if p.quarter == q.quarter and p <= q]
-        if q in held and len(same_quarter) > 1:
-            frame = [row for p in same_quarter for row in rows(p, self._history_label(p), held[p])]
-            return pd.DataFrame(frame, columns=columns), "caption_income_claims_chart", ""
-        full_years = [p for p in held if p.quarter == 4 and p.year < q.year]
-        frame = [row for p in full_years for row in rows(p, str(p.year), held[p])]
-        if q not in held:
-            return pd.DataFrame(frame, columns=columns), "caption_income_claims_full_years", ""
-        shares = {
-            name: seasonal_share_of_year(
-                {p.year: held[p][name] for p in same_quarter if p.year < q.year},
-                {p.year: held[p][name] for p in full_years},
-            )
-            for name in series
-        }
-        if frame and all(share is not None for share in shares.values()):
-            label = self.text("annualised_label", year=q.year)
-            frame += [
-                row
-                for name in series
-                for row in rows(q, label, {name: held[q][name]}, share=shares[name])
-            ]
-            return pd.DataFrame(frame, columns=columns), "caption_income_claims_annualised", ""
-        note = self.text("flows_not_comparable", period=self._history_label(q)) if frame else ""
-        return pd.DataFrame(frame, columns=columns), "caption_income_claims_full_years", note
-
     # ----------------------------------------------------------------------------- sections
     def cover(self) -> Fragment:
         """Title block: report title, period, publisher and data date, with links to the other
@@ -777,121 +688,7 @@ class QuarterlyReport:
 
     def finance(self) -> Fragment:
         """Section III: premium income, claims, claim ratio, surplus, months covered, investment."""
-        from jkn_analysis.report import charts
-
-        self._start_section("finance")
-        history = [(p, s) for p, s in sorted(self.history.items())]
-        claim_points = [(p, s.get("claim_ratio")) for p, s in history if s.get("claim_ratio")]
-        claim_chart = None
-        if claim_points:
-            claim_chart = self._chart(
-                charts.claim_ratio_chart(
-                    pd.DataFrame(
-                        [
-                            {"period": self._history_label(p), "value": i.value}
-                            for p, i in claim_points
-                        ]
-                    ),
-                    language=self.language,
-                    value_label=self.text("axis_claim_ratio"),
-                ),
-                "finance",
-                "caption_claim_ratio_chart",
-                "source_public",
-            )
-        flows, caption_key, note = self._comparable_flows(
-            {
-                self.indicator_label("premium_income"): ("premium_income", {}),
-                self.indicator_label("claims_expense"): ("claims_expense", {"service": "total"}),
-            }
-        )
-        flows_chart = None
-        if not flows.empty:
-            flows_chart = self._chart(
-                charts.flow_comparison_chart(
-                    flows, language=self.language, value_label=self.text("axis_rupiah")
-                ),
-                "finance",
-                caption_key,
-                "source_public",
-                note=note,
-                period=self._history_label(self.quarter),
-                year=self.quarter.year,
-            )
-        month_points = [
-            (p, s.get("months_of_claims_covered"))
-            for p, s in history
-            if s.get("months_of_claims_covered")
-        ]
-        months_chart = None
-        if month_points:
-            months_chart = self._chart(
-                charts.months_covered_chart(
-                    pd.DataFrame(
-                        [
-                            {
-                                "period": self._history_label(p),
-                                "value": i.value,
-                                "reported": i.method == "reported",
-                            }
-                            for p, i in month_points
-                        ]
-                    ),
-                    language=self.language,
-                    floor=CORRIDOR_FLOOR_MONTHS,
-                    ceiling=CORRIDOR_CEILING_MONTHS,
-                    corridor_label=self.text("corridor_label"),
-                    value_label=self.text("axis_months"),
-                ),
-                "finance",
-                "caption_months_chart",
-                "source_public",
-            )
-        investment_chart = None
-        shares = {
-            k: self.value("djs_investment_share", instrument=k) for k in INVESTMENT_INSTRUMENTS
-        }
-        if all(v is not None for v in shares.values()):
-            investment_chart = self._chart(
-                charts.investment_mix_chart(
-                    pd.DataFrame(
-                        [
-                            {
-                                "instrument": self.text(f"instruments.{k}"),
-                                "value": self.figure_value(figure),
-                                "share": shares[k],
-                            }
-                            for k, figure in INVESTMENT_INSTRUMENTS.items()
-                        ]
-                    ),
-                    language=self.language,
-                ),
-                "finance",
-                "caption_investment_chart",
-            )
-        corridor = self.value("months_covered_corridor")
-        projection = self._projection_context(charts)
-        return self._render(
-            "finance.html.j2",
-            projection=projection,
-            section=self.catalogue.sections["finance"],
-            claim_chart=claim_chart,
-            flows_chart=flows_chart,
-            months_chart=months_chart,
-            investment_chart=investment_chart,
-            corridor_text=self.text(f"corridor_{corridor}") if corridor else None,
-            instruments=[
-                (self.text(f"instruments.{k}"), self.figure_value(f), k)
-                for k, f in INVESTMENT_INSTRUMENTS.items()
-                if self.figure_value(f)
-            ],
-            narrative_income=self._narrative("finance_income"),
-            narrative_sustainability=self._narrative("finance_sustainability"),
-            narrative_investment=self._narrative("finance_investment"),
-            conclusion=self._narrative("finance_conclusion"),
-            recommendations=self.recommendations("finance"),
-            commentary=self.review.commentary.get("finance"),
-        )
+        return render_finance(finance_data(self.analysis), self)
 
     @cached_property
     def projection(self):
@@ -904,65 +701,6 @@ class QuarterlyReport:
         """The rules the period's indicators trigger, the projection's first year below
         1,5 months included (the actuarial rule reads it)."""
         return list(self.analysis.triggered)
-
-    def _projection_context(self, charts) -> dict:
-        """Section III's actuarial note: formulas, start, drivers, calendar, scenarios, chart
-        with its band, outcome, the baseline year by year and the sensitivity table."""
-        from jkn_analysis.projection import Display
-
-        results = self.projection
-        if isinstance(results, str):
-            return {"unavailable": self.text("projection.report.unavailable", reason=results)}
-        language = self.language
-        display = Display(results, language)
-        band = results.band
-        chart = self._chart(
-            charts.projection_chart(
-                results.chart_data(language),
-                language=language,
-                corridor_label=self.text("corridor_label"),
-                value_label=self.text("axis_months"),
-                band=results.band_data(),
-                band_label=None
-                if band is None
-                else self.text(
-                    "projection.report.legend_band",
-                    low=band.percentiles[0],
-                    high=band.percentiles[1],
-                ),
-            ),
-            "finance",
-            "projection.report.caption_chart",
-            "projection.report.source",
-        )
-
-        def caption(key: str) -> NumberedWhenWritten:
-            return NumberedWhenWritten(lambda: escape(self.caption("table", "finance", key)))
-
-        return {
-            "method": display.method(),
-            "start": display.start_table(),
-            "caption_start": caption("projection.report.caption_start"),
-            "seasonal": display.seasonal(),
-            "drivers": display.drivers_table(),
-            "caption_drivers": caption("projection.report.caption_drivers"),
-            "calendar": display.calendar_table(),
-            "caption_calendar": caption("projection.report.caption_calendar"),
-            "scenarios": display.scenarios_table(),
-            "caption_scenarios": caption("projection.report.caption_scenarios"),
-            "chart": chart,
-            "outcome": display.outcome_table(),
-            "caption_outcome": caption("projection.report.caption_outcome"),
-            "sentences": display.summaries(),
-            "notes": display.all_notes(),
-            "baseline": display.yearly_table(),
-            "caption_baseline": caption("projection.report.caption_baseline"),
-            "year_note": display.year_note(),
-            "band_text": display.band_text(),
-            "sensitivity": display.sensitivity_table(),
-            "sensitivity_text": display.sensitivity_text(),
-            "caption_sensitivity": caption("projection.report.caption_sensitivity"),
-        }
 
     def _backtest_context(self) -> dict | None:
         """The appendix's back-test table of the projection, or ``None``."""

@@ -29,6 +29,22 @@ PARTS: dict[str, tuple[tuple[str, str], ...]] = {
         ("claims_chart", "chart"),
         ("top_cases_table", "table"),
     ),
+    "finance": (
+        ("djs_table", "table"),
+        ("claim_ratio_chart", "chart"),
+        ("flows_chart", "chart"),
+        ("months_chart", "chart"),
+        ("investment_table", "table"),
+        ("investment_chart", "chart"),
+        ("projection_start_table", "table"),
+        ("projection_drivers_table", "table"),
+        ("projection_calendar_table", "table"),
+        ("projection_scenarios_table", "table"),
+        ("projection_chart", "chart"),
+        ("projection_outcome_table", "table"),
+        ("projection_baseline_table", "table"),
+        ("projection_sensitivity_table", "table"),
+    ),
 }
 SECTION_NUMBERS = {"participation": 1, "facilities": 2, "finance": 3}
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from jkn_analysis.analysis.facilities import facilities_data
+from jkn_analysis.analysis.finance import finance_data
 from jkn_analysis.analysis.participation import SEGMENT_ROWS, participation_data
 from jkn_analysis.analysis.period import analyse
 from jkn_analysis.catalogue.numbers import round_half_up
@@ -134,3 +135,35 @@ def test_facilities_parts_and_numbers(facilities):
     numbers = caption_numbers("facilities", facilities.parts())
     assert numbers["facilities_table"] == "2.1" and numbers["fktp_chart"] == "2.1"
     assert numbers["top_cases_table"] == "2.4"
+
+
+@pytest.fixture(scope="module")
+def finance():
+    return finance_data(analyse("2024Q1", ROOT / "data"))
+
+
+def test_finance_facts_match_the_model_report(finance):
+    values, items = finance.facts.values, finance.facts.items
+    assert rounded(values["claim_ratio"], 1) == 112.2
+    assert rounded(values["premium_income_vs_annual_target"], 0) == 24
+    assert rounded(values["months_of_claims_covered"], 2) == 3.98
+    assert items["months_of_claims_covered"].method == "reported"
+    assert rounded(values["djs_surplus"] / 1e12, 3) == -2.177
+    shares = finance.investment.set_index("instrument")["share"]
+    assert rounded(shares["deposits"], 0) == 56 and rounded(shares["government_bonds"], 0) == 44
+
+
+def test_finance_flows_beside_full_years_only(finance):
+    # 2024 Q1: full years 2021-2023 but no earlier first quarter and no seasonal profile.
+    assert finance.flows.caption == "caption_income_claims_full_years"
+    assert finance.flows.note == "flows_not_comparable"
+    assert set(finance.flows.frame["series"]) == {"premium_income", "claims_expense"}
+    assert Quarter(2024, 1) not in set(finance.flows.frame["period"])
+
+
+def test_finance_parts_and_numbers(finance):
+    assert finance.has_projection
+    numbers = caption_numbers("finance", finance.parts())
+    assert numbers["djs_table"] == "3.1" and numbers["investment_table"] == "3.2"
+    assert numbers["projection_start_table"] == "3.3"
+    assert numbers["claim_ratio_chart"] == "3.1"
