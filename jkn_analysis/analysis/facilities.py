@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from jkn_analysis.analysis.facts import Facts, facts_of
+from jkn_analysis.analysis.facts import Facts, fact_name, facts_of
 from jkn_analysis.analysis.period import PeriodAnalysis
 from jkn_analysis.catalogue.periods import Quarter
 from jkn_analysis.indicators.compute import CLAIM_SERVICES, SERVICES
@@ -58,11 +58,6 @@ QUOTED = (
     "claims_expense_rjtl",
     "claims_expense_ritl",
 )
-
-
-def fact_name(code: str, dimensions: dict) -> str:
-    """The name a template gives an indicator: its code, then its breakdown's value."""
-    return "_".join([code, *dimensions.values()])
 
 
 @dataclass(frozen=True)

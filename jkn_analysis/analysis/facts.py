@@ -61,6 +61,12 @@ class Facts:
         return pd.DataFrame(rows)
 
 
+def fact_name(code: str, dimensions: dict) -> str:
+    """The name a template gives an indicator: its code, then its breakdown's value
+    (``claims_expense_share`` of ``ritl``: ``claims_expense_share_ritl``)."""
+    return "_".join([code, *dimensions.values()])
+
+
 def facts_of(analysis: PeriodAnalysis, wanted: dict[str, tuple[str, dict]]) -> Facts:
     """The indicators ``wanted`` (name to code and breakdown) of the reporting period."""
     return Facts(

@@ -7,17 +7,13 @@ their caption numbers (`jkn_analysis.report.sections`) and their charts, and the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from jkn_analysis.analysis.facilities import FacilitiesData
 from jkn_analysis.catalogue.formatting import format_number
+from jkn_analysis.report.edition import Edition
 from jkn_analysis.report.fragment import Fragment
 from jkn_analysis.report.sections import caption_numbers, table_captions
-
-if TYPE_CHECKING:
-    from jkn_analysis.report.quarterly import QuarterlyReport
 
 SECTION = "facilities"
 CAPTIONS = {
@@ -31,7 +27,7 @@ CAPTIONS = {
 }
 
 
-def _charts(data: FacilitiesData, report: QuarterlyReport, numbers: dict) -> dict:
+def _charts(data: FacilitiesData, report: Edition, numbers: dict) -> dict:
     """The section's charts, drawn and captioned, by part name (those with data)."""
     from jkn_analysis.report import charts
 
@@ -85,7 +81,7 @@ def _charts(data: FacilitiesData, report: QuarterlyReport, numbers: dict) -> dic
     return drawn
 
 
-def render_facilities(data: FacilitiesData, report: QuarterlyReport) -> Fragment:
+def render_facilities(data: FacilitiesData, report: Edition) -> Fragment:
     """Section II in the report's language: contracted facilities, utilisation, referrals,
     claims expense and the most frequent cases, with the section's recommendations."""
     language, text, q = report.language, report.text, data.quarter

@@ -8,17 +8,13 @@ tables (`jkn_analysis.projection.Display`), and the templates ``finance.html.j2`
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from jkn_analysis.analysis.finance import FinanceData
 from jkn_analysis.indicators.formulas import CORRIDOR_CEILING_MONTHS, CORRIDOR_FLOOR_MONTHS
+from jkn_analysis.report.edition import Edition
 from jkn_analysis.report.fragment import Fragment
 from jkn_analysis.report.sections import caption_numbers, table_captions
-
-if TYPE_CHECKING:
-    from jkn_analysis.report.quarterly import QuarterlyReport
 
 SECTION = "finance"
 CAPTIONS = {
@@ -38,7 +34,7 @@ CAPTIONS = {
 }
 
 
-def _history_charts(data: FinanceData, report: QuarterlyReport, numbers: dict) -> dict:
+def _history_charts(data: FinanceData, report: Edition, numbers: dict) -> dict:
     """The claim ratio, the flows and the months covered over time, drawn and captioned."""
     from jkn_analysis.report import charts
 
@@ -105,7 +101,7 @@ def _history_charts(data: FinanceData, report: QuarterlyReport, numbers: dict) -
     return drawn
 
 
-def _investment_chart(data: FinanceData, report: QuarterlyReport, numbers: dict) -> dict:
+def _investment_chart(data: FinanceData, report: Edition, numbers: dict) -> dict:
     from jkn_analysis.report import charts
 
     if "investment_chart" not in numbers:
@@ -130,7 +126,7 @@ def _investment_chart(data: FinanceData, report: QuarterlyReport, numbers: dict)
 
 
 def projection_context(
-    data: FinanceData, report: QuarterlyReport, display, numbers: dict, captions: dict
+    data: FinanceData, report: Edition, display, numbers: dict, captions: dict
 ) -> dict:
     """Section III's actuarial note: formulas, start, drivers, calendar, scenarios, chart
     with its band, outcome, the baseline year by year and the sensitivity table."""
@@ -184,7 +180,7 @@ def projection_context(
     }
 
 
-def render_finance(data: FinanceData, report: QuarterlyReport) -> Fragment:
+def render_finance(data: FinanceData, report: Edition) -> Fragment:
     """Section III in the report's language: premium income, claims, claim ratio, surplus,
     months covered, investment and the projection, with the section's recommendations."""
     from jkn_analysis.projection import Display

@@ -7,17 +7,13 @@ their caption numbers (`jkn_analysis.report.sections`) and their charts, and the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from jkn_analysis.analysis.participation import ParticipationData
 from jkn_analysis.indicators.compute import ACTIVE_SEGMENTS
+from jkn_analysis.report.edition import Edition
 from jkn_analysis.report.fragment import Fragment
 from jkn_analysis.report.sections import caption_numbers, table_captions
-
-if TYPE_CHECKING:
-    from jkn_analysis.report.quarterly import QuarterlyReport
 
 SECTION = "participation"
 # Each part's caption, a key of text.yaml.
@@ -32,7 +28,7 @@ CAPTIONS = {
 }
 
 
-def segment_rows(data: ParticipationData, report: QuarterlyReport) -> list[dict]:
+def segment_rows(data: ParticipationData, report: Edition) -> list[dict]:
     """The segment table's rows as the template writes them: label, layout, figures."""
     rows = []
     for row in data.segments.to_dict("records"):
@@ -59,7 +55,7 @@ def segment_rows(data: ParticipationData, report: QuarterlyReport) -> list[dict]
     return rows
 
 
-def _charts(data: ParticipationData, report: QuarterlyReport, numbers: dict) -> dict:
+def _charts(data: ParticipationData, report: Edition, numbers: dict) -> dict:
     """The section's charts, drawn and captioned, by part name (those with data)."""
     from jkn_analysis.report import charts
 
@@ -115,7 +111,7 @@ def _charts(data: ParticipationData, report: QuarterlyReport, numbers: dict) -> 
     return drawn
 
 
-def render_participation(data: ParticipationData, report: QuarterlyReport) -> Fragment:
+def render_participation(data: ParticipationData, report: Edition) -> Fragment:
     """Section I in the report's language: coverage, active participants by segment,
     non-active participants, ICK, with the section's recommendations."""
     language, text, q = report.language, report.text, data.quarter
