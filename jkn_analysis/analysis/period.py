@@ -7,6 +7,7 @@ is never changed once made.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -23,7 +24,7 @@ from jkn_analysis.indicators.compute import (
     period_warnings,
 )
 from jkn_analysis.inputs.figures import FigureSet
-from jkn_analysis.inputs.loading import available_periods, report_readiness
+from jkn_analysis.inputs.loading import available_periods, period_files, report_readiness
 from jkn_analysis.inputs.paths import resolve_data_dir
 from jkn_analysis.inputs.validation import DataIssue
 from jkn_analysis.recommendations.evidence import TriggeredRule
@@ -108,6 +109,16 @@ class PeriodAnalysis:
     def indicator(self, code: str, **dimensions) -> Indicator | None:
         """An indicator of the reporting period, or ``None`` when it is not available."""
         return self.indicators.get(code, **dimensions)
+
+    @cached_property
+    def input_files(self) -> tuple[tuple[str, str], ...]:
+        """Each data file of every period read, ``PERIOD/name``, with the SHA-256 of its
+        bytes, for the appendix's provenance."""
+        return tuple(
+            (f"{period}/{path.name}", hashlib.sha256(path.read_bytes()).hexdigest())
+            for period in self.figures.periods
+            for path in period_files(self.data_dir / str(period))
+        )
 
     @cached_property
     def recomputed(self) -> dict[tuple, dict]:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from jkn_analysis import __version__
+from jkn_analysis.analysis.appendix import AppendixData
 from jkn_analysis.catalogue.formatting import format_value
-from jkn_analysis.inputs.loading import period_files
 from jkn_analysis.report.edition import Edition
 from jkn_analysis.report.fragment import Fragment
-from jkn_analysis.report.provenance import file_sha256, git_commit, source_date, source_date_origin
+from jkn_analysis.report.provenance import git_commit, source_date, source_date_origin
 
 # The language of the data files' source and note columns, which the appendix quotes as
 # supplied: the shipped data and the data-entry template's notes are Indonesian. The English
@@ -54,15 +54,16 @@ def audit_trail(report: Edition) -> list[dict]:
     return rows
 
 
-def figure_note(report: Edition, code: str, note: str) -> dict[str, str]:
+def figure_note(report: Edition, row) -> dict[str, str]:
     """A figure's ``note`` for the appendix and the language to mark it with (``note_lang``):
     a total derived here from its parts is described in the report language; other notes
     are quoted from the data file, in `DATA_LANGUAGE`."""
-    if report.figures.is_derived_sum(code, report.quarter):
+    if row.derived:
         parts = " + ".join(
-            report.figure_label(part) for part in report.catalogue.figure(code).parts
+            report.figure_label(part) for part in report.catalogue.figure(row.code).parts
         )
         return {"note": report.text("derived_sum_note", parts=parts), "note_lang": ""}
+    note = row.note
     return {"note": note, "note_lang": report.foreign(DATA_LANGUAGE) if note else ""}
 
 
@@ -80,36 +81,28 @@ def backtest_context(report: Edition) -> dict | None:
     }
 
 
-def render_appendix(report: Edition, parameters: dict | None = None) -> Fragment:
+def render_appendix(
+    data: AppendixData, report: Edition, parameters: dict | None = None
+) -> Fragment:
     """Data checks, values used as published, input figures with sources, and provenance."""
-    files = []
-    for period in report.figures.periods:
-        for path in period_files(report.data_dir / str(period)):
-            files.append((f"{period}/{path.name}", file_sha256(path)))
-    reported = [item for item in report.indicators if item.method == "reported"]
-    figures_table = report.figures.period_table(report.quarter).reset_index()
-    commit = git_commit(Path(__file__).resolve().parent)
+    language, catalogue = report.language, report.catalogue
     sources: dict[str, int] = {}  # each distinct source once, numbered as first cited
     missing = {
-        report.catalogue.sections[section][report.language]: [
-            figure.label[report.language]
-            for figure in report.catalogue.figures.values()
-            if figure.section == section and not report.figures.has(figure.code, report.quarter)
+        catalogue.sections[section][language]: [
+            catalogue.figure(code).label[language] for code in codes
         ]
-        for section in report.catalogue.sections
+        for section, codes in data.missing.items()
     }
+    commit = git_commit(Path(__file__).resolve().parent)
     return report.render_section(
         "appendix.html.j2",
         backtest=backtest_context(report),
-        missing={section: labels for section, labels in missing.items() if labels},
+        missing=missing,
         audit=audit_trail(report),
-        warnings=[issue.describe(report.language, report.catalogue) for issue in report.warnings],
+        warnings=[issue.describe(language, catalogue) for issue in report.warnings],
         reported=[
-            (
-                report.indicator_caption(item.code, item.dimensions),
-                report.indicator_text(item.code, **item.dimensions),
-            )
-            for item in reported
+            (report.indicator_caption(item.code, item.dimensions), report.fact_text(item))
+            for item in data.reported
         ],
         figures_rows=[
             {
@@ -117,20 +110,20 @@ def render_appendix(report: Edition, parameters: dict | None = None) -> Fragment
                 "label": report.figure_label(row.code),
                 "value": format_value(
                     row.value,
-                    report.catalogue.figure(row.code).unit,
-                    2 if report.catalogue.figure(row.code).unit in ("percent", "months") else 0,
-                    language=report.language,
+                    row.unit,
+                    2 if row.unit in ("percent", "months") else 0,
+                    language=language,
                 ),
                 "status": report.text(f"status_{row.status}"),
                 "source": sources.setdefault(row.source, len(sources) + 1) if row.source else None,
-                **figure_note(report, row.code, row.note),
+                **figure_note(report, row),
             }
-            for row in figures_table.itertuples(index=False)
+            for row in data.figures.itertuples(index=False)
         ],
         sources=sources,
         sources_lang=report.foreign(DATA_LANGUAGE),
-        files=files,
-        parameters=parameters or {"quarter": str(report.quarter), "language": report.language},
+        files=list(data.files),
+        parameters=parameters or {"quarter": str(report.quarter), "language": language},
         version=__version__,
         commit=commit or report.text("not_a_git_checkout"),
         build_time=source_date().strftime("%Y-%m-%d %H:%M:%S UTC"),

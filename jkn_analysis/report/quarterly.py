@@ -20,6 +20,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from jkn_analysis import __version__
+from jkn_analysis.analysis.appendix import appendix_data
 from jkn_analysis.analysis.facilities import facilities_data
 from jkn_analysis.analysis.finance import finance_data
 from jkn_analysis.analysis.participation import participation_data
@@ -68,6 +69,11 @@ FORMAT_OPTIONS = ("compact", "style", "signed", "decimals")  # of `indicator_tex
 class QuarterlyReport:
     """The JKN quarterly performance report of one period in one language.
 
+    The period's analysis (``analysis``, a `jkn_analysis.analysis.PeriodAnalysis`) is taken
+    from `jkn_analysis.analysis.analyse`: computed once for the files of ``data_dir`` and
+    shared with the other edition made in the same process. Only the review is applied here,
+    in the report's language.
+
     Parameters
     ----------
     quarter : str
@@ -83,6 +89,11 @@ class QuarterlyReport:
 
     Raises
     ------
+    FileNotFoundError
+        When ``data_dir`` has no data files for the period.
+    ValueError
+        When the period's files are not filled in yet or hold too few figures for a report
+        (the reason in the report's language).
     jkn_analysis.inputs.validation.DataValidationError
         When the data of the period, or of a period it compares with, fails a hard check.
     jkn_analysis.inputs.paths.OutputFolderError
@@ -322,7 +333,7 @@ class QuarterlyReport:
 
     def appendix(self, *, parameters: dict | None = None) -> Fragment:
         """Data checks, values used as published, input figures with sources, and provenance."""
-        return render_appendix(self, parameters)
+        return render_appendix(appendix_data(self.analysis), self, parameters)
 
     @cached_property
     def projection(self):

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from jkn_analysis.analysis.appendix import appendix_data
 from jkn_analysis.analysis.facilities import facilities_data
 from jkn_analysis.analysis.finance import finance_data
 from jkn_analysis.analysis.participation import SEGMENT_ROWS, participation_data
 from jkn_analysis.analysis.period import analyse
+from jkn_analysis.analysis.summary import summary_data
 from jkn_analysis.catalogue.numbers import round_half_up
 from jkn_analysis.catalogue.periods import Quarter
 from jkn_analysis.report.sections import PARTS, caption_numbers
@@ -167,3 +169,25 @@ def test_finance_parts_and_numbers(finance):
     assert numbers["djs_table"] == "3.1" and numbers["investment_table"] == "3.2"
     assert numbers["projection_start_table"] == "3.3"
     assert numbers["claim_ratio_chart"] == "3.1"
+
+
+def test_summary_cards_are_the_headline_indicators():
+    summary = summary_data(analyse("2024Q1", ROOT / "data"))
+    codes = [code for _, code in summary.cards]
+    assert codes[0] == "registered_coverage" and "claim_ratio" in codes
+    values = summary.facts.values
+    assert rounded(values["claim_ratio"], 1) == 112.2
+    assert values["active_participants_total"] == 214_501_609
+
+
+def test_appendix_figures_and_files():
+    analysis = analyse("2024Q1", ROOT / "data")
+    appendix = appendix_data(analysis)
+    figures = appendix.figures.set_index("code")
+    assert figures.loc["active_total", "value"] == 214_501_609
+    assert figures.loc["active_total", "unit"] == "persons"
+    assert any(name.startswith("2024Q1/") for name, _ in appendix.files)
+    assert all(len(digest) == 64 for _, digest in appendix.files)
+    # The files are hashed once per analysis, for both editions.
+    assert appendix.files is appendix_data(analysis).files
+    assert all(item.method == "reported" for item in appendix.reported)
