@@ -28,22 +28,19 @@ CAPTIONS = {
 }
 
 
+# The total rows are named as totals; every other row by its segment's figure.
+TOTAL_LABELS = {"non_pbi": "segment_total_b", "total": "segment_total"}
+
+
 def segment_rows(data: ParticipationData, report: Edition) -> list[dict]:
     """The segment table's rows as the template writes them: label, layout, figures."""
     rows = []
     for row in data.segments.to_dict("records"):
-        if row["heading"]:
-            label = report.figure_label(row["figure"])
-        elif row["segment"] == "non_pbi":
-            label = report.text("segment_total_b")
-        elif row["segment"] == "total":
-            label = report.text("segment_total")
-        else:
-            label = report.figure_label(row["figure"])
         heading = row["heading"]
+        total = None if heading else TOTAL_LABELS.get(row["segment"])
         rows.append(
             {
-                "label": label,
+                "label": report.text(total) if total else report.figure_label(row["figure"]),
                 "marker": row["marker"],
                 "indent": row["indent"],
                 "bold": row["bold"],
