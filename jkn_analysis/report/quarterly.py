@@ -295,6 +295,7 @@ class QuarterlyReport:
         return language if language and language != self.language else ""
 
     def indicator_caption(self, code: str, dimensions: dict) -> str:
+        """An indicator's label with its breakdown in brackets: "Rasio klaim (RITL)"."""
         label = self.indicator_label(code)
         for key, value in dimensions.items():
             group = {
