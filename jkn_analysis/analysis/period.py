@@ -55,7 +55,7 @@ class PeriodAnalysis:
     quarter : Quarter
         The reporting period.
     data_dir : Path
-        The folder of the period folders the figures were read from.
+        The folder of the period folders the figures were read from (resolved).
     catalogue : Catalogue
         The figure and indicator catalogue.
     figures : FigureSet
@@ -264,8 +264,10 @@ def analyse(quarter: Quarter | str, data_dir: str | Path = "") -> PeriodAnalysis
         See `compute_analysis`; nothing is kept then.
     """
     quarter = Quarter.parse(str(quarter))
-    folder = resolve_data_dir(data_dir)
-    key = (quarter, str(folder.resolve()), files_stamp(folder))
+    # Resolved: a kept analysis reads its files later (the appendix hashes them), perhaps
+    # from another working folder.
+    folder = resolve_data_dir(data_dir).resolve()
+    key = (quarter, str(folder), files_stamp(folder))
     if key not in _ANALYSES:
         while len(_ANALYSES) >= KEPT_ANALYSES:
             del _ANALYSES[next(iter(_ANALYSES))]

@@ -73,3 +73,10 @@ def test_forget_analyses(data):
     first = analyse("2024Q1", data)
     forget_analyses()
     assert analyse("2024Q1", data) is not first
+
+
+def test_a_relative_folder_is_the_same_analysis(data, monkeypatch):
+    first = analyse("2024Q1", data)
+    monkeypatch.chdir(data.parent)
+    assert analyse("2024Q1", "data") is first
+    assert first.data_dir.is_absolute()
