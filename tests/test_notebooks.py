@@ -149,3 +149,27 @@ class TestStockPapermill:
         later = code[code.index(failed[0]) + 1 :]
         assert later and all(c["execution_count"] is None for c in later)
         assert occupied.read_text(encoding="utf-8") == "the analyst's file"
+
+
+# The calls whose output the report publishes; the build keeps only cells tagged "report".
+PUBLISHED_CALLS = (
+    "report.cover()",
+    "report.contents()",
+    "report.executive_summary()",
+    "report.participation()",
+    "report.facilities()",
+    "report.finance()",
+    "report.appendix()",
+    "report.write_indicators(output_dir)",
+)
+
+
+def test_published_cells_are_tagged_report_and_only_they():
+    cells = _cells(ROOT / "notebooks" / "quarterly_report.ipynb")
+    code = [cell for cell in cells if cell["cell_type"] == "code"]
+    tagged = [_source(c).strip() for c in code if "report" in c["metadata"].get("tags", [])]
+    assert tagged == list(PUBLISHED_CALLS)
+    # The cells for the analyst (tables as DataFrames) follow their section, untagged.
+    inspecting = [c for c in code if c.get("id", "").startswith("inspect-")]
+    assert inspecting and all("tags" not in c["metadata"] for c in inspecting)
+    assert all("report.analysis" in _source(c) for c in inspecting)

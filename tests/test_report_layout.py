@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from jkn_analysis.analysis.finance import comparable_flows
 from jkn_analysis.report.quarterly import QuarterlyReport
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -124,16 +125,13 @@ def test_segment_table_laid_out_like_the_model_report():
 def test_year_to_date_flows_never_beside_full_years(report):
     """2024 Q1: the data hold full years 2021-2023 but no first quarter of an earlier year
     and no seasonal profile, so TW I 2024 is not drawn beside them and the note says why."""
-    flows, key, note = report._comparable_flows(
-        {
-            "premium": ("premium_income", {}),
-            "claims": ("claims_expense", {"service": "total"}),
-        }
-    )
-    assert key == "caption_income_claims_full_years"
-    assert list(flows["period"].unique()) == ["2021", "2022", "2023"]
-    assert not flows["estimated"].any()
-    assert note == report.text("flows_not_comparable", period=report.quarter.label(report.language))
+    flows = comparable_flows(report.analysis)
+    assert flows.caption == "caption_income_claims_full_years"
+    assert [period.year for period in flows.frame["period"].unique()] == [2021, 2022, 2023]
+    assert set(flows.frame["label"]) == {"year"}
+    assert not flows.frame["estimated"].any()
+    assert flows.note == "flows_not_comparable"
+    note = report.text(flows.note, period=report.quarter.label(report.language))
     html = report.finance().html
     assert report.text("caption_income_claims_full_years") in html
     assert note.split()[0] in html

@@ -5,5 +5,5 @@ written without touching what the pack did not write (`quarter`); what an editio
 (`fingerprint`); rebuilding only what changed and the index page (`batch`); and the live
 preview (`preview`). The nbconvert template and the preview's page are in ``templates/``.
 
-May import: catalogue, inputs, indicators, recommendations, projection, report.
+May import: catalogue, inputs, indicators, recommendations, projection, analysis, report.
 """

@@ -1,9 +1,15 @@
-"""The report: one period's sections, tables and charts, rendered for the notebook.
+"""The report: one period's analysis worded and rendered in one language, for the notebook.
 
-The quarterly report's sections as HTML fragments (`quarterly`), with their charts (`charts`),
-accessible tables and the data behind them (`tabledata`); the projection notebook's view
-(`projection_view`); and the names of the files of an edition (`filenames`). The Jinja2
-templates and the stylesheet are in ``templates/``.
+A section is rendered in two steps: its data comes from `jkn_analysis.analysis`, in no
+language; its render step words that data and gives the HTML fragment: the cover, contents
+and executive summary (`opening`), sections I to III (`participation`, `facilities`,
+`finance`) and the appendix (`appendix`, with the edition's provenance from `provenance`).
+`quarterly` holds `QuarterlyReport`, the edition they render for (its shape: `edition`);
+`sections` numbers the captions from each section's list of tables and charts; `rendering`
+has the templates, their filters and the one way an indicator is written. Charts (`charts`),
+accessible tables and the data behind them (`tabledata`), the projection notebook's view
+(`projection_view`), `Fragment` (`fragment`) and the names of an edition's files
+(`filenames`) complete it. The Jinja2 templates and the stylesheet are in ``templates/``.
 
-May import: catalogue, inputs, indicators, recommendations, projection.
+May import: catalogue, inputs, indicators, recommendations, projection, analysis.
 """

@@ -1,62 +1,59 @@
-"""The quarterly report: sections rendered to HTML fragments for the notebook to display.
+"""The quarterly report of one period in one language: its sections as HTML fragments.
 
-`QuarterlyReport` loads and checks the data, computes the indicators and renders each section
-with Jinja2 templates from ``templates/report``. The notebook displays one section per cell;
-the build turns the executed notebook into the HTML page and PDF (see `jkn_analysis.build.quarter`).
+`QuarterlyReport` takes the period's analysis (`jkn_analysis.analysis.analyse`, shared by
+both editions made in one process), applies the analyst's review in its language and renders
+each section: the section's data (`jkn_analysis.analysis.participation`, ``facilities``,
+``finance``, ``summary``) worded by its render step (`jkn_analysis.report.participation`,
+``facilities``, ``finance``, ``opening``, ``appendix``). The notebook displays one section per
+cell; the build turns the executed notebook into the HTML page and PDF (see
+`jkn_analysis.build.quarter`).
 """
 
 from __future__ import annotations
 
 import base64
-import datetime as dt
-import hashlib
 import json
-import os
-import subprocess
 from collections.abc import Callable
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import Path
 
-import pandas as pd
-import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from jkn_analysis import __version__
-from jkn_analysis.catalogue.definitions import CATALOGUE_DIR, LANGUAGES, load_catalogue
-from jkn_analysis.catalogue.formatting import (
-    format_compact,
-    format_number,
-    format_percent,
-    format_rupiah,
-    format_signed,
-    format_value,
-)
+from jkn_analysis.analysis.appendix import appendix_data
+from jkn_analysis.analysis.facilities import facilities_data
+from jkn_analysis.analysis.finance import finance_data
+from jkn_analysis.analysis.participation import participation_data
+from jkn_analysis.analysis.period import ReportNotReadyError, analyse
+from jkn_analysis.analysis.summary import summary_data
+from jkn_analysis.catalogue.definitions import LANGUAGES
+from jkn_analysis.catalogue.formatting import format_compact, format_number, format_value
 from jkn_analysis.catalogue.periods import Quarter
-from jkn_analysis.indicators.checks import load_figures
-from jkn_analysis.indicators.compute import (
-    ACTIVE_SEGMENTS,
-    CLAIM_SERVICES,
-    ICK_SEGMENTS,
-    INVESTMENT_INSTRUMENTS,
-    NON_ACTIVE_REASONS,
-    SERVICES,
-    IndicatorSet,
-    compute_history,
-    period_warnings,
-)
-from jkn_analysis.indicators.formulas import (
-    CORRIDOR_CEILING_MONTHS,
-    CORRIDOR_FLOOR_MONTHS,
-    seasonal_share_of_year,
-)
-from jkn_analysis.inputs.loading import available_periods, period_files, report_readiness
-from jkn_analysis.inputs.paths import prepare_output_dir, resolve_data_dir
-from jkn_analysis.recommendations.review import review_period
-from jkn_analysis.recommendations.rules import evaluate, load_rules, with_projection
+from jkn_analysis.indicators.compute import Indicator, IndicatorSet
+from jkn_analysis.inputs.paths import prepare_output_dir
+from jkn_analysis.recommendations.review import apply_review
+from jkn_analysis.report.appendix import render_appendix
+from jkn_analysis.report.facilities import render_facilities
+from jkn_analysis.report.finance import render_finance
 from jkn_analysis.report.fragment import Fragment
+from jkn_analysis.report.opening import render_contents, render_cover, render_summary
+from jkn_analysis.report.participation import render_participation
+from jkn_analysis.report.provenance import (  # noqa: F401 (importable from here, as before)
+    file_sha256,
+    git_commit,
+    source_date,
+    source_date_origin,
+)
+from jkn_analysis.report.rendering import (  # noqa: F401 (importable from here, as before)
+    RECOMPUTED_MARK,
+    TEMPLATE_DIR,
+    indicator_text,
+    load_text,
+    lower_first,
+    narrative,
+    render_fragment,
+)
 from jkn_analysis.report.tabledata import (
-    accessible_tables,
     chart_description,
     chart_records,
     csv_data_uri,
@@ -64,158 +61,18 @@ from jkn_analysis.report.tabledata import (
     indicators_csv,
 )
 
-# Rows of the active-participant table, laid out like the model report's: (segment key, list
-# marker, indent level, bold). The "B" segments sit under a heading row without figures and
-# above their total ("Total B"); the grand total comes last. A heading row has the key of the
-# total it heads and the marker "B."; its total row has no marker.
-SEGMENT_ROWS = (
-    ("pbi", "A.", 0, False),
-    ("non_pbi_heading", "B.", 0, False),
-    ("ppu_pn", "1", 1, False),
-    ("ppu_non_pn", "2", 1, False),
-    ("ppu_bumn", "a.", 2, False),
-    ("ppu_private", "b.", 2, False),
-    ("pbpu", "3", 1, False),
-    ("bp", "4", 1, False),
-    ("bp_pn", "a.", 2, False),
-    ("bp_private", "b.", 2, False),
-    ("non_pbi", "", 0, True),
-    ("pbpu_pemda", "C.", 0, False),
-    ("total", "", 0, True),
-)
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-# The language of the data files' source and note columns, which the appendix quotes as
-# supplied: the shipped data and the data-entry template's notes are Indonesian. The English
-# edition marks them lang="id", so that they are read (and hyphenated, and translated) as such.
-DATA_LANGUAGE = "id"
 COUNT_UNITS = ("persons", "facilities", "visits", "cases")
-# Marks a value the report recomputes differently from the published one (see recomputed_notes).
-RECOMPUTED_MARK = "†"
 COMPACT_FROM = 1_000_000  # counts from a million on are written compactly ("214,5 juta")
-# Segments drawn in the active-participant chart (the main blocks of the table).
-CHART_SEGMENTS = ("pbi", "ppu_pn", "ppu_non_pn", "pbpu", "bp", "pbpu_pemda")
-TOP_CASES = (
-    "rjtl_cases_chronic_minor",
-    "rjtl_cases_physiotherapy",
-    "rjtl_cases_dialysis",
-    "ritl_cases_abdominal",
-    "ritl_cases_caesarean",
-    "ritl_cases_pneumonia",
-)
-
-
-@cache
-def load_text() -> dict:
-    """Report wording (headings, captions) from ``catalogue/text.yaml``."""
-    return yaml.safe_load((CATALOGUE_DIR / "text.yaml").read_text("utf-8"))
-
-
-def lower_first(text: str) -> str:
-    """``text`` with its first letter in lower case, for a label used mid-sentence.
-
-    Unlike Jinja's ``lower`` it keeps abbreviations: "Primary outpatient care (RJTP)" becomes
-    "primary outpatient care (RJTP)", not "(rjtp)".
-    """
-    return text[:1].lower() + text[1:]
-
-
-@cache
-def _environment() -> Environment:
-    environment = Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR / "report"),
-        autoescape=select_autoescape(["html", "j2"], default=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=False,
-    )
-    environment.filters["lower_first"] = lower_first
-    return environment
-
-
-def source_date() -> dt.datetime:
-    """The report's date stamp, the same for the same inputs (reproducible builds).
-
-    ``SOURCE_DATE_EPOCH`` when set; otherwise the time of the checkout's last commit; outside
-    a git checkout, now (UTC). The wall-clock time of each build is kept apart, in
-    ``build.json`` and ``reports/index.html``, which byte comparisons of reports leave out.
-    """
-    return _source_date(os.environ.get("SOURCE_DATE_EPOCH"))[0]
-
-
-def source_date_origin() -> str:
-    """Where `source_date` came from: ``SOURCE_DATE_EPOCH``, ``commit`` or ``now``."""
-    return _source_date(os.environ.get("SOURCE_DATE_EPOCH"))[1]
-
-
-@cache
-def _source_date(epoch: str | None) -> tuple[dt.datetime, str]:
-    if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC), "SOURCE_DATE_EPOCH"
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(Path(__file__).resolve().parent), "log", "-1", "--format=%ct"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-        if result.returncode == 0 and result.stdout.strip():
-            return dt.datetime.fromtimestamp(int(result.stdout), tz=dt.UTC), "commit"
-    except (OSError, subprocess.SubprocessError, ValueError):
-        pass
-    return dt.datetime.now(tz=dt.UTC).replace(microsecond=0), "now"
-
-
-def git_commit(directory: Path) -> str | None:
-    """The commit of the checkout holding ``directory``, or ``None`` outside a git checkout."""
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(directory), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return result.stdout.strip() or None if result.returncode == 0 else None
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes, for the provenance appendix."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-class NumberedWhenWritten:
-    """A chart or table caption for a section's template, numbered when first written.
-
-    Sections prepare their charts (and the projection its tables) before their template runs,
-    not in the order the page shows them; numbering when written keeps the numbers in order of
-    appearance. Jinja2 writes an object through its ``__html__``; the HTML is made once and
-    kept, so that writing it twice does not number it twice.
-
-    Parameters
-    ----------
-    render : callable
-        Returns the HTML, numbering its caption; called once.
-    """
-
-    def __init__(self, render: Callable[[], str]):
-        self._render = render
-        self._html: str | None = None
-
-    def __html__(self) -> str:
-        if self._html is None:
-            self._html = self._render()
-        return self._html
-
-    def __str__(self) -> str:
-        return self.__html__()
+FORMAT_OPTIONS = ("compact", "style", "signed", "decimals")  # of `indicator_text`
 
 
 class QuarterlyReport:
     """The JKN quarterly performance report of one period in one language.
+
+    The period's analysis (``analysis``, a `jkn_analysis.analysis.PeriodAnalysis`) is taken
+    from `jkn_analysis.analysis.analyse`: computed once for the files of ``data_dir`` and
+    shared with the other edition made in the same process. Only the review is applied here,
+    in the report's language.
 
     Parameters
     ----------
@@ -232,6 +89,11 @@ class QuarterlyReport:
 
     Raises
     ------
+    FileNotFoundError
+        When ``data_dir`` has no data files for the period.
+    ValueError
+        When the period's files are not filled in yet or hold too few figures for a report
+        (the reason in the report's language).
     jkn_analysis.inputs.validation.DataValidationError
         When the data of the period, or of a period it compares with, fails a hard check.
     jkn_analysis.inputs.paths.OutputFolderError
@@ -251,26 +113,20 @@ class QuarterlyReport:
         self.language = language
         # Refused or created first, so that a bad folder does not fail after every section ran.
         self.output_dir = prepare_output_dir(output_dir, language)
-        self.data_dir = resolve_data_dir(data_dir)
-        if self.quarter not in available_periods(self.data_dir):
-            raise FileNotFoundError(
-                f"no data files for {self.quarter} in {self.data_dir.resolve()}"
-                f" (expected a folder {self.quarter}/ holding .csv or .xlsx files)"
-            )
-        self.catalogue = load_catalogue()
-        self.figures = load_figures(self.data_dir, up_to=self.quarter, catalogue=self.catalogue)
-        blocker = report_readiness(self.data_dir, self.quarter, self.catalogue)
-        if blocker is not None:  # nothing filled in yet, or a history period: no report
-            raise ValueError(blocker.describe(language, self.catalogue))
-        self.history: dict[Quarter, IndicatorSet] = compute_history(self.figures)
-        self.indicators = self.history[self.quarter]
-        triggered = self.triggered_rules()
-        self.anchors = {rule.rule_id: rule.anchor for rule in triggered}
-        self.review = review_period(self.data_dir, self.quarter, triggered, language)
-        self.warnings = period_warnings(self.figures, self.quarter) + list(self.review.issues)
-        self._counters: dict[str, dict[str, int]] = {"table": {}, "chart": {}}
+        try:
+            self.analysis = analyse(self.quarter, data_dir)
+        except ReportNotReadyError as refusal:
+            raise ValueError(refusal.blocker.describe(language, refusal.catalogue)) from None
+        self.data_dir = self.analysis.data_dir
+        self.catalogue = self.analysis.catalogue
+        self.figures = self.analysis.figures
+        self.history: dict[Quarter, IndicatorSet] = self.analysis.history
+        self.indicators = self.analysis.indicators
+        self.anchors = self.analysis.anchors
+        self.review = apply_review(list(self.analysis.triggered), self.analysis.review, language)
+        self.warnings = list(self.analysis.data_warnings) + list(self.review.issues)
 
-    # ----------------------------------------------------------------- helpers for templates
+    # ------------------------------------------------------------------------ wording
     def text(self, key: str, **values: object) -> str:
         """A wording from ``text.yaml`` in the report language, with ``{placeholders}`` filled."""
         entry = load_text()
@@ -278,83 +134,39 @@ class QuarterlyReport:
             entry = entry[part]
         return entry[self.language].format(**values) if values else entry[self.language]
 
-    def indicator_text(
-        self,
-        code: str,
-        *,
-        compact: bool = False,
-        style: str = "short",
-        signed: bool = False,
-        decimals: int | None = None,
-        **dimensions,
-    ) -> str:
-        """An indicator formatted by its catalogue unit; ``*`` marks a published value."""
-        item = self.indicators.get(code, **dimensions)
-        if item is None:
-            return self.text("not_available")
-        definition = self.catalogue.indicator(code)
-        places = definition.decimals if decimals is None else decimals
-        if definition.unit == "category":  # the corridor position: below, within, above
-            text = self.text(f"corridor_{item.value}")
-        elif signed and isinstance(item.value, float):
-            text = format_signed(
-                item.value, places, language=self.language, percent=definition.unit == "percent"
-            )
-        else:
-            text = format_value(
-                item.value,
-                definition.unit,
-                places,
-                language=self.language,
-                compact=compact,
-                style=style,
-            )
-        marker = "*" if item.method == "reported" else ""
-        if (code, tuple(sorted(dimensions.items()))) in self._recomputed:
-            marker += RECOMPUTED_MARK
-        return text + marker
+    def indicator_text(self, code: str, **options) -> str:
+        """An indicator of the period formatted by its catalogue unit (`fact_text`); options
+        (``compact``, ``style``, ``signed``, ``decimals``) and the breakdown are keywords."""
+        formatting = {k: options.pop(k) for k in FORMAT_OPTIONS if k in options}
+        return self.fact_text(self.indicators.get(code, **options), **formatting)
+
+    def fact_text(self, item: Indicator | None, **options) -> str:
+        """An indicator formatted by its catalogue unit; ``*`` marks a published value, and
+        `RECOMPUTED_MARK` one the report recomputes differently from the published one."""
+        marked = item is not None and item.key() in self._recomputed_keys
+        return indicator_text(item, self.language, recomputed=marked, **options)
 
     @cached_property
-    def _recomputed(self) -> dict[tuple, dict]:
-        """Indicators whose published value differs from the one computed here, by
-        ``(code, dimensions)``: the section, the published value as the source wrote it and
-        the figure holding it (from the ``reported_vs_computed`` data checks)."""
-        found = {}
-        for issue in self.warnings:
-            if issue.problem != "reported_vs_computed" or issue.period != str(self.quarter):
-                continue
-            figure = self.catalogue.figure(issue.code)
-            record = self.figures.record(issue.code, self.quarter)
-            decimals = record["decimals"] if record and not pd.isna(record["decimals"]) else None
-            key = (figure.reported_indicator, tuple(sorted(figure.dimensions.items())))
-            found[key] = {
-                "section": figure.section,
-                "dimensions": dict(figure.dimensions),
-                "published": format_value(
-                    self.figure_value(issue.code),
-                    figure.unit,
-                    self.catalogue.indicator(figure.reported_indicator).decimals
-                    if decimals is None
-                    else int(decimals),
-                    language=self.language,
-                ),
-            }
-        return found
+    def _recomputed_keys(self) -> frozenset:
+        return frozenset(self.analysis.recomputed)
 
     def recomputed_notes(self, section: str) -> list[str]:
         """Footnotes of the section's indicators that the report recomputes differently from
         the published value: both values, so the body says so, not only the appendix."""
         notes = []
-        for (code, _), entry in self._recomputed.items():
+        for (code, _), entry in self.analysis.recomputed.items():
             if entry["section"] != section:
                 continue
             dimensions = entry["dimensions"]
+            published = format_value(
+                entry["published"], entry["unit"], entry["decimals"], language=self.language
+            )
             notes.append(
                 self.text(
                     "recomputed_note",
                     mark=RECOMPUTED_MARK,
-                    label=lower_first(self._indicator_caption(code, dimensions)),
-                    published=entry["published"],
+                    label=lower_first(self.indicator_caption(code, dimensions)),
+                    published=published,
                     computed=self.indicator_text(code, **dimensions).rstrip(RECOMPUTED_MARK),
                 )
             )
@@ -366,29 +178,11 @@ class QuarterlyReport:
 
     def value_in(self, period: Quarter, code: str, **dimensions) -> float | str | None:
         """An indicator's value in another period (a comparison period), or ``None``."""
-        indicators = self.history.get(period)
-        return None if indicators is None else indicators.value(code, **dimensions)
-
-    def ranked(self, code: str, dimension: str, keys: list[str]) -> list[tuple[str, float]]:
-        """Breakdown values of an indicator, largest first: ``[("rjtp", 121860000.0), …]``."""
-        pairs = [(key, self.value(code, **{dimension: key})) for key in keys]
-        return sorted([(k, v) for k, v in pairs if v is not None], key=lambda kv: -kv[1])
+        return self.analysis.value_in(period, code, **dimensions)
 
     def figure_value(self, code: str, period: Quarter | None = None) -> float | None:
         """An input figure's value for the report period (or ``period``)."""
         return self.figures.value(code, period or self.quarter)
-
-    def top_cases(self, service: str) -> list[tuple[int, str, float]]:
-        """The most frequent cases of ``service`` (``"rjtl"`` or ``"ritl"``) with their rank:
-        ``[(1, "penyakit kronis kecil lain-lain", 18950000.0), …]``, largest first."""
-        prefix = f"{service}_cases_"
-        cases = [
-            (self.figure_label(code).split(": ", 1)[-1], value)
-            for code in TOP_CASES
-            if code.startswith(prefix) and (value := self.figure_value(code)) is not None
-        ]
-        ranked = sorted(cases, key=lambda case: -case[1])
-        return [(rank, label, value) for rank, (label, value) in enumerate(ranked, start=1)]
 
     def figure_label(self, code: str) -> str:
         """A figure's label in the report language."""
@@ -398,92 +192,56 @@ class QuarterlyReport:
         """An indicator's label in the report language."""
         return self.catalogue.indicator(code).label[self.language]
 
-    def caption(self, kind: str, section: str, key: str, **values) -> str:
-        """``Tabel 1.2 Jumlah Peserta Aktif …``: numbered per section, in order of appearance."""
-        number = {"participation": 1, "facilities": 2, "finance": 3}[section]
-        counter = self._counters[kind]
-        counter[section] = counter.get(section, 0) + 1
-        return f"{self.text(kind)} {number}.{counter[section]} {self.text(key, **values)}"
+    # ---------------------------------------------------------------------- rendering
+    def render_section(self, template: str, **context) -> Fragment:
+        """A section's template, given its prepared rows and facts, in the report language."""
+        return render_fragment(template, self.language, self._recomputed_keys, **context)
 
-    def _start_section(self, section: str) -> None:
-        """Restart caption numbering, so that re-running a notebook cell numbers alike."""
-        for counter in self._counters.values():
-            counter[section] = 0
+    def narrative(self, name: str, **facts) -> Markup:
+        """A paragraph (``narrative/<name>.<language>.html.j2``) given its facts, on one line."""
+        return Markup(narrative(name, self.language, self._recomputed_keys, **facts))
 
-    def _render(self, template: str, **context) -> Fragment:
-        language = self.language
-        template_context = {
-            "r": self,
-            "t": self.text,
-            "ind": self.indicator_text,
-            "quarter": self.quarter,
-            "language": language,
-            "num": lambda v, d=0: format_number(v, d, language=language),
-            "pct": lambda v, d=2: format_percent(v, d, language=language),
-            "compact": lambda v, d=1: format_compact(v, d, language=language),
-            "rp": lambda v, d=2, style="short": format_rupiah(v, d, language=language, style=style),
-            "signed": lambda v, d=0, percent=False: format_signed(
-                v, d, language=language, percent=percent
-            ),
-            **context,
-        }
-        html = _environment().get_template(template).render(**template_context)
-        # Captions into <caption>, header scopes, row headers, a CSV of each table's data.
-        return Fragment(accessible_tables(html, language, self.text))
-
-    def _narrative(self, section: str, **context) -> Markup:
-        fragment = self._render(f"narrative/{section}.{self.language}.html.j2", **context)
-        return Markup(" ".join(fragment.html.split()))
-
-    def _chart(
+    def numbered_chart(
         self,
         ax,
-        section: str,
+        number: str,
         caption_key: str,
         source_key: str = "source_bpjs",
         note: str = "",
         **values: object,
-    ) -> NumberedWhenWritten:
-        """A drawn chart, captioned ``Grafik 1.2 …`` once its section's template writes it.
-
-        Sections draw their charts before their template runs, not in the order the page shows
-        them; numbering when written keeps the numbers in order of appearance.
-        """
+    ) -> Markup:
+        """A drawn chart as HTML, captioned ``Grafik <number> …``, with its data described
+        for screen readers and offered as a CSV download."""
         from jkn_analysis.report.charts import chart_to_svg
 
+        caption = f"{self.text('chart')} {number} {self.text(caption_key, **values)}"
         data = getattr(ax.get_figure(root=True), "jkn_data", None)
         svg = chart_to_svg(ax)
-        encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-        source = self.text(source_key)
         # The axis titles are read now: the figure is closed once its SVG is drawn.
         header = None if data is None else self._chart_column_header(ax)
-
-        def render() -> str:
-            caption = self.caption("chart", section, caption_key, **values)
-            description, download = caption, None
-            if data is not None:
-                description = self.text(
-                    "chart_alt",
-                    caption=caption,
-                    values=chart_description(data, self._chart_number, header, self.text),
-                )
-                download = {
-                    "href": csv_data_uri(chart_records(data, header)),
-                    "file": file_name(caption),
-                    "label": self.text("download_data"),
-                    "name": self.text("download_data_of", caption=caption),
-                }
-            return self._render(
-                "chart.html.j2",
+        description, download = caption, None
+        if data is not None:
+            description = self.text(
+                "chart_alt",
                 caption=caption,
-                description=description,
-                download=download,
-                image=encoded,
-                source=source,
-                note=note,
-            ).html
-
-        return NumberedWhenWritten(render)
+                values=chart_description(data, self._chart_number, header, self.text),
+            )
+            download = {
+                "href": csv_data_uri(chart_records(data, header)),
+                "file": file_name(caption),
+                "label": self.text("download_data"),
+                "name": self.text("download_data_of", caption=caption),
+            }
+        fragment = self.render_section(
+            "chart.html.j2",
+            caption=caption,
+            description=description,
+            download=download,
+            image=base64.b64encode(svg.encode("utf-8")).decode("ascii"),
+            source=self.text(source_key),
+            note=note,
+        )
+        return Markup(fragment.html)
 
     def _chart_number(self, value: float) -> str:
         """A chart value in words: large ones with a scale word, others to two decimals."""
@@ -502,7 +260,7 @@ class QuarterlyReport:
 
         return header
 
-    def _recommendations(self, section: str) -> list[dict]:
+    def recommendations(self, section: str) -> list[dict]:
         """The section's recommendations as a reader sees them, beside their indicator.
 
         Only the title, the text and the evidence in words: the rule, the analyst's decision
@@ -527,62 +285,17 @@ class QuarterlyReport:
                 value = self.value(code, **anchor)
                 # Millions read better as "47,36 juta"; a few thousand facilities exactly.
                 compact = unit in COUNT_UNITS and abs(value) >= COMPACT_FROM
-                item["indicator_label"] = self._indicator_caption(code, anchor)
+                item["indicator_label"] = self.indicator_caption(code, anchor)
                 item["indicator_value"] = self.indicator_text(code, compact=compact, **anchor)
             items.append(item)
         return items
 
-    def audit_trail(self) -> list[dict]:
-        """Every recommendation's rule, decision, analyst's note and threshold sources, for the
-        appendix "Jejak audit rekomendasi": what the body leaves out so that it reads as a
-        publication, kept for the reviewer who signs the report off."""
-        decision_text = {
-            "confirm": self.text("decision_confirm"),
-            "edit": self.text("decision_edit"),
-            "undecided": self.text("decision_undecided"),
-            "added": self.text("decision_added"),
-            "drop": self.text("decision_drop"),
-        }
-        rows = []
-        for recommendation in [*self.review.recommendations, *self.review.dropped]:
-            sources = []
-            for evidence in recommendation.evidence:
-                if evidence.source and evidence.source not in sources:
-                    sources.append(evidence.source)
-            rows.append(
-                {
-                    "id": recommendation.rule_id,
-                    "title": recommendation.title,
-                    "section": "{number}. {name}".format(
-                        number=self.catalogue.sections[recommendation.section]["number"],
-                        name=self.catalogue.sections[recommendation.section][self.language],
-                    ),
-                    "shown": recommendation.decision != "drop",
-                    "decision": recommendation.decision,
-                    "decision_text": decision_text[recommendation.decision],
-                    "note": recommendation.reason,
-                    "note_lang": self._foreign(recommendation.reason_language),
-                    "sources": sources,
-                }
-            )
-        return rows
-
-    def _foreign(self, language: str) -> str:
+    def foreign(self, language: str) -> str:
         """``language`` when a quoted text is in another language than the report, else ""."""
         return language if language and language != self.language else ""
 
-    def _figure_note(self, code: str, note: str) -> dict[str, str]:
-        """A figure's ``note`` for the appendix and the language to mark it with (``note_lang``):
-        a total derived here from its parts is described in the report language; other notes
-        are quoted from the data file, in `DATA_LANGUAGE`."""
-        if self.figures.is_derived_sum(code, self.quarter):
-            parts = " + ".join(
-                self.figure_label(part) for part in self.catalogue.figure(code).parts
-            )
-            return {"note": self.text("derived_sum_note", parts=parts), "note_lang": ""}
-        return {"note": note, "note_lang": self._foreign(DATA_LANGUAGE) if note else ""}
-
-    def _indicator_caption(self, code: str, dimensions: dict) -> str:
+    def indicator_caption(self, code: str, dimensions: dict) -> str:
+        """An indicator's label with its breakdown in brackets: "Rasio klaim (RITL)"."""
         label = self.indicator_label(code)
         for key, value in dimensions.items():
             group = {
@@ -594,764 +307,46 @@ class QuarterlyReport:
                 label += f" ({self.text(f'{group}.{value}').strip()})"
         return label
 
-    def _period_label(self, period: Quarter) -> str:
-        return period.month_label(self.language)
-
-    def _history_label(self, period: Quarter) -> str:
-        return period.label(self.language)
-
-    def _history_frame(self, series: dict[str, tuple[str, dict]]) -> pd.DataFrame:
-        """Values of indicators over every period up to the report's: period (label), date (the
-        period's end), series, value."""
-        rows = [
-            {
-                "period": self._history_label(period),
-                "date": pd.Timestamp(period.end_date),
-                "series": label,
-                "value": value,
-            }
-            for period, indicators in sorted(self.history.items())
-            for label, (code, dimensions) in series.items()
-            if (value := indicators.value(code, **dimensions)) is not None
-        ]
-        return pd.DataFrame(rows, columns=["period", "date", "series", "value"])
-
-    def _comparable_flows(
-        self, series: dict[str, tuple[str, dict]]
-    ) -> tuple[pd.DataFrame, str, str]:
-        """Year-to-date flows over the history, only ever beside values they compare with.
-
-        A flow accumulates from January, so the report's quarter is set beside the same
-        quarter of earlier years when the history holds one; otherwise beside full years,
-        annualised with the seasonal profile of the history (`seasonal_share_of_year`) and
-        marked ``estimated``; without a profile it is left out of the chart, and the note says
-        why. A fourth quarter is a full year, which compares with full years as it is.
-
-        Returns
-        -------
-        tuple of pandas.DataFrame, str, str
-            The chart's frame (period, date, series, value, estimated), the text key of its
-            caption and a note for under the chart ("" when none is needed).
-        """
-        q = self.quarter
-        columns = ["period", "date", "series", "value", "estimated"]
-
-        def values(period: Quarter) -> dict[str, float] | None:
-            found = {
-                label: self.history[period].value(code, **dimensions)
-                for label, (code, dimensions) in series.items()
-            }
-            return None if any(v is None for v in found.values()) else found
-
-        def rows(period: Quarter, label: str, found: dict, *, share: float = 1.0) -> list[dict]:
-            return [
-                {
-                    "period": label,
-                    "date": pd.Timestamp(period.end_date),
-                    "series": name,
-                    "value": value / share,
-                    "estimated": share != 1.0,
-                }
-                for name, value in found.items()
-            ]
-
-        held = {period: found for period in sorted(self.history) if (found := values(period))}
-        if q.quarter == 4:  # full years beside full years
-            frame = [row for p in held if p.quarter == 4 for row in rows(p, str(p.year), held[p])]
-            return pd.DataFrame(frame, columns=columns), "caption_income_claims_full_years", ""
-        same_quarter = [p for p in held if p.quarter == q.quarter and p <= q]
-        if q in held and len(same_quarter) > 1:
-            frame = [row for p in same_quarter for row in rows(p, self._history_label(p), held[p])]
-            return pd.DataFrame(frame, columns=columns), "caption_income_claims_chart", ""
-        full_years = [p for p in held if p.quarter == 4 and p.year < q.year]
-        frame = [row for p in full_years for row in rows(p, str(p.year), held[p])]
-        if q not in held:
-            return pd.DataFrame(frame, columns=columns), "caption_income_claims_full_years", ""
-        shares = {
-            name: seasonal_share_of_year(
-                {p.year: held[p][name] for p in same_quarter if p.year < q.year},
-                {p.year: held[p][name] for p in full_years},
-            )
-            for name in series
-        }
-        if frame and all(share is not None for share in shares.values()):
-            label = self.text("annualised_label", year=q.year)
-            frame += [
-                row
-                for name in series
-                for row in rows(q, label, {name: held[q][name]}, share=shares[name])
-            ]
-            return pd.DataFrame(frame, columns=columns), "caption_income_claims_annualised", ""
-        note = self.text("flows_not_comparable", period=self._history_label(q)) if frame else ""
-        return pd.DataFrame(frame, columns=columns), "caption_income_claims_full_years", note
-
-    # ----------------------------------------------------------------------------- sections
+    # ----------------------------------------------------------------------- sections
     def cover(self) -> Fragment:
-        """Title block: report title, period, publisher and data date, with links to the other
-        editions (each worded in its own language) and to this edition's PDF (screen only).
-
-        The links are relative: the editions and the PDF lie side by side in the period's folder.
-        """
-        from jkn_analysis.report.filenames import report_paths
-
-        text = load_text()
-        others = [
-            {
-                "language": code,
-                "href": report_paths(Path(), self.quarter, code)["html"].name,
-                "label": text["read_edition"][code],
-            }
-            for code in LANGUAGES
-            if code != self.language
-        ]
-        pdf = report_paths(Path(), self.quarter, self.language)["pdf"].name
-        return self._render("cover.html.j2", other_editions=others, pdf_href=pdf)
+        """Title block with links to the other editions and to this edition's PDF."""
+        return render_cover(self)
 
     def contents(self) -> Fragment:
         """Table of contents with links to every section (PDF page numbers added in print)."""
-        sections = [("summary", self.text("executive_summary"))]
-        for key, spec in self.catalogue.sections.items():
-            sections.append((key, f"{spec['number']}. {spec[self.language]}"))
-        sections.append(("appendix", self.text("appendix")))
-        return self._render("contents.html.j2", sections=sections)
+        return render_contents(self)
 
     def executive_summary(self) -> Fragment:
         """Headline indicators as cards, with one sentence each."""
-        cards = [
-            ("registered_coverage", {}),
-            ("active_share_of_population", {}),
-            ("active_share_of_registered", {}),
-            ("active_participants", {"segment": "total"}),
-            ("ick_attainment", {"segment": "total"}),
-            ("fktp_count", {}),
-            ("claim_ratio", {}),
-            ("premium_income_vs_annual_target", {}),
-            ("months_of_claims_covered", {}),
-        ]
-        items = [
-            {
-                "label": self._indicator_caption(code, {})
-                if not dims
-                else self.indicator_label(code),
-                "value": self.indicator_text(code, compact=code == "active_participants", **dims),
-            }
-            for code, dims in cards
-        ]
-        titles = {item.rule_id: item.title for item in self.review.recommendations}
-        draft_rules = "; ".join(titles.get(rule, rule) for rule in self.review.undecided)
-        return self._render(
-            "summary.html.j2",
-            cards=items,
-            draft_rules=draft_rules,
-            commentary=self.review.commentary.get("summary"),
-            narrative=self._narrative("summary"),
-        )
+        return render_summary(summary_data(self.analysis), self)
 
     def participation(self) -> Fragment:
         """Section I: coverage, active participants by segment, non-active, ICK."""
-        from jkn_analysis.report import charts
-
-        self._start_section("participation")
-        q = self.quarter
-        table_periods = sorted(
-            {
-                q.year_earlier.previous_december,
-                q.year_earlier,
-                q.previous_december,
-                q.previous_quarter,
-                q,
-            }
-        )
-        table_periods = [p for p in table_periods if self.figures.has("active_total", p)]
-        change_periods = [
-            p
-            for p in (q.year_earlier, q)
-            if p in table_periods and self.figures.has("active_total", p.previous_december)
-        ]
-        rows = []
-        for segment, marker, indent, bold in SEGMENT_ROWS:
-            if segment == "non_pbi_heading":  # a heading over its segments, without figures
-                rows.append(
-                    {
-                        "label": self.figure_label(ACTIVE_SEGMENTS["non_pbi"]),
-                        "marker": marker,
-                        "indent": indent,
-                        "bold": True,
-                        "heading": True,
-                        "values": [],
-                        "changes": [],
-                    }
-                )
-                continue
-            figure = ACTIVE_SEGMENTS[segment]
-            label = (
-                self.text("segment_total_b")
-                if segment == "non_pbi"
-                else self.text("segment_total")
-                if segment == "total"
-                else self.figure_label(figure)
-            )
-            values = [self.figures.value(figure, p) for p in table_periods]
-            changes = []
-            for p in change_periods:
-                now, before = (
-                    self.figures.value(figure, p),
-                    self.figures.value(figure, p.previous_december),
-                )
-                changes.append(None if now is None or before is None else now - before)
-            rows.append(
-                {
-                    "label": label,
-                    "marker": marker,
-                    "indent": indent,
-                    "bold": bold,
-                    "heading": False,
-                    "values": values,
-                    "changes": changes,
-                }
-            )
-        active_chart = None
-        chart_periods = [p for p in (q.previous_december, q) if p in table_periods]
-        if chart_periods:
-            frame = pd.DataFrame(
-                [
-                    {
-                        "segment": self.figure_label(ACTIVE_SEGMENTS[s]).split(" (")[0],
-                        "period": self._period_label(p),
-                        "value": self.figures.value(ACTIVE_SEGMENTS[s], p),
-                    }
-                    for s in CHART_SEGMENTS
-                    for p in chart_periods
-                    if self.figures.has(ACTIVE_SEGMENTS[s], p)
-                ]
-            )
-            if not frame.empty:
-                active_chart = self._chart(
-                    charts.active_participants_chart(
-                        frame, language=self.language, value_label=self.text("axis_persons")
-                    ),
-                    "participation",
-                    "caption_active_chart",
-                )
-        ick_rows = [
-            {
-                "segment": self.text(f"ick_segments.{s}"),
-                "target": self.figure_value(f"ick_target_{s}"),
-                "realised": self.figure_value(f"ick_realised_{s}"),
-                "attainment": self.value("ick_attainment", segment=s),
-            }
-            for s in ICK_SEGMENTS
-            if self.value("ick_attainment", segment=s) is not None
-        ]
-        ick_chart = None
-        if ick_rows:
-            ick_chart = self._chart(
-                charts.ick_attainment_chart(
-                    pd.DataFrame(
-                        [
-                            row
-                            for row in ick_rows
-                            if row["segment"] != self.text("ick_segments.total")
-                        ]
-                    ),
-                    language=self.language,
-                    target_label=self.text("legend_target"),
-                    realised_label=self.text("legend_realised"),
-                    value_label=self.text("axis_persons"),
-                ),
-                "participation",
-                "caption_ick",
-                "source_bpjs",
-                year=q.year,
-            )
-        trend = self._history_frame(
-            {
-                self.indicator_label(code): (code, {})
-                for code in (
-                    "registered_coverage",
-                    "active_share_of_registered",
-                    "active_share_of_population",
-                )
-            }
-        )
-        trend_chart = None
-        if not trend.empty:
-            trend_chart = self._chart(
-                charts.trend_chart(
-                    trend,
-                    language=self.language,
-                    unit="percent",
-                    value_label=self.text("axis_percent"),
-                ),
-                "participation",
-                "caption_active_trend",
-                "source_dukcapil_bpjs",
-            )
-        return self._render(
-            "participation.html.j2",
-            trend_chart=trend_chart,
-            section=self.catalogue.sections["participation"],
-            table_periods=[self._period_label(p) for p in table_periods],
-            change_periods=[self._period_label(p) for p in change_periods],
-            segment_rows=rows,
-            active_chart=active_chart,
-            non_active_rows=[
-                (
-                    self.text(f"non_active_reasons.{reason}"),
-                    self.indicators.get("non_active_participants", reason=reason),
-                )
-                for reason in NON_ACTIVE_REASONS
-                if self.indicators.get("non_active_participants", reason=reason)
-            ],
-            ick_rows=ick_rows,
-            ick_chart=ick_chart,
-            narrative_coverage=self._narrative("participation_coverage"),
-            narrative_active=self._narrative("participation_active"),
-            narrative_ick=self._narrative("participation_ick"),
-            conclusion=self._narrative("participation_conclusion"),
-            recommendations=self._recommendations("participation"),
-            commentary=self.review.commentary.get("participation"),
-        )
+        return render_participation(participation_data(self.analysis), self)
 
     def facilities(self) -> Fragment:
         """Section II: contracted facilities, utilisation, referrals, claims expense."""
-        from jkn_analysis.report import charts
-
-        self._start_section("facilities")
-        q = self.quarter
-        december = q.previous_december
-        fktp_chart = None
-        fktp_points = [
-            (p, self.figures.value("fktp_total", p))
-            for p in (december, q)
-            if self.figures.has("fktp_total", p)
-        ]
-        if fktp_points:
-            target = self.figure_value("fktp_target")
-            fktp_chart = self._chart(
-                charts.facilities_chart(
-                    pd.DataFrame(
-                        [{"period": self._period_label(p), "value": v} for p, v in fktp_points]
-                    ),
-                    language=self.language,
-                    target=target,
-                    target_label=(
-                        self.text(
-                            "legend_target_fktp",
-                            value=format_number(target, language=self.language),
-                        )
-                        if target is not None
-                        else None
-                    ),
-                    value_label=self.text("axis_facilities"),
-                ),
-                "facilities",
-                "caption_fktp_chart",
-            )
-        visit_rows = []
-        for service in SERVICES:
-            now = self.figures.value(f"visits_{service}", q)
-            before = self.figures.value(f"visits_{service}", q.year_earlier)
-            if now is None:
-                continue
-            visit_rows.append(
-                {
-                    "label": self.text(f"service_names.{service}"),
-                    "now": now,
-                    "before": before,
-                    "growth": self.value("visits_growth_yoy", service=service),
-                }
-            )
-        visits_chart = None
-        if visit_rows:
-            frame = pd.DataFrame(
-                [
-                    {
-                        "service": self.text(f"services.{s}"),
-                        "period": self._period_label(p),
-                        "value": self.figures.value(f"visits_{s}", p),
-                    }
-                    for s in SERVICES
-                    for p in (q.year_earlier, q)
-                    if self.figures.has(f"visits_{s}", p) and self.figures.has(f"visits_{s}", q)
-                ]
-            )
-            visits_chart = self._chart(
-                charts.visits_chart(
-                    frame, language=self.language, value_label=self.text("axis_visits")
-                ),
-                "facilities",
-                "caption_visits_chart",
-            )
-        claim_rows = [
-            {
-                "label": self.text(f"service_names.{service}"),
-                "amount": self.figures.value(f"claims_expense_{service}", q),
-                "share": self.indicators.get("claims_expense_share", service=service),
-            }
-            for service in CLAIM_SERVICES
-            if self.indicators.get("claims_expense_share", service=service) is not None
-        ]
-        claims_chart = None
-        if claim_rows:
-            claims_chart = self._chart(
-                charts.claims_share_chart(
-                    pd.DataFrame(
-                        [
-                            {
-                                "service": self.text(f"services.{s}"),
-                                "share": self.value("claims_expense_share", service=s),
-                                "reported": self.indicators.get(
-                                    "claims_expense_share", service=s
-                                ).method
-                                == "reported",
-                            }
-                            for s in CLAIM_SERVICES
-                            if self.indicators.get("claims_expense_share", service=s)
-                        ]
-                    ),
-                    language=self.language,
-                    value_label=self.text("axis_share"),
-                ),
-                "facilities",
-                "caption_claims_chart",
-            )
-        top_cases = [
-            (self.figure_label(code), self.figure_value(code))
-            for code in TOP_CASES
-            if self.figure_value(code) is not None
-        ]
-        facility_rows = []
-        for key, figure, indicator_change in (
-            ("fktp", "fktp_total", "fktp_change_vs_december"),
-            ("fkrtl", "fkrtl_total", "fkrtl_change_vs_december"),
-        ):
-            if self.figure_value(figure) is None:
-                continue
-            facility_rows.append(
-                {
-                    "label": self.text(f"facility_rows.{key}"),
-                    "before": self.figures.value(figure, december),
-                    "now": self.figure_value(figure),
-                    "change": self.value(indicator_change),
-                    "target": self.figure_value("fktp_target") if key == "fktp" else None,
-                    "gap": self.value("fktp_gap_to_target") if key == "fktp" else None,
-                }
-            )
-        supporting = [
-            (self.text(f"facility_rows.{code}"), self.figure_value(code))
-            for code in ("main_clinics", "pharmacies", "opticians")
-            if self.figure_value(code) is not None
-        ]
-        return self._render(
-            "facilities.html.j2",
-            section=self.catalogue.sections["facilities"],
-            december=self._period_label(december),
-            now_label=self._period_label(q),
-            before_label=self._period_label(q.year_earlier),
-            facility_rows=facility_rows,
-            supporting=supporting,
-            fktp_chart=fktp_chart,
-            visit_rows=visit_rows,
-            visits_chart=visits_chart,
-            claim_rows=claim_rows,
-            claims_chart=claims_chart,
-            top_cases=top_cases,
-            narrative_facilities=self._narrative("facilities_contracts"),
-            narrative_utilisation=self._narrative("facilities_utilisation"),
-            narrative_claims=self._narrative("facilities_claims"),
-            narrative_cases=self._narrative(
-                "facilities_cases",
-                cases={service: self.top_cases(service) for service in ("rjtl", "ritl")},
-            ),
-            conclusion=self._narrative("facilities_conclusion"),
-            recommendations=self._recommendations("facilities"),
-            commentary=self.review.commentary.get("facilities"),
-        )
+        return render_facilities(facilities_data(self.analysis), self)
 
     def finance(self) -> Fragment:
         """Section III: premium income, claims, claim ratio, surplus, months covered, investment."""
-        from jkn_analysis.report import charts
+        return render_finance(finance_data(self.analysis), self)
 
-        self._start_section("finance")
-        history = [(p, s) for p, s in sorted(self.history.items())]
-        claim_points = [(p, s.get("claim_ratio")) for p, s in history if s.get("claim_ratio")]
-        claim_chart = None
-        if claim_points:
-            claim_chart = self._chart(
-                charts.claim_ratio_chart(
-                    pd.DataFrame(
-                        [
-                            {"period": self._history_label(p), "value": i.value}
-                            for p, i in claim_points
-                        ]
-                    ),
-                    language=self.language,
-                    value_label=self.text("axis_claim_ratio"),
-                ),
-                "finance",
-                "caption_claim_ratio_chart",
-                "source_public",
-            )
-        flows, caption_key, note = self._comparable_flows(
-            {
-                self.indicator_label("premium_income"): ("premium_income", {}),
-                self.indicator_label("claims_expense"): ("claims_expense", {"service": "total"}),
-            }
-        )
-        flows_chart = None
-        if not flows.empty:
-            flows_chart = self._chart(
-                charts.flow_comparison_chart(
-                    flows, language=self.language, value_label=self.text("axis_rupiah")
-                ),
-                "finance",
-                caption_key,
-                "source_public",
-                note=note,
-                period=self._history_label(self.quarter),
-                year=self.quarter.year,
-            )
-        month_points = [
-            (p, s.get("months_of_claims_covered"))
-            for p, s in history
-            if s.get("months_of_claims_covered")
-        ]
-        months_chart = None
-        if month_points:
-            months_chart = self._chart(
-                charts.months_covered_chart(
-                    pd.DataFrame(
-                        [
-                            {
-                                "period": self._history_label(p),
-                                "value": i.value,
-                                "reported": i.method == "reported",
-                            }
-                            for p, i in month_points
-                        ]
-                    ),
-                    language=self.language,
-                    floor=CORRIDOR_FLOOR_MONTHS,
-                    ceiling=CORRIDOR_CEILING_MONTHS,
-                    corridor_label=self.text("corridor_label"),
-                    value_label=self.text("axis_months"),
-                ),
-                "finance",
-                "caption_months_chart",
-                "source_public",
-            )
-        investment_chart = None
-        shares = {
-            k: self.value("djs_investment_share", instrument=k) for k in INVESTMENT_INSTRUMENTS
-        }
-        if all(v is not None for v in shares.values()):
-            investment_chart = self._chart(
-                charts.investment_mix_chart(
-                    pd.DataFrame(
-                        [
-                            {
-                                "instrument": self.text(f"instruments.{k}"),
-                                "value": self.figure_value(figure),
-                                "share": shares[k],
-                            }
-                            for k, figure in INVESTMENT_INSTRUMENTS.items()
-                        ]
-                    ),
-                    language=self.language,
-                ),
-                "finance",
-                "caption_investment_chart",
-            )
-        corridor = self.value("months_covered_corridor")
-        projection = self._projection_context(charts)
-        return self._render(
-            "finance.html.j2",
-            projection=projection,
-            section=self.catalogue.sections["finance"],
-            claim_chart=claim_chart,
-            flows_chart=flows_chart,
-            months_chart=months_chart,
-            investment_chart=investment_chart,
-            corridor_text=self.text(f"corridor_{corridor}") if corridor else None,
-            instruments=[
-                (self.text(f"instruments.{k}"), self.figure_value(f), k)
-                for k, f in INVESTMENT_INSTRUMENTS.items()
-                if self.figure_value(f)
-            ],
-            narrative_income=self._narrative("finance_income"),
-            narrative_sustainability=self._narrative("finance_sustainability"),
-            narrative_investment=self._narrative("finance_investment"),
-            conclusion=self._narrative("finance_conclusion"),
-            recommendations=self._recommendations("finance"),
-            commentary=self.review.commentary.get("finance"),
-        )
+    def appendix(self, *, parameters: dict | None = None) -> Fragment:
+        """Data checks, values used as published, input figures with sources, and provenance."""
+        return render_appendix(appendix_data(self.analysis), self, parameters)
 
     @cached_property
     def projection(self):
         """The DJS projection from this period (`jkn_analysis.projection.ProjectionResults`),
         or the reason it cannot be made, in the report's language."""
-        from jkn_analysis.projection import (
-            CalendarError,
-            ProjectionError,
-            ScenarioError,
-            project_scenarios,
-        )
-
-        try:
-            return project_scenarios(self.figures, self.quarter)
-        except (ProjectionError, ScenarioError, CalendarError) as error:
-            return error.describe(self.language)
+        results = self.analysis.projection
+        return results.describe(self.language) if isinstance(results, Exception) else results
 
     def triggered_rules(self) -> list:
         """The rules the period's indicators trigger, the projection's first year below
         1,5 months included (the actuarial rule reads it)."""
-        return evaluate(
-            load_rules(),
-            with_projection(self.history, self.quarter, self._first_year_below_floor()),
-            self.quarter,
-        )
-
-    def _first_year_below_floor(self) -> int | None:
-        """The baseline projection's first year below 1,5 months, for the actuarial rule."""
-        from jkn_analysis.projection import BASELINE
-
-        results = self.projection
-        if isinstance(results, str):
-            return None
-        baseline = results.projections.get(BASELINE)
-        return None if baseline is None else baseline.first_year_below_floor
-
-    def _projection_context(self, charts) -> dict:
-        """Section III's actuarial note: formulas, start, drivers, calendar, scenarios, chart
-        with its band, outcome, the baseline year by year and the sensitivity table."""
-        from jkn_analysis.projection import Display
-
-        results = self.projection
-        if isinstance(results, str):
-            return {"unavailable": self.text("projection.report.unavailable", reason=results)}
-        language = self.language
-        display = Display(results, language)
-        band = results.band
-        chart = self._chart(
-            charts.projection_chart(
-                results.chart_data(language),
-                language=language,
-                corridor_label=self.text("corridor_label"),
-                value_label=self.text("axis_months"),
-                band=results.band_data(),
-                band_label=None
-                if band is None
-                else self.text(
-                    "projection.report.legend_band",
-                    low=band.percentiles[0],
-                    high=band.percentiles[1],
-                ),
-            ),
-            "finance",
-            "projection.report.caption_chart",
-            "projection.report.source",
-        )
-
-        def caption(key: str) -> NumberedWhenWritten:
-            return NumberedWhenWritten(lambda: escape(self.caption("table", "finance", key)))
-
-        return {
-            "method": display.method(),
-            "start": display.start_table(),
-            "caption_start": caption("projection.report.caption_start"),
-            "seasonal": display.seasonal(),
-            "drivers": display.drivers_table(),
-            "caption_drivers": caption("projection.report.caption_drivers"),
-            "calendar": display.calendar_table(),
-            "caption_calendar": caption("projection.report.caption_calendar"),
-            "scenarios": display.scenarios_table(),
-            "caption_scenarios": caption("projection.report.caption_scenarios"),
-            "chart": chart,
-            "outcome": display.outcome_table(),
-            "caption_outcome": caption("projection.report.caption_outcome"),
-            "sentences": display.summaries(),
-            "notes": display.all_notes(),
-            "baseline": display.yearly_table(),
-            "caption_baseline": caption("projection.report.caption_baseline"),
-            "year_note": display.year_note(),
-            "band_text": display.band_text(),
-            "sensitivity": display.sensitivity_table(),
-            "sensitivity_text": display.sensitivity_text(),
-            "caption_sensitivity": caption("projection.report.caption_sensitivity"),
-        }
-
-    def _backtest_context(self) -> dict | None:
-        """The appendix's back-test table of the projection, or ``None``."""
-        from jkn_analysis.projection import Display
-
-        results = self.projection
-        if isinstance(results, str) or results.backtest is None:
-            return None
-        display = Display(results, self.language)
-        return {
-            "texts": display.backtest_texts(),
-            "table": display.backtest_table(),
-        }
-
-    def appendix(self, *, parameters: dict | None = None) -> Fragment:
-        """Data checks, values used as published, input figures with sources, and provenance."""
-        files = []
-        for period in self.figures.periods:
-            for path in period_files(self.data_dir / str(period)):
-                files.append((f"{period}/{path.name}", file_sha256(path)))
-        reported = [item for item in self.indicators if item.method == "reported"]
-        figures_table = self.figures.period_table(self.quarter).reset_index()
-        commit = git_commit(Path(__file__).resolve().parent)
-        sources: dict[str, int] = {}  # each distinct source once, numbered as first cited
-        missing = {
-            self.catalogue.sections[section][self.language]: [
-                figure.label[self.language]
-                for figure in self.catalogue.figures.values()
-                if figure.section == section and not self.figures.has(figure.code, self.quarter)
-            ]
-            for section in self.catalogue.sections
-        }
-        return self._render(
-            "appendix.html.j2",
-            backtest=self._backtest_context(),
-            missing={section: labels for section, labels in missing.items() if labels},
-            audit=self.audit_trail(),
-            warnings=[issue.describe(self.language, self.catalogue) for issue in self.warnings],
-            reported=[
-                (
-                    self._indicator_caption(item.code, item.dimensions),
-                    self.indicator_text(item.code, **item.dimensions),
-                )
-                for item in reported
-            ],
-            figures_rows=[
-                {
-                    "code": row.code,
-                    "label": self.figure_label(row.code),
-                    "value": format_value(
-                        row.value,
-                        self.catalogue.figure(row.code).unit,
-                        2 if self.catalogue.figure(row.code).unit in ("percent", "months") else 0,
-                        language=self.language,
-                    ),
-                    "status": self.text(f"status_{row.status}"),
-                    "source": sources.setdefault(row.source, len(sources) + 1)
-                    if row.source
-                    else None,
-                    **self._figure_note(row.code, row.note),
-                }
-                for row in figures_table.itertuples(index=False)
-            ],
-            sources=sources,
-            sources_lang=self._foreign(DATA_LANGUAGE),
-            files=files,
-            parameters=parameters or {"quarter": str(self.quarter), "language": self.language},
-            version=__version__,
-            commit=commit or self.text("not_a_git_checkout"),
-            build_time=source_date().strftime("%Y-%m-%d %H:%M:%S UTC"),
-            build_time_origin=self.text(f"date_origin_{source_date_origin().lower()}"),
-        )
+        return list(self.analysis.triggered)
 
     def indicators_document(self) -> dict:
         """The content of ``indicators.json``: every indicator of the period, sorted."""
@@ -1393,15 +388,3 @@ class QuarterlyReport:
             indicators_csv(self.indicators_document()["indicators"]), encoding="utf-8"
         )
         return path
-
-    def all_sections(self) -> list[Fragment]:
-        """Every part of the report in order (what the notebook displays cell by cell)."""
-        return [
-            self.cover(),
-            self.contents(),
-            self.executive_summary(),
-            self.participation(),
-            self.facilities(),
-            self.finance(),
-            self.appendix(),
-        ]

@@ -168,7 +168,7 @@ def accessible_tables(html: str, language: str, text: Callable[..., str]) -> str
     language : str
         The report language, for reading numbers back.
     text : callable
-        The report wording (`jkn_analysis.report.quarterly.Report.text`).
+        The report wording (`jkn_analysis.report.quarterly.QuarterlyReport.text`).
     """
     if "<table" not in html:
         return html
@@ -279,7 +279,7 @@ def chart_description(
     header : callable
         The report's name of a data column.
     text : callable
-        The report wording (`jkn_analysis.report.quarterly.Report.text`).
+        The report wording (`jkn_analysis.report.quarterly.QuarterlyReport.text`).
     """
     labels, numbers = chart_columns(frame)
     time = next((column for column in labels if column in CHART_TIME_COLUMNS), None)

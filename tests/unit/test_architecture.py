@@ -22,6 +22,7 @@ STAGES = (
     "indicators",
     "recommendations",
     "projection",
+    "analysis",
     "report",
     "build",
 )
