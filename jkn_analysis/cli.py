@@ -399,10 +399,10 @@ def _buildable(
 ) -> tuple[list[Quarter], int] | int:
     """The periods to build and the number refused; or an exit status when there are none.
 
-    Every period without a report of its own (`jkn_analysis.inputs.loading.report_readiness`: nothing
-    filled in yet, or too few figures) is named with its reason. ``--all`` skips them; with no
-    period given, the latest period that can be built is chosen; a period asked for by name
-    is refused (and counted, so that the command exits 1).
+    Every period without a report of its own (`jkn_analysis.inputs.loading.report_readiness`:
+    nothing filled in yet, or too few figures) is named with its reason. ``--all`` skips them;
+    with no period given, the latest period that can be built is chosen; a period asked for by
+    name is refused (and counted, so that the command exits 1).
     """
     from jkn_analysis.inputs.loading import report_readiness
 

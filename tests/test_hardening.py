@@ -125,3 +125,49 @@ class TestCheckParameters:
             build_quarter(Q1, languages=("fr",), data_dir=tmp_path / "missing", out_dir=tmp_path)
         assert caught.value.step == "parameters"
         assert not any(tmp_path.iterdir())
+
+
+class TestOnlyPublishedCellsReachThePage:
+    """An exploratory cell an analyst adds (``df.head()``) never leaks into the HTML or PDF:
+    only the outputs of cells tagged ``report`` are exported."""
+
+    @staticmethod
+    def _notebook(tmp_path: Path) -> Path:
+        import nbformat
+        import pandas as pd
+
+        def cell(frame: pd.DataFrame, tags: list[str]) -> nbformat.NotebookNode:
+            output = nbformat.v4.new_output(
+                "execute_result", data={"text/html": frame.to_html()}, execution_count=1
+            )
+            return nbformat.v4.new_code_cell(
+                "frame.head()", metadata={"tags": tags}, outputs=[output]
+            )
+
+        notebook = nbformat.v4.new_notebook(
+            cells=[
+                cell(pd.DataFrame({"published_column": [1]}), ["report"]),
+                cell(pd.DataFrame({"exploratory_column": [2]}), []),
+                cell(pd.DataFrame({"parameter_column": [3]}), ["parameters"]),
+            ]
+        )
+        path = tmp_path / "executed.ipynb"
+        nbformat.write(notebook, path)
+        return path
+
+    def test_an_untagged_cell_is_left_out_a_tagged_one_kept(self, tmp_path):
+        from jkn_analysis.build.quarter import export_html
+
+        html = export_html(self._notebook(tmp_path), Q1, "en")
+        assert "published_column" in html
+        assert "exploratory_column" not in html and "parameter_column" not in html
+
+    def test_the_preview_evaluates_only_tagged_cells(self, tmp_path):
+        from jkn_analysis.build import preview
+
+        notebook = json.loads(self._notebook(tmp_path).read_text("utf-8"))
+        notebook["cells"][1]["source"] = "report.exploration()"
+        path = tmp_path / "with_exploration.ipynb"
+        path.write_text(json.dumps(notebook), encoding="utf-8")
+        cells = preview.display_cells(path)
+        assert [cell.expression.co_names for cell in cells] == [("frame", "head")]

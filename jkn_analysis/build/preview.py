@@ -9,10 +9,10 @@ indicators of every period and the triggered rules are kept, so that a change to
 ``review.yaml`` (commentary, a decision) only reads the review again and re-renders the
 sections, and the chart SVGs are kept by a hash of the chart function and its data, so that only
 charts whose data changed are drawn again. The page is made the way ``jkn-report build`` makes
-it: the notebook's cells are evaluated against the warm report and their HTML outputs go through
-the same nbconvert export (`jkn_analysis.build.quarter.export_html`), so the report in the preview is
-byte for byte the HTML the build writes (without the PDF, which the page renders on demand).
-A warm kernel was measured as well: re-running the notebook in an already started kernel
+it: the notebook's published cells are evaluated against the warm report and their HTML outputs
+go through the same nbconvert export (`jkn_analysis.build.quarter.export_html`), so the report in
+the preview is byte for byte the HTML the build writes (without the PDF, which the page renders
+on demand). A warm kernel was measured as well: re-running the notebook in an already started kernel
 still computes everything again and draws every chart, several times the refresh in process.
 
 The report keeps its own Content-Security-Policy, which allows no script, so the preview page
@@ -47,7 +47,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from jkn_analysis.build.quarter import NOTEBOOK, export_html, render_pdf
+from jkn_analysis.build.quarter import NOTEBOOK, REPORT_TAG, export_html, render_pdf
 from jkn_analysis.catalogue.definitions import load_catalogue
 from jkn_analysis.catalogue.formatting import format_number
 from jkn_analysis.catalogue.periods import Quarter
@@ -310,16 +310,19 @@ class DisplayCell:
 
 @cache
 def display_cells(notebook: Path = NOTEBOOK) -> tuple[DisplayCell, ...]:
-    """The notebook's code cells that display something, compiled, in order.
+    """The notebook's published cells (tagged `REPORT_TAG`) that display something, compiled,
+    in order.
 
-    The ``parameters`` cell and cells without a displayed value (the import and the creation of
-    ``report``) are left out: the preview's warm report takes their place. A cell displays its
-    last statement when that is an expression not ended by ``;``, as in Jupyter.
+    Only those reach the build's HTML, so only those are evaluated: the ``parameters`` cell, the
+    creation of ``report`` (the preview's warm report takes its place) and an analyst's
+    exploratory cells are left out. A cell displays its last statement when that is an
+    expression not ended by ``;``, as in Jupyter.
     """
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     compiled = []
     for number, cell in enumerate(cells, start=1):
-        if cell["cell_type"] != "code" or "parameters" in cell.get("metadata", {}).get("tags", []):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell["cell_type"] != "code" or REPORT_TAG not in tags:
             continue
         source = "".join(cell["source"])
         tree = ast.parse(source)
@@ -521,7 +524,8 @@ class LivePreview:
         return self._report
 
     def _render(self, report) -> str:
-        """The report page, as `jkn_analysis.build.quarter.export_html` makes it from the notebook."""
+        """The report page, as `jkn_analysis.build.quarter.export_html` makes it from the
+        notebook."""
         namespace = {
             "report": report,
             "quarter": str(self.quarter),
@@ -546,7 +550,7 @@ class LivePreview:
                     "cell_type": "code",
                     "execution_count": None,
                     "id": f"cell-{number}",
-                    "metadata": {},
+                    "metadata": {"tags": [REPORT_TAG]},
                     "outputs": [
                         {"output_type": "display_data", "data": {"text/html": html}, "metadata": {}}
                     ],

@@ -62,7 +62,8 @@ from jkn_analysis.report.filenames import report_paths
 # never validates IRI formats, so it does without it.
 sys.modules.setdefault("rfc3987_syntax", None)
 
-# The checkout's notebooks/, or the copy the wheel carries once installed (jkn_analysis.inputs.paths).
+# The checkout's notebooks/, or the copy the wheel carries once installed
+# (jkn_analysis.inputs.paths).
 # The nbconvert template that turns the executed notebook into the report page, and the
 # preview's page shell (templates of the report itself are in jkn_analysis/report/templates).
 BUILD_TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -72,10 +73,13 @@ BUILD_RECORD = "build.json"
 INDICATORS = "indicators.json"
 # Written once per period by the notebook, for both editions: the indicators as JSON and CSV.
 SHARED_FILES = (INDICATORS, "indicators.csv")
+# The cell tag of the notebook's published sections: only their outputs reach the HTML and the
+# PDF, so an exploratory ``df.head()`` an analyst adds stays in the notebook.
+REPORT_TAG = "report"
 
 # Texts of the build's refusals and faults, in Indonesian and English, in the style of
-# `jkn_analysis.inputs.validation.MESSAGES` (where they are registered); {placeholders} come from the
-# error's ``values``.
+# `jkn_analysis.inputs.validation.MESSAGES` (where they are registered); {placeholders} come from
+# the error's ``values``.
 BUILD_MESSAGES: dict[str, dict[str, str]] = messages("build")
 register_messages(BUILD_MESSAGES)
 
@@ -138,8 +142,8 @@ class BuildInterrupted(KeyboardInterrupt):
 
 
 class DataCheckError(BuildError):
-    """The data check failed: ``result`` holds what `jkn_analysis.indicators.checks.data_check` found
-    and ``cause`` the same text ``jkn-report validate`` prints, in the build's language."""
+    """The data check failed: ``result`` holds what `jkn_analysis.indicators.checks.data_check`
+    found and ``cause`` the same text ``jkn-report validate`` prints, in the build's language."""
 
     def __init__(self, result: ValidationResult, language: str):
         super().__init__("data checks", format_validation(result, language, show_missing=False))
@@ -155,10 +159,19 @@ class BuildResult:
     files: tuple[Path, ...]
 
 
-def export_html(notebook_path: Path, quarter: Quarter, language: str, status: str = "final") -> str:
+def export_html(
+    notebook_path: Path,
+    quarter: Quarter,
+    language: str,
+    status: str = "final",
+    *,
+    cell_tag: str = REPORT_TAG,
+) -> str:
     """Turn an executed notebook into the report page: HTML outputs only, styles inline.
 
-    A ``draft`` report carries the draft mark on every page (screen and print).
+    Only the outputs of the code cells tagged ``cell_tag`` (cell metadata ``tags``) are kept;
+    an empty ``cell_tag`` keeps every cell's. A ``draft`` report carries the draft mark on every
+    page (screen and print).
     """
     import nbformat
     from nbconvert import HTMLExporter
@@ -181,6 +194,7 @@ def export_html(notebook_path: Path, quarter: Quarter, language: str, status: st
         resources={
             "jkn": {
                 "language": language,
+                "cell_tag": cell_tag,
                 "title": f"{text['report_title'][language]} {quarter.title(language)}",
                 "css": css,
                 "version": __version__,
@@ -988,7 +1002,8 @@ def build_projection(
         try:
             run_notebook(PROJECTION_NOTEBOOK, executed, parameters)
             step = "HTML export"
-            html = export_html(executed, quarter, language)
+            # Every cell: the projection notebook's sections carry no ``report`` tag yet.
+            html = export_html(executed, quarter, language, cell_tag="")
         except Exception as error:
             raise BuildError(step, _one_line(error)) from error
         page = Path(workspace) / target.name
