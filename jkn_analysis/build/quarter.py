@@ -474,17 +474,17 @@ def _ipc_kernel_manager():
 
 @cache
 def notebook_parameters(notebook: Path = NOTEBOOK) -> dict[str, object]:
-    """The names and default values of the notebook's ``parameters`` cell (parsed, not run)."""
-    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    if len(tagged) != 1:
-        raise BuildError("parameters", f"{notebook.name} needs exactly one 'parameters' cell")
-    source = "".join(tagged[0]["source"])
-    return {
-        statement.target.id: ast.literal_eval(statement.value)
-        for statement in ast.parse(source).body
-        if isinstance(statement, ast.AnnAssign)
-    }
+    """The names and default values of the notebook's ``parameters`` cell (read, not run).
+
+    papermill's own reading of the cell (`papermill.inspect_notebook`), the one it uses for
+    ``papermill --help-notebook``; each default is the literal the cell assigns.
+    """
+    from papermill import inspect_notebook
+
+    inferred = inspect_notebook(notebook)
+    if not inferred:
+        raise BuildError("parameters", f"{notebook.name} needs a 'parameters' cell")
+    return {name: ast.literal_eval(entry["default"]) for name, entry in inferred.items()}
 
 
 def check_parameters(parameters: dict[str, object], notebook: Path = NOTEBOOK) -> None:
