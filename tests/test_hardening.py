@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -171,3 +172,61 @@ class TestOnlyPublishedCellsReachThePage:
         path.write_text(json.dumps(notebook), encoding="utf-8")
         cells = preview.display_cells(path)
         assert [cell.expression.co_names for cell in cells] == [("frame", "head")]
+
+
+class TestOneKernelForBothEditions:
+    """Both editions of a period run in one kernel: the second reuses the process (and what the
+    analysis keeps in it) but starts from an empty namespace, its cells counted from 1."""
+
+    def test_two_notebooks_in_one_kernel_run_as_in_fresh_kernels(self, tmp_path):
+        import nbformat
+
+        from jkn_analysis.build.quarter import NotebookKernel
+
+        notebook = nbformat.v4.new_notebook(
+            cells=[
+                nbformat.v4.new_code_cell(
+                    'language: str = "id"', metadata={"tags": ["parameters"]}
+                ),
+                nbformat.v4.new_code_cell(
+                    "import os\nseen = globals().get('earlier', 'none')\nearlier = language"
+                ),
+                nbformat.v4.new_code_cell("print(os.getpid(), seen, language)"),
+            ]
+        )
+        notebook.metadata["kernelspec"] = {"name": "python3", "language": "python"}
+        source = tmp_path / "two.ipynb"
+        nbformat.write(notebook, source)
+        printed = {}
+        with NotebookKernel(tmp_path) as kernel:
+            for language in ("id", "en"):
+                output = tmp_path / f"two.{language}.ipynb"
+                kernel.run(source, output, {"language": language})
+                executed = nbformat.read(output, as_version=4)
+                assert executed.metadata.papermill.parameters == {"language": language}
+                assert [c.execution_count for c in executed.cells if c.cell_type == "code"] == [
+                    1,
+                    2,
+                    3,
+                    4,
+                ]
+                printed[language] = executed.cells[-1].outputs[0].text.split()
+        assert printed["id"][0] == printed["en"][0]  # one process
+        assert printed["id"][1:] == ["none", "id"] and printed["en"][1:] == ["none", "en"]
+
+    def test_an_error_in_a_cell_is_papermills_error(self, tmp_path):
+        import nbformat
+        from papermill.exceptions import PapermillExecutionError
+
+        from jkn_analysis.build.quarter import run_notebook
+
+        notebook = nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_code_cell("raise ValueError('planted')")]
+        )
+        source = tmp_path / "fails.ipynb"
+        nbformat.write(notebook, source)
+        with pytest.raises(PapermillExecutionError) as caught:
+            run_notebook(source, tmp_path / "failed.ipynb", {})
+        assert caught.value.ename == "ValueError" and caught.value.evalue == "planted"
+        assert "papermill-error-cell-tag" in (tmp_path / "failed.ipynb").read_text("utf-8")
+        assert not list(Path(tempfile.gettempdir()).glob(f"jkn-kernel-{os.getpid()}-*"))

@@ -518,7 +518,9 @@ def check_parameters(parameters: dict[str, object], notebook: Path = NOTEBOOK) -
         )
 
 
-def _execute_notebook(quarter: Quarter, language: str, data_dir: Path, folder: Path) -> Path:
+def _execute_notebook(
+    quarter: Quarter, language: str, data_dir: Path, folder: Path, kernel: NotebookKernel
+) -> Path:
     path = report_paths(folder, quarter, language)["notebook"]
     parameters = {
         "quarter": str(quarter),
@@ -527,27 +529,102 @@ def _execute_notebook(quarter: Quarter, language: str, data_dir: Path, folder: P
         "output_dir": str(folder.resolve()),
     }
     check_parameters(parameters)
-    run_notebook(NOTEBOOK, path, parameters)
+    kernel.run(NOTEBOOK, path, parameters)
     return path
 
 
-def run_notebook(notebook: Path, output: Path, parameters: dict[str, object]) -> None:
-    """Execute a notebook with papermill in a fresh kernel, from the notebook's own folder."""
-    import papermill
+# The kernel's own log (TCP transport notice, shutdown messages) is noise for analysts; errors
+# in cells still reach the build. The history of a kernel that runs unattended stays in memory:
+# parallel builds would otherwise queue on the lock of one history file.
+_KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.hist_file=:memory:"]
+# Run in the kernel after each notebook: the next notebook finds an empty namespace and counts
+# its cells from 1, as in a fresh kernel, while the modules stay imported (and what they keep).
+_FRESH_NAMESPACE = "get_ipython().reset(new_session=True)"
 
-    papermill.execute_notebook(
-        str(notebook),
-        str(output),
-        parameters=parameters,
-        cwd=str(notebook.parent),
-        kernel_name="python3",
-        progress_bar=False,
-        log_output=False,
-        # The kernel's own log (TCP transport notice, shutdown messages) is noise for analysts;
-        # errors in cells still reach the build through papermill.
-        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-        kernel_manager_class=_ipc_kernel_manager(),
-    )
+
+class NotebookKernel:
+    """One kernel for the notebooks of a build, run one after the other as papermill runs them.
+
+    The kernel starts on the first `run`, in ``cwd``, and is stopped by `close` (or on leaving
+    the ``with`` block). Between notebooks its namespace is emptied (`_FRESH_NAMESPACE`), so each
+    notebook runs as in a fresh kernel, but the process, its imports and what the analysis keeps
+    in it are reused: the second edition of a period does not start, import and compute again.
+    """
+
+    def __init__(self, cwd: Path):
+        self.cwd = cwd
+        self._manager = None
+
+    def __enter__(self) -> NotebookKernel:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def _start(self):
+        from jupyter_core.utils import run_sync
+
+        manager = _ipc_kernel_manager()(kernel_name="python3")
+        self._manager = manager
+        run_sync(manager.start_kernel)(extra_arguments=_KERNEL_ARGUMENTS, cwd=str(self.cwd))
+        return manager
+
+    def run(self, notebook: Path, output: Path, parameters: dict[str, object]) -> None:
+        """Execute ``notebook`` with ``parameters`` into ``output``, as `papermill.execute_notebook`
+        does: the parameters injected after the ``parameters`` cell, papermill's metadata and
+        cell timings, and an error in a cell raised as papermill's `PapermillExecutionError`
+        (after the notebook is written, with its error marker)."""
+        from papermill.clientwrap import PapermillNotebookClient
+        from papermill.engines import NotebookExecutionManager
+        from papermill.execute import (
+            prepare_notebook_metadata,
+            raise_for_execution_errors,
+            remove_error_markers,
+        )
+        from papermill.iorw import load_notebook_node, write_ipynb
+        from papermill.parameterize import parameterize_notebook
+
+        executed = load_notebook_node(str(notebook))
+        if parameters:  # as papermill: without any, no cell is injected
+            executed = parameterize_notebook(executed, parameters, kernel_name="python3")
+        executed = remove_error_markers(
+            prepare_notebook_metadata(executed, str(notebook), str(output))
+        )
+        manager = self._manager or self._start()
+        tracker = NotebookExecutionManager(executed, progress_bar=False, log_output=False)
+        tracker.notebook_start()
+        client = PapermillNotebookClient(
+            tracker, km=manager, kernel_name="python3", log=logging.getLogger("papermill")
+        )
+        try:
+            client.execute()
+            client.wait_for_reply(client.kc.execute(_FRESH_NAMESPACE, silent=True))
+        finally:
+            tracker.cleanup_pbar()
+            tracker.notebook_complete()
+            if client.kc is not None:
+                client.kc.stop_channels()
+        raise_for_execution_errors(executed, str(output))
+        write_ipynb(executed, str(output))
+
+    def close(self) -> None:
+        """Stop the kernel (at once: its work is done or abandoned) and remove its files."""
+        manager, self._manager = self._manager, None
+        if manager is None:
+            return
+        from jupyter_core.utils import run_sync
+
+        if manager.has_kernel:
+            with contextlib.suppress(Exception):  # a kernel Ctrl-C killed is gone already
+                run_sync(manager.shutdown_kernel)(now=True)
+        manager.cleanup_connection_file()
+        manager.cleanup_ipc_files()
+
+
+def run_notebook(notebook: Path, output: Path, parameters: dict[str, object]) -> None:
+    """Execute a notebook as papermill does, in a kernel of its own, from its own folder."""
+    with NotebookKernel(notebook.parent) as kernel:
+        kernel.run(notebook, output, parameters)
 
 
 def _import_renderers() -> None:
@@ -892,54 +969,16 @@ def build_quarter(
         fingerprints = {code: fingerprint(quarter, data_dir, code, NOTEBOOK) for code in languages}
     _raise_if_interrupted()
     workspace = _create_workspace(out_dir, quarter)
-    # Absolute: papermill changes the working directory while a kernel runs, and the renderer
-    # thread works on the previous language meanwhile.
+    # Absolute: the kernel runs in the notebook's folder, and the renderer thread works on the
+    # previous language meanwhile.
     out_dir = out_dir.resolve()
     workspace = workspace.resolve()
     target = out_dir / str(quarter)
+    step = "notebook"
     try:
-        # Notebooks run one after the other in kernels (other processes); HTML export and PDF
-        # rendering run in a thread meanwhile, so the next language's kernel overlaps with the
-        # previous language's PDF, and WeasyPrint is imported while the first kernel runs.
-        import nbconvert  # noqa: F401 - before the renderer thread starts: see _import_renderers
-        import papermill  # noqa: F401
-
-        editions: dict[str, dict] = {}
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="render") as renderer:
-            warming = renderer.submit(_import_renderers)
-            renders = []
-            try:
-                for language in languages:
-                    _raise_if_interrupted()
-                    step = f"notebook ({language})"
-                    running = message("build.progress.notebook", words, edition=language)
-                    progress(f"{quarter}: {running}")
-                    _execute_notebook(quarter, language, data_dir, workspace)
-                    renders.append(
-                        renderer.submit(
-                            _render_language,
-                            workspace,
-                            quarter,
-                            language,
-                            _status(workspace),
-                            progress,
-                            words,
-                        )
-                    )
-                    editions[language] = {
-                        "fingerprint": fingerprints[language],
-                        # The wall-clock time of this build (the reports themselves carry a
-                        # reproducible date stamp; see jkn_analysis.report.quarterly.source_date).
-                        "built_at": dt.datetime.now(tz=dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
-                        "warnings": _document(workspace).get("data_checks", []),
-                    }
-                warming.result()
-                for language, render in zip(languages, renders, strict=True):
-                    _raise_if_interrupted()
-                    editions[language]["files"] = sorted(p.name for p in render.result())
-            finally:
-                for render in renders:
-                    render.cancel()  # after a failure or Ctrl-C, renders not yet begun
+        editions = _run_editions(
+            quarter, languages, data_dir, workspace, fingerprints, progress, words
+        )
         _raise_if_interrupted()
         step = INDICATORS
         if not (workspace / INDICATORS).exists():
@@ -957,6 +996,78 @@ def build_quarter(
             raise _cannot_write(out_dir, error) from error
         raise BuildError(step, _one_line(error)) from error
     return BuildResult(quarter, target, tuple(target / name for name in files))
+
+
+@contextlib.contextmanager
+def _step(name: str) -> Iterator[None]:
+    """A failure inside is a `BuildError` of step ``name`` (one already is stays as it is, and a
+    write error is left to `build_quarter` to tell as such)."""
+    try:
+        yield
+    except BuildError:
+        raise
+    except OSError as error:
+        if error.errno in _WRITE_ERRORS:
+            raise
+        raise BuildError(name, _one_line(error)) from error
+    except Exception as error:
+        raise BuildError(name, _one_line(error)) from error
+
+
+def _run_editions(
+    quarter: Quarter,
+    languages: tuple[str, ...],
+    data_dir: Path,
+    workspace: Path,
+    fingerprints: dict[str, dict],
+    progress: Callable[[str], None],
+    words: str,
+) -> dict[str, dict]:
+    """Run the notebook for each language and export and render each edition into ``workspace``;
+    the editions' entries of the build record, by language.
+
+    The notebooks run one after the other in one kernel (another process), so the second
+    edition reuses the first one's imports and analysis; HTML export and PDF rendering run in a
+    thread meanwhile, so the next language's notebook overlaps with the previous language's PDF,
+    and WeasyPrint is imported while the first notebook runs.
+    """
+    import nbconvert  # noqa: F401 - before the renderer thread starts: see _import_renderers
+    import papermill  # noqa: F401
+
+    editions: dict[str, dict] = {}
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="render") as renderer:
+        warming = renderer.submit(_import_renderers)
+        renders = []
+        try:
+            with NotebookKernel(NOTEBOOK.parent) as kernel:
+                for language in languages:
+                    _raise_if_interrupted()
+                    running = message("build.progress.notebook", words, edition=language)
+                    progress(f"{quarter}: {running}")
+                    with _step(f"notebook ({language})"):
+                        _execute_notebook(quarter, language, data_dir, workspace, kernel)
+                    status = _status(workspace)
+                    renders.append(
+                        renderer.submit(
+                            _render_language, workspace, quarter, language, status, progress, words
+                        )
+                    )
+                    editions[language] = {
+                        "fingerprint": fingerprints[language],
+                        # The wall-clock time of this build (the reports themselves carry a
+                        # reproducible date stamp; see jkn_analysis.report.quarterly.source_date).
+                        "built_at": dt.datetime.now(tz=dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
+                        "warnings": _document(workspace).get("data_checks", []),
+                    }
+            with _step(f"PDF rendering ({languages[0]})"):
+                warming.result()
+            for language, render in zip(languages, renders, strict=True):
+                _raise_if_interrupted()
+                editions[language]["files"] = sorted(p.name for p in render.result())
+        finally:
+            for render in renders:
+                render.cancel()  # after a failure or Ctrl-C, renders not yet begun
+    return editions
 
 
 def build_projection(
