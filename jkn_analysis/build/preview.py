@@ -47,7 +47,8 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from jkn_analysis.build.quarter import NOTEBOOK, REPORT_TAG, export_html, render_pdf
+from jkn_analysis.build.export import REPORT_TAG, export_html, render_pdf
+from jkn_analysis.build.notebook import NOTEBOOK
 from jkn_analysis.catalogue.definitions import load_catalogue
 from jkn_analysis.catalogue.formatting import format_number
 from jkn_analysis.catalogue.periods import Quarter
