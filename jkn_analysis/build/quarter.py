@@ -1,19 +1,17 @@
-"""Build a period's report: run the notebook with papermill, export HTML, render the PDF.
+"""Build a period's report: check the data, run the notebook, export HTML, render the PDF.
 
-One orchestrator: check the data, execute ``notebooks/quarterly_report.ipynb`` once per
-language, turn each executed notebook into a self-contained HTML page (nbconvert, with the
-report template: no code, no prompts) and that same HTML into an A4 PDF (WeasyPrint). All of it
-is written to a temporary folder next to the target and moved into ``reports/<QUARTER>/``
-only when every step succeeded, so a failed build never touches the previous report.
-
-The build replaces only what the pack wrote: a report folder is recognised by its build record
-``build.json``, which lists every file of the folder; a folder holding anything else, or an
-output folder that is, contains or lies inside the data folder, is refused before anything is
-touched. Each language is an edition of its own (its files, fingerprint and build time in
-``build.json``): building one language keeps the other. Folders and files get the usual modes
-under the user's umask, so colleagues can open the reports from a shared drive. Ctrl-C stops a
-build at the next step (its kernel is stopped at once), and what an interrupted or killed build
-left behind (temporary folders, kernel sockets, connection files) is removed by the next one.
+The orchestrator of one period (`build_quarter`): the data checked as ``jkn-report validate``
+checks them, ``notebooks/quarterly_report.ipynb`` executed for each language one after the
+other in one kernel (`jkn_analysis.build.notebook`), each executed notebook turned into a
+self-contained HTML page holding only the cells tagged ``report`` and that same HTML into an A4
+PDF (`jkn_analysis.build.export`), in a thread while the next language's notebook runs. All of
+it is written to a temporary folder next to the target and moved into ``reports/<QUARTER>/``
+only when every step succeeded, so a failed build never touches the previous report
+(`jkn_analysis.build.outputs`). Each language is an edition of its own (its files, fingerprint
+and build time in ``build.json``): building one language keeps the other. A failure names its
+step and language (`jkn_analysis.build.errors`); Ctrl-C stops a build at the next step, its
+kernel stopped at once (`jkn_analysis.build.interrupts`). `build_projection` renders the DJS
+projection notebook the same way.
 """
 
 from __future__ import annotations
