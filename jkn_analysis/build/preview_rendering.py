@@ -278,6 +278,7 @@ class _ProblemError(Exception):
 
 
 def cause_line(error: BaseException) -> str:
+    """A failure in one line, for the page and the terminal: its type and first line."""
     text = str(error).strip()
     return f"{type(error).__name__}: {text.splitlines()[0]}" if text else type(error).__name__
 
