@@ -421,7 +421,7 @@ class LivePreview:
         return self._report
 
     def _render(self, report) -> str:
-        """The report page, as `jkn_analysis.build.quarter.export_html` makes it from the
+        """The report page, as `jkn_analysis.build.export.export_html` makes it from the
         notebook."""
         namespace = {
             "report": report,
