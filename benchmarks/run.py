@@ -16,7 +16,8 @@ Cases (each a fresh process, as an analyst runs them):
      or a decision, alternately) until the server announces the new page and serves it
 
 Prints median, min and max wall seconds and the peak memory of each case, then the ratios
-b/a, b/f, d2/d1 and g/a. Not part of the test suite: tests assert correctness, never time.
+b/a, b/f, d2/d1, c/b and g/a of the cases run (``--cases b,c`` runs only those). Not part of
+the test suite: tests assert correctness, never time.
 """
 
 from __future__ import annotations
@@ -177,60 +178,26 @@ def preview_refresh(work: Path, runs: int) -> dict:
     return result
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="counted runs per case (default 3)")
-    runs = parser.parse_args().runs
-    work = Path(tempfile.mkdtemp(prefix="jkn-bench-"))
+CASES = ("a", "b", "c", "d1", "d2", "e", "f", "g")
+
+
+def _cases(text: str) -> tuple[str, ...]:
+    cases = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [case for case in cases if case not in CASES]
+    if unknown or not cases:
+        raise argparse.ArgumentTypeError(f"unknown case(s) {unknown}; known: {', '.join(CASES)}")
+    return cases
+
+
+def _measure_cases(cases: tuple[str, ...], runs: int, work: Path) -> dict[str, dict]:
+    """The chosen cases, measured in the order of `CASES` (``e`` rebuilds ``d2``'s folder, so
+    it runs ``d2`` first when that was not chosen)."""
     report = str(BIN / "jkn-report")
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}; {runs} counted runs per case after one warm-up\n"
-    )
-    try:
-        a = measure(
-            "a  floor: kernel + import pandas, seaborn", lambda: [sys.executable, "-c", FLOOR], runs
-        )
-        b = measure(
-            "b  one period, id, HTML + PDF",
-            lambda: [report, "build", "2024Q1", "--force", "--out", str(work / "b")],
-            runs,
-        )
-        c = measure(
-            "c  one period, id + en",
-            lambda: [
-                report,
-                "build",
-                "2024Q1",
-                "--force",
-                "--lang",
-                "id,en",
-                "--out",
-                str(work / "c"),
-            ],
-            runs,
-        )
 
-        def cold(folder: Path):
-            return lambda: shutil.rmtree(folder, ignore_errors=True)
+    def cold(folder: Path):
+        return lambda: shutil.rmtree(folder, ignore_errors=True)
 
-        d1 = measure(
-            "d1 build --all, cold, 1 worker",
-            lambda: [report, "build", "--all", "--out", str(work / "d1")],
-            runs,
-            prepare=cold(work / "d1"),
-        )
-        d2 = measure(
-            "d2 build --all, cold, 2 workers",
-            lambda: [report, "build", "--all", "--jobs", "2", "--out", str(work / "d2")],
-            runs,
-            prepare=cold(work / "d2"),
-        )
-        e = measure(
-            "e  rebuild, nothing changed",
-            lambda: [report, "build", "--all", "--out", str(work / "d2")],
-            runs,
-        )
+    def stock_script() -> Path:
         executed = work / "stock.ipynb"
         stock = work / "stock.sh"
         papermill = f'"{BIN / "papermill"}" "{NOTEBOOK}" "{executed}"'
@@ -239,28 +206,83 @@ def main() -> None:
             f'--cwd "{NOTEBOOK.parent}" >/dev/null 2>&1\n'
             f'"{BIN / "jupyter"}" nbconvert --to html "{executed}" >/dev/null 2>&1\n'
         )
-        f = measure("f  stock: papermill + nbconvert --to html", lambda: ["bash", str(stock)], runs)
-        g = preview_refresh(work, max(runs, 4))
+        return stock
+
+    build_all = [report, "build", "--all", "--out"]
+    both = ["--lang", "id,en"]
+    plans = {
+        "a": lambda: measure(
+            "a  floor: kernel + import pandas, seaborn", lambda: [sys.executable, "-c", FLOOR], runs
+        ),
+        "b": lambda: measure(
+            "b  one period, id, HTML + PDF",
+            lambda: [report, "build", "2024Q1", "--force", "--out", str(work / "b")],
+            runs,
+        ),
+        "c": lambda: measure(
+            "c  one period, id + en",
+            lambda: [report, "build", "2024Q1", "--force", *both, "--out", str(work / "c")],
+            runs,
+        ),
+        "d1": lambda: measure(
+            "d1 build --all, cold, 1 worker",
+            lambda: [*build_all, str(work / "d1")],
+            runs,
+            prepare=cold(work / "d1"),
+        ),
+        "d2": lambda: measure(
+            "d2 build --all, cold, 2 workers",
+            lambda: [report, "build", "--all", "--jobs", "2", "--out", str(work / "d2")],
+            runs,
+            prepare=cold(work / "d2"),
+        ),
+        "e": lambda: measure(
+            "e  rebuild, nothing changed", lambda: [*build_all, str(work / "d2")], runs
+        ),
+        "f": lambda: measure(
+            "f  stock: papermill + nbconvert --to html", lambda: ["bash", str(stock_script())], runs
+        ),
+        "g": lambda: preview_refresh(work, max(runs, 4)),
+    }
+    if "e" in cases and "d2" not in cases:
+        run([report, "build", "--all", "--jobs", "2", "--out", str(work / "d2")])
+    return {case: plans[case]() for case in CASES if case in cases}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="counted runs per case (default 3)")
+    parser.add_argument(
+        "--cases",
+        type=_cases,
+        default=CASES,
+        help=f"the cases to run, comma-separated (default all: {','.join(CASES)})",
+    )
+    arguments = parser.parse_args()
+    runs = arguments.runs
+    work = Path(tempfile.mkdtemp(prefix="jkn-bench-"))
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}; {runs} counted runs per case after one warm-up\n"
+    )
+    try:
+        results = _measure_cases(arguments.cases, runs, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print()
-    print(
-        f"b / a  (one report against the floor; target <= 2):      {b['median'] / a['median']:.2f}"
+    ratios = (
+        ("b", "a", "b / a  (one report against the floor; target <= 2):     "),
+        ("b", "f", "b / f  (one report, HTML+PDF, against stock HTML; < 1):  "),
+        ("d2", "d1", "d2 / d1 (2 workers against 1; target <= 1/1,7 = 0.59):    "),
+        ("c", "b", "c / b  (second language):                                "),
+        ("g", "a", "g / a  (preview refresh against the floor; target <= 1): "),
     )
-    print(
-        f"b / f  (one report, HTML+PDF, against stock HTML; < 1):   {b['median'] / f['median']:.2f}"
-    )
-    print(
-        f"d2 / d1 (2 workers against 1; target <= 1/1,7 = 0.59):     "
-        f"{d2['median'] / d1['median']:.2f}"
-    )
-    print(
-        f"c / b  (second language):                                 {c['median'] / b['median']:.2f}"
-    )
-    print(f"e      (nothing changed; target < 1 s):                   {e['median']:.2f} s")
-    print(
-        f"g / a  (preview refresh against the floor; target <= 1):  {g['median'] / a['median']:.2f}"
-    )
+    for top, bottom, label in ratios:
+        if top in results and bottom in results:
+            print(f"{label} {results[top]['median'] / results[bottom]['median']:.2f}")
+    if "e" in results:
+        seconds = results["e"]["median"]
+        print(f"e      (nothing changed; target < 1 s):                   {seconds:.2f} s")
 
 
 if __name__ == "__main__":

@@ -10,15 +10,16 @@
 
 ``build`` with no quarter builds the latest period in the data folder, and rebuilds a period
 only when its data, the data of earlier periods, the code or the parameters changed.
+
+This module holds the parser (one function per command) and the short commands; ``build``
+runs in `jkn_analysis.build.command`, ``preview`` in `jkn_analysis.build.preview`. Each command
+imports what it needs when it runs, so that ``jkn-report --help`` stays quick.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
-import time
-import traceback
 from pathlib import Path
 
 from jkn_analysis.catalogue.definitions import LANGUAGES
@@ -86,19 +87,8 @@ def _add_language_option(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--lang", type=_language, default="id", help=f"{what}: id (default) or en")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The command-line interface (also used by the tests)."""
-    from jkn_analysis import __version__
-
-    parser = argparse.ArgumentParser(
-        prog="jkn-report",
-        description="DJSN's quarterly JKN performance report.",
-        epilog="'jkn-report COMMAND --help' lists the options of a command.",
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    # Not required: `jkn-report` alone prints this help rather than an argparse error.
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
+def _add_new_quarter_command(commands: argparse._SubParsersAction) -> None:
+    """``new-quarter``: the data-entry files of a new period."""
     new = commands.add_parser(
         "new-quarter",
         help="write the data-entry files (XLSX and CSV) for a new period",
@@ -109,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_option(new)
     _add_language_option(new, "language of labels and notes")
 
+
+def _add_validate_command(commands: argparse._SubParsersAction) -> None:
+    """``validate``: the data check; exit status 0 exactly when build would proceed."""
     validate = commands.add_parser(
         "validate",
         help="check a period's data files and list every problem",
@@ -126,6 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
         "quarter (default from the catalogue settings)",
     )
 
+
+def _add_review_command(commands: argparse._SubParsersAction) -> None:
+    """``review``: the analyst's review.yaml."""
     review = commands.add_parser(
         "review",
         help="write review.yaml: the analyst's decisions on the recommendations",
@@ -136,6 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_option(review)
     _add_language_option(review, "language of the comments in the file")
 
+
+def _add_projection_command(commands: argparse._SubParsersAction) -> None:
+    """``projection``: the DJS projection page."""
     projection = commands.add_parser(
         "projection",
         help="render the DJS projection notebook to HTML",
@@ -166,6 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="driver overrides within their bounds, e.g. '{\"medical_inflation\": 5}'",
     )
 
+
+def _add_build_command(commands: argparse._SubParsersAction) -> None:
+    """``build``: reports of one or more periods."""
     build = commands.add_parser(
         "build",
         help="build HTML and PDF reports into the output folder",
@@ -197,6 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_option(build)
     _add_out_option(build)
 
+
+def _add_preview_command(commands: argparse._SubParsersAction) -> None:
+    """``preview``: the live preview server."""
     preview = commands.add_parser(
         "preview",
         help="serve a live preview of a report that updates when its files are saved",
@@ -209,6 +214,26 @@ def build_parser() -> argparse.ArgumentParser:
         "--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0: any free one)"
     )
     _add_data_option(preview)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface (also used by the tests)."""
+    from jkn_analysis import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="jkn-report",
+        description="DJSN's quarterly JKN performance report.",
+        epilog="'jkn-report COMMAND --help' lists the options of a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    # Not required: `jkn-report` alone prints this help rather than an argparse error.
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_new_quarter_command(commands)
+    _add_validate_command(commands)
+    _add_review_command(commands)
+    _add_projection_command(commands)
+    _add_build_command(commands)
+    _add_preview_command(commands)
     return parser
 
 
@@ -222,29 +247,22 @@ def _new_quarter(args: argparse.Namespace) -> int:
         return 1
     for path in paths:
         print(_say("cli.wrote", args.lang, path=path))
-    _folder_warnings(args.data, args.lang)  # a misnamed folder holding this period's figures?
+    from jkn_analysis.build.command import folder_warnings
+
+    folder_warnings(args.data, args.lang)  # a misnamed folder holding this period's figures?
     return 0
 
 
-def _folder_warnings(data: Path, language: str, stream=None) -> None:
-    """Print a warning for each folder or file of ``data`` named almost like a period (to
-    ``stream``, standard output by default)."""
-    from jkn_analysis.inputs.loading import misnamed_period_issues
-
-    for issue in misnamed_period_issues(data):
-        text = MESSAGES["report.folder_warning"][language].format(text=issue.describe(language))
-        print(text, file=stream or sys.stdout, flush=True)
-
-
 def _validate(args: argparse.Namespace) -> int:
+    from jkn_analysis.build.command import folder_warnings
     from jkn_analysis.indicators.checks import data_check
     from jkn_analysis.inputs.validation import format_validation
 
     if not (args.data / str(args.quarter)).is_dir():
         _error(args.lang, _say("cli.no_folder", args.lang, path=args.data / str(args.quarter)))
-        _folder_warnings(args.data, args.lang, sys.stderr)
+        folder_warnings(args.data, args.lang, sys.stderr)
         return 2
-    _folder_warnings(args.data, args.lang)
+    folder_warnings(args.data, args.lang)
     # The check `build` runs (the report's appendix too, published-versus-computed included,
     # and whether the period holds enough figures for a report of its own): exit 0 exactly
     # when `build` would proceed, with the words `build` prints when it stops.
@@ -305,262 +323,15 @@ def _message_language(args: argparse.Namespace) -> str:
     return args.lang[0] if isinstance(args.lang, tuple) else args.lang
 
 
-# The first line of every build log, so that a later build knows the log is its own to remove.
-LOG_HEADER = "jkn-report build log"
-
-
-def _log_path(out_dir: Path, quarter: Quarter) -> Path:
-    return out_dir / f"build-{quarter}.log"
-
-
-def _is_pack_log(path: Path) -> bool:
-    """Whether ``path`` is a build log of this pack (versions before the header wrote only the
-    BuildError traceback)."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    return text.startswith(LOG_HEADER) or "jkn_analysis.build.quarter.BuildError" in text
-
-
-def _write_log(out_dir: Path, quarter: Quarter, error: BaseException, language: str) -> str:
-    """Write the failure's details to ``build-<QUARTER>.log``; the line saying where they are
-    (or why they could not be written: a full disk, a read-only folder, a file not ours)."""
-    from jkn_analysis.build.quarter import message
-
-    log = _log_path(out_dir, quarter)
-    if log.exists() and not _is_pack_log(log):
-        return message("build.log_foreign", language, path=log)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        log.write_text(
-            f"{LOG_HEADER}: {quarter}\n" + "".join(traceback.format_exception(error)),
-            encoding="utf-8",
-        )
-    except OSError as failure:
-        with contextlib.suppress(OSError):
-            log.unlink(missing_ok=True)  # half a log (disk full) is no help
-        return message("build.log_not_written", language, path=log, reason=failure.strerror)
-    return message("build.log_written", language, period=quarter, path=log)
-
-
-def _build_one(task: tuple) -> bool | None:
-    """Build one planned period and report it on the terminal; ``False`` when it failed,
-    ``None`` when Ctrl-C stopped it (or came before it started).
-
-    A top-level function, so that parallel builds can run it in worker processes.
-    """
-    from jkn_analysis.build.quarter import BuildError, BuildInterrupted, build_quarter, interrupted
-
-    prefix, item, languages, data_dir, out_dir, language = task
-    if interrupted():
-        return None  # no new build, and no new kernel, after Ctrl-C
-    started = time.perf_counter()
-    try:
-        result = build_quarter(
-            item.quarter,
-            languages=languages,
-            data_dir=data_dir,
-            out_dir=out_dir,
-            fingerprints={code: item.fingerprints[code] for code in languages},
-            progress=lambda message: print(f"{prefix}:   {message.split(': ', 1)[1]}", flush=True),
-            message_language=language,
-        )
-    except BuildInterrupted:
-        return None
-    except BuildError as error:
-        where = _write_log(out_dir, item.quarter, error, language)
-        # A failed data check prints validate's report, several lines, below the headline.
-        cause = error.describe(language).rstrip()
-        cause = f"\n{cause}" if "\n" in cause else f" {cause}"
-        step = error.step_words(language)
-        print(
-            _say("build.failed", language, period=item.quarter, step=step, cause=cause),
-            file=sys.stderr,
-        )
-        print(where, file=sys.stderr, flush=True)
-        return False
-    log = _log_path(out_dir, item.quarter)
-    if log.exists() and _is_pack_log(log):
-        with contextlib.suppress(OSError):
-            log.unlink()  # the failure it describes is gone
-    from jkn_analysis.catalogue.formatting import format_number
-
-    seconds = format_number(time.perf_counter() - started, 1, language=language)
-    print(
-        _say("build.built", language, prefix=prefix, seconds=seconds, folder=result.folder),
-        flush=True,
-    )
-    return True
-
-
-def _buildable(
-    args: argparse.Namespace, periods: list[Quarter], language: str
-) -> tuple[list[Quarter], int] | int:
-    """The periods to build and the number refused; or an exit status when there are none.
-
-    Every period without a report of its own (`jkn_analysis.inputs.loading.report_readiness`: nothing
-    filled in yet, or too few figures) is named with its reason. ``--all`` skips them; with no
-    period given, the latest period that can be built is chosen; a period asked for by name
-    is refused (and counted, so that the command exits 1).
-    """
-    from jkn_analysis.inputs.loading import report_readiness
-
-    def reason(quarter: Quarter) -> str | None:
-        blocker = report_readiness(args.data, quarter)
-        return None if blocker is None else blocker.describe(language)
-
-    if args.all:
-        quarters = []
-        for quarter in periods:
-            why = reason(quarter)
-            if why is None:
-                quarters.append(quarter)
-            else:
-                print(MESSAGES["build.skipped"][language].format(reason=why), flush=True)
-        return quarters, 0
-    if args.quarters:
-        quarters, refused = [], 0
-        for quarter in dict.fromkeys(args.quarters):
-            why = reason(quarter)
-            if why is None:
-                quarters.append(quarter)
-            else:
-                print(MESSAGES["build.not_built"][language].format(reason=why), file=sys.stderr)
-                refused += 1
-        return quarters, refused
-    for quarter in reversed(periods):  # the latest period that can be built
-        why = reason(quarter)
-        if why is None:
-            print(MESSAGES["build.latest"][language].format(period=quarter), flush=True)
-            return [quarter], 0
-        print(MESSAGES["build.skipped"][language].format(reason=why), flush=True)
-    _error(language, MESSAGES["build.none_buildable"][language].format(folder=args.data.resolve()))
-    return 1
-
-
-def _run_builds(todo: list[tuple], jobs: int) -> tuple[list[bool | None], bool]:
-    """Run the planned builds, in worker processes when ``jobs`` > 1; Ctrl-C stops them all.
-
-    Each worker handles Ctrl-C itself (the terminal sends it to every process of the command,
-    and the main process passes it on when it alone received it): its running build unwinds,
-    and the builds still queued return at once without starting a kernel. Returns each build's
-    outcome (see `_build_one`) and whether Ctrl-C was pressed.
-    """
-    from jkn_analysis.build.quarter import install_interrupt_handler, interrupted, stop_on_interrupt
-
-    with stop_on_interrupt():
-        if jobs > 1 and len(todo) > 1:
-            from concurrent.futures import ProcessPoolExecutor
-
-            with ProcessPoolExecutor(
-                max_workers=jobs, initializer=install_interrupt_handler
-            ) as pool:
-                outcomes = list(pool.map(_build_one, todo))
-        else:
-            outcomes = [_build_one(task) for task in todo]
-        return outcomes, interrupted() or None in outcomes
-
-
 def _build(args: argparse.Namespace) -> int:
-    from jkn_analysis.build.quarter import BuildError, message
+    from jkn_analysis.build.command import build_command
 
-    language = _message_language(args)
-    try:
-        return _build_checked(args, language)
-    except BuildError as error:  # a refused output folder, before anything was touched
-        _error(language, error.describe(language))
-        return 1
-    except OSError as error:  # a permission error, a full disk: one line naming the path
-        path = error.filename or args.out
-        reason = error.strerror or str(error)
-        _error(language, message("build.file_error", language, path=path, reason=reason))
-        return 1
-
-
-def _build_checked(args: argparse.Namespace, language: str) -> int:
-    from jkn_analysis.build.batch import check_index, plan, write_index
-    from jkn_analysis.build.quarter import (
-        NOTEBOOK,
-        BuildInterrupted,
-        check_output,
-        message,
-        remove_leftovers,
-    )
-    from jkn_analysis.inputs.loading import available_periods
-
-    if args.data.exists() and not args.data.is_dir():
-        _error(language, message("build.not_a_folder", language, option="--data", path=args.data))
-        return 1
-    check_output(args.out, args.data, [])  # --out is, holds or lies in --data: refused first
-    _folder_warnings(args.data, language)
-    periods = available_periods(args.data)
-    if not periods:
-        _error(language, _say("build.no_periods", language, folder=args.data.resolve()))
-        return 2
-    if args.jobs < 1:
-        _error(language, _say("build.bad_jobs", language))
-        return 2
-    if args.all and args.quarters:
-        _error(language, _say("build.quarters_and_all", language))
-        return 2
-    missing = [q for q in args.quarters if q not in periods]
-    if missing:
-        text = _say(
-            "build.no_data",
-            language,
-            periods=", ".join(map(str, missing)),
-            folder=args.data.resolve(),
-            available=", ".join(map(str, periods)),
-        )
-        _error(language, text)
-        return 2
-    chosen = _buildable(args, periods, language)
-    if isinstance(chosen, int):
-        return chosen
-    quarters, refused = chosen
-    planned = plan(
-        quarters,
-        data_dir=args.data,
-        out_dir=args.out,
-        languages=args.lang,
-        notebook=NOTEBOOK,
-        force=args.force,
-        language=language,
-    )
-    # Every folder the run would replace, and the index, checked before any build starts.
-    check_output(args.out, args.data, [item.quarter for item in planned if item.reason])
-    check_index(args.out)
-    if args.out.is_dir():
-        remove_leftovers(args.out)  # of killed builds, even when every period is up to date
-    todo = []
-    for number, item in enumerate(planned, start=1):
-        prefix = f"[{number}/{len(planned)}] {item.quarter}"
-        if item.reason is None:
-            print(_say("build.up_to_date", language, prefix=prefix), flush=True)
-        else:
-            print(_say("build.building", language, prefix=prefix, reason=item.reason), flush=True)
-            todo.append((prefix, item, item.languages, args.data, args.out, language))
-    outcomes, stopped = _run_builds(todo, args.jobs)
-    failures = sum(1 for ok in outcomes if ok is False)
-    built = sum(1 for ok in outcomes if ok)
-    if args.out.is_dir():
-        try:
-            index = write_index(args.out, language=language)
-            print(_say("build.index", language, path=index))
-        except OSError:
-            if not failures:
-                raise
-            # The failed builds said why already (a full disk, a read-only folder).
-    if stopped:
-        raise BuildInterrupted
-    current = len(planned) - built - failures
-    print(_say("build.summary", language, built=built, current=current, failed=failures))
-    return 1 if failures or refused else 0
+    return build_command(args, _message_language(args))
 
 
 def _projection(args: argparse.Namespace) -> int:
-    from jkn_analysis.build.quarter import BuildError, build_projection
+    from jkn_analysis.build.errors import BuildError
+    from jkn_analysis.build.quarter import build_projection
 
     try:
         path = build_projection(
@@ -619,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
         return handlers[args.command](args)
     except KeyboardInterrupt:
         # Ctrl-C: one line, no traceback; a build has removed its temporary folders already.
-        from jkn_analysis.build.quarter import message
+        from jkn_analysis.build.errors import message
 
         key = "build.interrupted" if args.command == "build" else "cli.interrupted"
         print(message(key, _message_language(args)), file=sys.stderr, flush=True)

@@ -1,7 +1,8 @@
 """End-to-end: build the 2024 Q1 report in both languages and check what a reviewer receives.
 
-The build runs the notebook with papermill (one kernel per language), exports the HTML with
-nbconvert and renders the PDF with WeasyPrint. It runs once per test session.
+The build runs the notebook as papermill does (both languages one after the other in one
+kernel), exports the HTML with nbconvert and renders the PDF with WeasyPrint. It runs once per
+test session.
 """
 
 from __future__ import annotations

@@ -381,7 +381,7 @@ def fast_build(monkeypatch):
     """The real `build_quarter` (data checks, progress, build record) without a kernel, HTML
     export or PDF: each step writes a stand-in file."""
 
-    def execute(quarter, language, data_dir, folder):
+    def execute(quarter, language, data_dir, folder, kernel):
         paths = build_module.report_paths(folder, quarter, language)
         paths["notebook"].write_text("{}", encoding="utf-8")
         (folder / "indicators.json").write_text('{"status": "final"}', encoding="utf-8")

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,107 @@ class TestCheckParameters:
             build_quarter(Q1, languages=("fr",), data_dir=tmp_path / "missing", out_dir=tmp_path)
         assert caught.value.step == "parameters"
         assert not any(tmp_path.iterdir())
+
+
+class TestOnlyPublishedCellsReachThePage:
+    """An exploratory cell an analyst adds (``df.head()``) never leaks into the HTML or PDF:
+    only the outputs of cells tagged ``report`` are exported."""
+
+    @staticmethod
+    def _notebook(tmp_path: Path) -> Path:
+        import nbformat
+        import pandas as pd
+
+        def cell(frame: pd.DataFrame, tags: list[str]) -> nbformat.NotebookNode:
+            output = nbformat.v4.new_output(
+                "execute_result", data={"text/html": frame.to_html()}, execution_count=1
+            )
+            return nbformat.v4.new_code_cell(
+                "frame.head()", metadata={"tags": tags}, outputs=[output]
+            )
+
+        notebook = nbformat.v4.new_notebook(
+            cells=[
+                cell(pd.DataFrame({"published_column": [1]}), ["report"]),
+                cell(pd.DataFrame({"exploratory_column": [2]}), []),
+                cell(pd.DataFrame({"parameter_column": [3]}), ["parameters"]),
+            ]
+        )
+        path = tmp_path / "executed.ipynb"
+        nbformat.write(notebook, path)
+        return path
+
+    def test_an_untagged_cell_is_left_out_a_tagged_one_kept(self, tmp_path):
+        from jkn_analysis.build.quarter import export_html
+
+        html = export_html(self._notebook(tmp_path), Q1, "en")
+        assert "published_column" in html
+        assert "exploratory_column" not in html and "parameter_column" not in html
+
+    def test_the_preview_evaluates_only_tagged_cells(self, tmp_path):
+        from jkn_analysis.build import preview
+
+        notebook = json.loads(self._notebook(tmp_path).read_text("utf-8"))
+        notebook["cells"][1]["source"] = "report.exploration()"
+        path = tmp_path / "with_exploration.ipynb"
+        path.write_text(json.dumps(notebook), encoding="utf-8")
+        cells = preview.display_cells(path)
+        assert [cell.expression.co_names for cell in cells] == [("frame", "head")]
+
+
+class TestOneKernelForBothEditions:
+    """Both editions of a period run in one kernel: the second reuses the process (and what the
+    analysis keeps in it) but starts from an empty namespace, its cells counted from 1."""
+
+    def test_two_notebooks_in_one_kernel_run_as_in_fresh_kernels(self, tmp_path):
+        import nbformat
+
+        from jkn_analysis.build.quarter import NotebookKernel
+
+        notebook = nbformat.v4.new_notebook(
+            cells=[
+                nbformat.v4.new_code_cell(
+                    'language: str = "id"', metadata={"tags": ["parameters"]}
+                ),
+                nbformat.v4.new_code_cell(
+                    "import os\nseen = globals().get('earlier', 'none')\nearlier = language"
+                ),
+                nbformat.v4.new_code_cell("print(os.getpid(), seen, language)"),
+            ]
+        )
+        notebook.metadata["kernelspec"] = {"name": "python3", "language": "python"}
+        source = tmp_path / "two.ipynb"
+        nbformat.write(notebook, source)
+        printed = {}
+        with NotebookKernel(tmp_path) as kernel:
+            for language in ("id", "en"):
+                output = tmp_path / f"two.{language}.ipynb"
+                kernel.run(source, output, {"language": language})
+                executed = nbformat.read(output, as_version=4)
+                assert executed.metadata.papermill.parameters == {"language": language}
+                assert [c.execution_count for c in executed.cells if c.cell_type == "code"] == [
+                    1,
+                    2,
+                    3,
+                    4,
+                ]
+                printed[language] = executed.cells[-1].outputs[0].text.split()
+        assert printed["id"][0] == printed["en"][0]  # one process
+        assert printed["id"][1:] == ["none", "id"] and printed["en"][1:] == ["none", "en"]
+
+    def test_an_error_in_a_cell_is_papermills_error(self, tmp_path):
+        import nbformat
+        from papermill.exceptions import PapermillExecutionError
+
+        from jkn_analysis.build.quarter import run_notebook
+
+        notebook = nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_code_cell("raise ValueError('planted')")]
+        )
+        source = tmp_path / "fails.ipynb"
+        nbformat.write(notebook, source)
+        with pytest.raises(PapermillExecutionError) as caught:
+            run_notebook(source, tmp_path / "failed.ipynb", {})
+        assert caught.value.ename == "ValueError" and caught.value.evalue == "planted"
+        assert "papermill-error-cell-tag" in (tmp_path / "failed.ipynb").read_text("utf-8")
+        assert not list(Path(tempfile.gettempdir()).glob(f"jkn-kernel-{os.getpid()}-*"))

@@ -99,21 +99,15 @@ class TestLock:
 
 def _copy_source(target: Path) -> Path:
     """The project as a clone has it (no environment, reports, caches or build leftovers)."""
-    shutil.copytree(
-        ROOT,
-        target,
-        ignore=shutil.ignore_patterns(
-            ".git",
-            ".venv",
-            "reports",
-            "build",
-            "dist",
-            "*.egg-info",
-            "__pycache__",
-            ".*_cache",
-            ".hypothesis",
-        ),
-    )
+    anywhere = shutil.ignore_patterns("*.egg-info", "__pycache__", ".*_cache", ".hypothesis")
+    # Only at the top: jkn_analysis/build is the package's build stage, not a build leftover.
+    top_level = {".git", ".venv", "reports", "build", "dist"}
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        ignored = anywhere(folder, names)
+        return ignored | (top_level & set(names)) if Path(folder) == ROOT else ignored
+
+    shutil.copytree(ROOT, target, ignore=ignore)
     return target
 
 

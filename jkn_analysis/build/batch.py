@@ -20,21 +20,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from jkn_analysis.build.errors import UnsafeOutputError, message
 from jkn_analysis.build.fingerprint import fingerprint
-from jkn_analysis.build.quarter import (
+from jkn_analysis.build.outputs import (
     SHARED_FILES,
-    UnsafeOutputError,
-    _status,
     editions_of,
     file_mode,
-    message,
     read_record,
-    report_paths,
+    report_status,
 )
 from jkn_analysis.catalogue.definitions import LANGUAGES
 from jkn_analysis.catalogue.periods import PeriodError, Quarter
 from jkn_analysis.catalogue.wording import messages
 from jkn_analysis.inputs.validation import register_messages
+from jkn_analysis.report.filenames import report_paths
 
 # Build times on the index are shown in Western Indonesia Time (WIB, UTC+7).
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -216,7 +215,7 @@ def _period_block(out_dir: Path, folder: Path, quarter: Quarter, text: dict, lan
     editions = editions_of(read_record(folder))
     if not editions:
         return ""
-    status = _status(folder)
+    status = report_status(folder)
     status_word = text["draft_word" if status == "draft" else "status_final"][language]
     name = html.escape(folder.name)
     items = []
