@@ -3,7 +3,8 @@
 The notebooks in ``notebooks/`` call this package; the ``jkn-report`` command (`cli`) builds
 reports. Its subpackages are the stages of the flow, each importing only those before it:
 
-    catalogue -> inputs -> indicators -> recommendations, projection -> report -> build -> cli
+    catalogue -> inputs -> indicators -> recommendations, projection -> analysis -> report
+      -> build -> cli
 
 Each subpackage's docstring says what it does and, in its ``May import:`` line, which stages
 it may use; ``tests/unit/test_architecture.py`` holds the code to those lines and refuses

@@ -287,12 +287,12 @@ READINESS_PROBLEMS = ("not_filled", "too_few_figures")
 
 
 def _triggered_rules(data: Path, quarter: Quarter) -> list:
-    """The recommendations the rules trigger for ``quarter`` (the data must be valid)."""
-    from jkn_analysis.indicators.checks import load_figures
-    from jkn_analysis.indicators.compute import compute_history
-    from jkn_analysis.recommendations.rules import evaluate, load_rules
+    """The recommendations the rules trigger for ``quarter`` (the data must be valid): those of
+    the period's one analysis, which the report states too (the projection's first year below
+    the floor included, which the actuarial rule reads)."""
+    from jkn_analysis.analysis.period import analyse
 
-    return evaluate(load_rules(), compute_history(load_figures(data, up_to=quarter)), quarter)
+    return list(analyse(quarter, data).triggered)
 
 
 def _review(args: argparse.Namespace) -> int:

@@ -866,3 +866,27 @@ def test_no_message_shows_an_internal_object(tmp_path, text):
         for language in ("id", "en"):
             message = issue.describe(language)
             assert not INTERNAL.search(message), message
+
+
+def test_validate_and_review_name_the_rules_the_report_states(monkeypatch):
+    """The command line takes the triggered rules from the period's one analysis, projection
+    included: the 2024Q1 baseline's first year below 1,5 months is evidence of the actuarial rule
+    in `validate` and `review` as in the report, and goes when the projection stays above it."""
+    from jkn_analysis import cli
+    from jkn_analysis.analysis import period
+    from jkn_analysis.catalogue.periods import Quarter
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    quarter = Quarter(2024, 1)
+
+    def actuarial_evidence() -> set[str]:
+        period.forget_analyses()
+        try:
+            rules = {rule.rule_id: rule for rule in cli._triggered_rules(data, quarter)}
+        finally:
+            period.forget_analyses()
+        return {item.indicator for item in rules["actuarial_projection"].evidence["en"]}
+
+    assert "projection_years_to_floor" in actuarial_evidence()
+    monkeypatch.setattr(period, "first_year_below_floor", lambda projection: None)
+    assert "projection_years_to_floor" not in actuarial_evidence()
