@@ -10,12 +10,14 @@ from __future__ import annotations
 import ast
 import builtins
 import copy
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 
 from jkn_analysis.catalogue.definitions import LANGUAGES, load_catalogue
+from jkn_analysis.catalogue.formatting import format_percent
 from jkn_analysis.catalogue.periods import Quarter
 from jkn_analysis.indicators import compute
 from jkn_analysis.indicators.checks import load_figures
@@ -102,7 +104,8 @@ SHIPPED_CASES = [
         {"claim_ratio": 112.2279792746114},
         {
             "quality_and_cost_control": texts(
-                ["Rasio klaim 112,2% (> 100%)"], ["Claim ratio 112.2% (> 100%)"]
+                ["Rasio klaim 112,2%, di atas titik impas 100%"],
+                ["Claim ratio 112.2%, above break-even at 100%"],
             )
         },
     ),
@@ -113,7 +116,8 @@ SHIPPED_CASES = [
         {"claim_ratio": 100.05},
         {
             "quality_and_cost_control": texts(
-                ["Rasio klaim 100,1% (> 100%)"], ["Claim ratio 100.1% (> 100%)"]
+                ["Rasio klaim 100,1%, di atas titik impas 100%"],
+                ["Claim ratio 100.1%, above break-even at 100%"],
             )
         },
     ),
@@ -122,8 +126,14 @@ SHIPPED_CASES = [
         {"premium_income_vs_pro_rata_target": 96.24735070440094},
         {
             "premium_revenue_and_investment": texts(
-                ["Pendapatan iuran terhadap target proporsional 96,25% (< 100%)"],
-                ["Premium income against the pro-rata target 96.25% (< 100%)"],
+                [
+                    "Pendapatan iuran terhadap target proporsional 96,25%, di bawah jalur "
+                    "target tahunan (100%)"
+                ],
+                [
+                    "Premium income against the pro-rata target 96.25%, below the path to the "
+                    "annual target (100%)"
+                ],
             )
         },
     ),
@@ -134,12 +144,15 @@ SHIPPED_CASES = [
         {
             "actuarial_projection": texts(
                 [
-                    "Ketahanan dana DJS 1,20 bulan (< 1,5 bulan)",
-                    "Ketahanan dana DJS 1,20 bulan (< 3 bulan)",
+                    "Ketahanan dana DJS 1,20 bulan, di bawah batas bawah 1,5 bulan (PP 53/2018)",
+                    "Ketahanan dana DJS 1,20 bulan, di bawah batas peringatan laporan ini "
+                    "sebesar 3 bulan",
                 ],
                 [
-                    "Months of claims covered by DJS net assets 1.20 months (< 1.5 months)",
-                    "Months of claims covered by DJS net assets 1.20 months (< 3 months)",
+                    "Months of claims covered by DJS net assets 1.20 months, below the "
+                    "floor of 1.5 months (PP 53/2018)",
+                    "Months of claims covered by DJS net assets 1.20 months, below this "
+                    "report's warning level of 3 months",
                 ],
             )
         },
@@ -149,8 +162,14 @@ SHIPPED_CASES = [
         {"months_of_claims_covered": 1.5},
         {
             "actuarial_projection": texts(
-                ["Ketahanan dana DJS 1,50 bulan (< 3 bulan)"],
-                ["Months of claims covered by DJS net assets 1.50 months (< 3 months)"],
+                [
+                    "Ketahanan dana DJS 1,50 bulan, di bawah batas peringatan laporan ini "
+                    "sebesar 3 bulan"
+                ],
+                [
+                    "Months of claims covered by DJS net assets 1.50 months, below this "
+                    "report's warning level of 3 months"
+                ],
             )
         },
     ),
@@ -184,12 +203,12 @@ SHIPPED_CASES = [
         {
             "migrant_worker_data_update": texts(
                 [
-                    "Peserta non aktif (mutasi data) 31.350.000 = 66,20% dari peserta non aktif "
-                    "(total) 47.360.000 (> 50%)"
+                    "Peserta non aktif karena mutasi data 31,35 juta, 66,20% dari 47,36 "
+                    "juta peserta non aktif, lebih dari separuh"
                 ],
                 [
-                    "Non-active participants (data mutation) 31,350,000 = 66.20% of non-active "
-                    "participants (total) 47,360,000 (> 50%)"
+                    "Non-active participants because of data mutation 31.35 million, "
+                    "66.20% of 47.36 million non-active participants, more than half"
                 ],
             )
         },
@@ -207,8 +226,8 @@ SHIPPED_CASES = [
         {"fktp_change_vs_december": -381},
         {
             "fktp_network": texts(
-                ["Perubahan FKTP sejak Desember -381 (< 0)"],
-                ["Change in contracted FKTPs since December -381 (< 0)"],
+                ["FKTP bekerja sama turun 381 sejak Desember"],
+                ["Contracted FKTPs fell by 381 since December"],
             )
         },
     ),
@@ -218,8 +237,8 @@ SHIPPED_CASES = [
         {"fktp_gap_to_target": 419},
         {
             "fktp_network": texts(
-                ["Kekurangan FKTP terhadap target ICK 419 (> 0)"],
-                ["Contracted FKTPs short of the ICK target 419 (> 0)"],
+                ["Jumlah FKTP bekerja sama kurang 419 dari target ICK DJSN tahun ini"],
+                ["The number of contracted FKTPs is 419 short of DJSN's ICK target for the year"],
             )
         },
     ),
@@ -231,12 +250,12 @@ SHIPPED_CASES = [
         {
             "fktp_gatekeeper": texts(
                 [
-                    "Pertumbuhan rujukan dibanding tahun lalu 20,10% (> pertumbuhan pemanfaatan "
-                    "dibanding tahun lalu (RJTP) 7,50%)"
+                    "Rujukan dari FKTP naik 20,10% dibanding tahun lalu, lebih tinggi dari "
+                    "kunjungan RJTP (naik 7,50%)"
                 ],
                 [
-                    "Growth of referrals year on year 20.10% (> growth of service use year on "
-                    "year (RJTP) 7.50%)"
+                    "Referrals from FKTP rose by 20.10% year on year, higher than RJTP "
+                    "visits (rose by 7.50%)"
                 ],
             )
         },
@@ -253,12 +272,12 @@ SHIPPED_CASES = [
         {
             "fraud_prevention": texts(
                 [
-                    "Pertumbuhan beban jaminan dibanding tahun lalu (RITL) 31,0% (> pertumbuhan "
-                    "total pemanfaatan layanan dibanding tahun lalu 15,84%)"
+                    "Beban jaminan RITL naik 31,0% dibanding tahun lalu, lebih tinggi dari "
+                    "total pemanfaatan layanan (naik 15,84%)"
                 ],
                 [
-                    "Growth of claims expense year on year (RITL) 31.0% (> growth of total service "
-                    "use year on year 15.84%)"
+                    "RITL claims expense rose by 31.0% year on year, higher than total "
+                    "service use (rose by 15.84%)"
                 ],
             )
         },
@@ -272,12 +291,12 @@ SHIPPED_CASES = [
         {
             "fraud_prevention": texts(
                 [
-                    "Pertumbuhan pendapatan iuran dibanding tahun lalu 7,22% (< pertumbuhan beban "
-                    "jaminan dibanding tahun lalu (RITL) 31,0%)"
+                    "Pendapatan iuran naik 7,22% dibanding tahun lalu, lebih rendah dari "
+                    "beban jaminan RITL (naik 31,0%)"
                 ],
                 [
-                    "Growth of premium income year on year 7.22% (< growth of claims expense year "
-                    "on year (RITL) 31.0%)"
+                    "Premium income rose by 7.22% year on year, lower than RITL claims "
+                    "expense (rose by 31.0%)"
                 ],
             )
         },
@@ -304,12 +323,12 @@ SHIPPED_CASES = [
         {
             "quality_and_cost_control": texts(
                 [
-                    "Pertumbuhan pendapatan iuran dibanding tahun lalu 7,22% (< pertumbuhan beban "
-                    "jaminan dibanding tahun lalu (total) 12,5%)"
+                    "Pendapatan iuran naik 7,22% dibanding tahun lalu, lebih rendah dari "
+                    "beban jaminan (naik 12,5%)"
                 ],
                 [
-                    "Growth of premium income year on year 7.22% (< growth of claims expense year "
-                    "on year (total) 12.5%)"
+                    "Premium income rose by 7.22% year on year, lower than claims expense "
+                    "(rose by 12.5%)"
                 ],
             )
         },
@@ -319,8 +338,14 @@ SHIPPED_CASES = [
         {"djs_investment_yield": 1.2},
         {
             "premium_revenue_and_investment": texts(
-                ["YoI DJS (disetahunkan) 4,80% (< 5,7%)"],
-                ["DJS yield on investment (annualised) 4.80% (< 5.7%)"],
+                [
+                    "YoI DJS (disetahunkan) 4,80%, di bawah target ICK DJSN 2024 sebesar 5,7% "
+                    "setahun"
+                ],
+                [
+                    "DJS yield on investment (annualised) 4.80%, below DJSN's 2024 ICK target "
+                    "of 5.7% a year"
+                ],
             )
         },
     ),
@@ -331,8 +356,14 @@ SHIPPED_CASES = [
         {"bpjs_investment_yield": 1.5},
         {
             "operational_efficiency": texts(
-                ["YoI BPJS Kesehatan (disetahunkan) 6,00% (< 7%)"],
-                ["BPJS Kesehatan yield on investment (annualised) 6.00% (< 7%)"],
+                [
+                    "YoI BPJS Kesehatan (disetahunkan) 6,00%, di bawah target ICK DJSN 2024 "
+                    "sebesar 7% setahun"
+                ],
+                [
+                    "BPJS Kesehatan yield on investment (annualised) 6.00%, below DJSN's 2024 "
+                    "ICK target of 7% a year"
+                ],
             )
         },
     ),
@@ -342,7 +373,8 @@ SHIPPED_CASES = [
         {"bopo": 101.21},
         {
             "operational_efficiency": texts(
-                ["BOPO 101,21% (> 100%)"], ["BOPO (operating expense ratio) 101.21% (> 100%)"]
+                ["BOPO 101,21%, di atas titik impas 100%"],
+                ["BOPO (operating expense ratio) 101.21%, above break-even at 100%"],
             )
         },
     ),
@@ -362,8 +394,14 @@ SHIPPED_CASES = [
         {"fkrtl_change_vs_december": -8},
         {
             "specialist_supply_and_kris": texts(
-                ["Perubahan FKRTL sejak Desember -8 (< 0)"],
-                ["Change in FKRTL since December -8 (< 0)"],
+                [
+                    "FKRTL bekerja sama turun 8 sejak Desember, selama masa penerapan KRIS "
+                    "(Perpres 59/2024)"
+                ],
+                [
+                    "Contracted hospitals (FKRTL) fell by 8 since December, during the KRIS "
+                    "roll-out (Perpres 59/2024)"
+                ],
             )
         },
     ),
@@ -372,8 +410,14 @@ SHIPPED_CASES = [
         {"registered_coverage": 96.00127851617346},
         {
             "registration_coverage": texts(
-                ["Cakupan kepesertaan terhadap penduduk 96,00% (< 98%)"],
-                ["Registered coverage of the population 96.00% (< 98%)"],
+                [
+                    "Cakupan kepesertaan terhadap penduduk 96,00%, di bawah target 98% untuk "
+                    "2024 (Perpres 36/2023)"
+                ],
+                [
+                    "Registered coverage of the population 96.00%, below the 2024 target of "
+                    "98% (Perpres 36/2023)"
+                ],
             )
         },
     ),
@@ -403,11 +447,11 @@ class TestShippedTrends:
             "actuarial_projection": texts(
                 [
                     "Ketahanan dana DJS turun dalam 2 periode terakhir yang datanya tersedia: "
-                    "5,98 bulan (TW IV 2022) → 3,98 bulan (TW I 2024)"
+                    "5,98 bulan (TW IV 2022), lalu 3,98 bulan (TW I 2024)"
                 ],
                 [
-                    "Months of claims covered by DJS net assets falling over the last 2 periods "
-                    "with data: 5.98 months (Q4 2022) → 3.98 months (Q1 2024)"
+                    "Months of claims covered by DJS net assets fell over the last 2 periods "
+                    "with data: 5.98 months (Q4 2022), then 3.98 months (Q1 2024)"
                 ],
             )
         }
@@ -429,11 +473,11 @@ class TestShippedTrends:
             "actuarial_projection": texts(
                 [
                     "Rasio klaim naik dalam 3 periode terakhir yang datanya tersedia: "
-                    "63,0% (TW IV 2021) → 78,8% (TW IV 2022) → 99,0% (TW I 2024)"
+                    "63,0% (TW IV 2021), lalu 78,8% (TW IV 2022), lalu 99,0% (TW I 2024)"
                 ],
                 [
-                    "Claim ratio rising over the last 3 periods with data: "
-                    "63.0% (Q4 2021) → 78.8% (Q4 2022) → 99.0% (Q1 2024)"
+                    "Claim ratio rose over the last 3 periods with data: "
+                    "63.0% (Q4 2021), then 78.8% (Q4 2022), then 99.0% (Q1 2024)"
                 ],
             )
         }
@@ -453,8 +497,14 @@ class TestRedesignedRules:
                 {"active_share_of_registered": 79.59},
                 {
                     "compliance_enforcement": texts(
-                        ["Peserta aktif terhadap peserta terdaftar 79,59% (< 80%)"],
-                        ["Active participants as a share of registered 79.59% (< 80%)"],
+                        [
+                            "Peserta aktif terhadap peserta terdaftar 79,59%, di bawah target "
+                            "keaktifan 80% untuk 2025 (RPJMN 2025-2029)"
+                        ],
+                        [
+                            "Active participants as a share of registered 79.59%, below the "
+                            "2025 target of 80% active (RPJMN 2025-2029)"
+                        ],
                     )
                 },
                 id="RPJMN active share applies from 2025",
@@ -465,8 +515,14 @@ class TestRedesignedRules:
                 {"active_share_of_population": 76.41},
                 {
                     "compliance_enforcement": texts(
-                        ["Peserta aktif terhadap penduduk 76,41% (< 78,4%)"],
-                        ["Active participants as a share of the population 76.41% (< 78.4%)"],
+                        [
+                            "Peserta aktif terhadap penduduk 76,41%, di bawah target 78,4% "
+                            "untuk 2025 (diturunkan dari RPJMN 2025-2029)"
+                        ],
+                        [
+                            "Active participants as a share of the population 76.41%, below "
+                            "the 2025 target of 78.4% (derived from RPJMN 2025-2029)"
+                        ],
                     )
                 },
                 id="RPJMN-derived active share of the population from 2025",
@@ -479,8 +535,14 @@ class TestRedesignedRules:
                 {"registered_coverage": 97.5},
                 {
                     "registration_coverage": texts(
-                        ["Cakupan kepesertaan terhadap penduduk 97,50% (< 98%)"],
-                        ["Registered coverage of the population 97.50% (< 98%)"],
+                        [
+                            "Cakupan kepesertaan terhadap penduduk 97,50%, di bawah target "
+                            "98% untuk 2025 (RPJMN 2025-2029)"
+                        ],
+                        [
+                            "Registered coverage of the population 97.50%, below the 2025 "
+                            "target of 98% (RPJMN 2025-2029)"
+                        ],
                     )
                 },
                 id="registered coverage against RPJMN 98% in 2025",
@@ -490,8 +552,14 @@ class TestRedesignedRules:
                 {"registered_coverage": 98.5},
                 {
                     "registration_coverage": texts(
-                        ["Cakupan kepesertaan terhadap penduduk 98,50% (< 99%)"],
-                        ["Registered coverage of the population 98.50% (< 99%)"],
+                        [
+                            "Cakupan kepesertaan terhadap penduduk 98,50%, di bawah target "
+                            "99% untuk 2029 (RPJMN 2025-2029)"
+                        ],
+                        [
+                            "Registered coverage of the population 98.50%, below the 2029 "
+                            "target of 99% (RPJMN 2025-2029)"
+                        ],
                     )
                 },
                 id="registered coverage against RPJMN 99% in 2029",
@@ -508,12 +576,12 @@ class TestRedesignedRules:
                 {
                     "compliance_enforcement": texts(
                         [
-                            "Pertumbuhan peserta non aktif (menunggak iuran, PBPU mandiri) sejak "
-                            "Desember 4,33% (> 0%)"
+                            "Peserta non aktif PBPU mandiri yang menunggak iuran naik "
+                            "4,33% sejak Desember"
                         ],
                         [
-                            "Growth of non-active participants (arrears of self-paying PBPU) "
-                            "since December 4.33% (> 0%)"
+                            "Non-active participants among self-paying PBPU in arrears "
+                            "rose by 4.33% since December"
                         ],
                     )
                 },
@@ -535,11 +603,11 @@ class TestRedesignedRules:
                     "ppu_small_business_option": texts(
                         [
                             "Capaian ICK peserta aktif terhadap jalur target tahunan (PPU) "
-                            "99,4% (< 100%)"
+                            "99,4%, di bawah jalur menuju target ICK akhir tahun (100%)"
                         ],
                         [
-                            "ICK active participants against the path to the annual target (PPU) "
-                            "99.4% (< 100%)"
+                            "ICK active participants against the path to the annual target "
+                            "(PPU) 99.4%, below the path to the year-end ICK target (100%)"
                         ],
                     )
                 },
@@ -557,12 +625,14 @@ class TestRedesignedRules:
                 {
                     "actuarial_projection": texts(
                         [
-                            "Tahun hingga proyeksi ketahanan dana DJS di bawah 1,5 bulan (skenario "
-                            "dasar) 1 tahun (≤ 5 tahun)"
+                            "Menurut proyeksi (skenario dasar), ketahanan dana DJS turun "
+                            "di bawah 1,5 bulan dalam 1 tahun, masih dalam cakupan "
+                            "proyeksi 5 tahun ke depan"
                         ],
                         [
-                            "Years until projected months of claims covered fall below 1.5 "
-                            "(baseline scenario) 1 year (≤ 5 years)"
+                            "In the projection (baseline scenario), DJS net assets cover "
+                            "less than 1.5 months of claims in 1 year, still within the "
+                            "projection horizon of 5 years"
                         ],
                     )
                 },
@@ -574,8 +644,8 @@ class TestRedesignedRules:
                 {"active_change_vs_december/segment=pbi": -28_148},
                 {
                     "pbi_pemda_data_validation": texts(
-                        ["Perubahan peserta aktif sejak Desember (PBI) -28.148 (< 0)"],
-                        ["Change in active participants since December (PBI) -28,148 (< 0)"],
+                        ["Peserta aktif PBI turun 28.148 jiwa sejak Desember"],
+                        ["Active PBI participants fell by 28,148 since December"],
                     )
                 },
                 id="PBI losing active participants since December",
@@ -639,11 +709,16 @@ def rule_document(condition: object, **rule) -> dict:
             "hundred": {
                 "value": 100,
                 "unit": "percent",
+                "label": {"id": "titik impas {value}", "en": "break-even at {value}"},
                 "source": {"id": "Titik impas", "en": "Break-even"},
             },
             "floor": {
                 "value": 1.5,
                 "unit": "months",
+                "label": {
+                    "id": "batas bawah {value} (PP 53/2018)",
+                    "en": "the floor of {value} (PP 53/2018)",
+                },
                 "source": {"id": "PP 53/2018 Pasal 37 ayat (1)", "en": "PP 53/2018, Art. 37(1)"},
             },
         },
@@ -703,11 +778,24 @@ class TestOperators:
         result = fired(book, {Q1: {"claim_ratio": value}})
         assert ("r1" in result) is holds
 
-    @pytest.mark.parametrize(("op", "symbol"), [(">=", "≥"), ("<=", "≤"), ("==", "=")])
-    def test_operator_symbols_in_evidence(self, tmp_path, op, symbol):
+    @pytest.mark.parametrize(
+        ("op", "value", "id_words", "en_words"),
+        [
+            (">=", 100.0, "paling sedikit", "at least"),
+            ("<=", 100.0, "paling tinggi", "at most"),
+            ("==", 100.0, "sama dengan", "equal to"),
+            (">", 112.2, "di atas", "above"),
+            ("<", 90.0, "di bawah", "below"),
+        ],
+    )
+    def test_operators_in_words(self, tmp_path, op, value, id_words, en_words):
         book = book_for(tmp_path, {"indicator": "claim_ratio", "op": op, "than": "hundred"})
-        result = fired(book, {Q1: {"claim_ratio": 100.0}})
-        assert result["r1"]["id"] == (f"Rasio klaim 100,0% ({symbol} 100%)",)
+        result = fired(book, {Q1: {"claim_ratio": value}})
+        printed = {"id": format_percent(value, 1), "en": format_percent(value, 1, language="en")}
+        assert result["r1"] == texts(
+            [f"Rasio klaim {printed['id']}, {id_words} titik impas 100%"],
+            [f"Claim ratio {printed['en']}, {en_words} break-even at 100%"],
+        )
 
 
 class TestCombinations:
@@ -715,10 +803,14 @@ class TestCombinations:
         book = book_for(tmp_path, {"all": [CLAIMS_ABOVE, MONTHS_BELOW]})
         result = fired(book, {Q1: {"claim_ratio": 112.2, "months_of_claims_covered": 1.2}})
         assert result["r1"] == texts(
-            ["Rasio klaim 112,2% (> 100%)", "Ketahanan dana DJS 1,20 bulan (< 1,5 bulan)"],
             [
-                "Claim ratio 112.2% (> 100%)",
-                "Months of claims covered by DJS net assets 1.20 months (< 1.5 months)",
+                "Rasio klaim 112,2%, di atas titik impas 100%",
+                "Ketahanan dana DJS 1,20 bulan, di bawah batas bawah 1,5 bulan (PP 53/2018)",
+            ],
+            [
+                "Claim ratio 112.2%, above break-even at 100%",
+                "Months of claims covered by DJS net assets 1.20 months, below the floor "
+                "of 1.5 months (PP 53/2018)",
             ],
         )
 
@@ -729,7 +821,9 @@ class TestCombinations:
     def test_any_gives_only_the_parts_that_held(self, tmp_path):
         book = book_for(tmp_path, {"any": [CLAIMS_ABOVE, MONTHS_BELOW]})
         result = fired(book, {Q1: {"claim_ratio": 90.0, "months_of_claims_covered": 1.2}})
-        assert result["r1"]["id"] == ("Ketahanan dana DJS 1,20 bulan (< 1,5 bulan)",)
+        assert result["r1"]["id"] == (
+            "Ketahanan dana DJS 1,20 bulan, di bawah batas bawah 1,5 bulan (PP 53/2018)",
+        )
 
     def test_any_fails_when_no_part_holds(self, tmp_path):
         book = book_for(tmp_path, {"any": [CLAIMS_ABOVE, MONTHS_BELOW]})
@@ -738,7 +832,7 @@ class TestCombinations:
     def test_not_guards_without_evidence_of_its_own(self, tmp_path):
         book = book_for(tmp_path, {"all": [CLAIMS_ABOVE, {"not": MONTHS_BELOW}]})
         result = fired(book, {Q1: {"claim_ratio": 112.2, "months_of_claims_covered": 4.0}})
-        assert result["r1"]["id"] == ("Rasio klaim 112,2% (> 100%)",)
+        assert result["r1"]["id"] == ("Rasio klaim 112,2%, di atas titik impas 100%",)
         assert fired(book, {Q1: {"claim_ratio": 112.2, "months_of_claims_covered": 1.2}}) == {}
 
     def test_nested_combinations(self, tmp_path):
@@ -774,7 +868,7 @@ class TestMissingIndicators:
     def test_any_with_a_missing_part_fires_on_the_other(self, tmp_path):
         book = book_for(tmp_path, {"any": [CLAIMS_ABOVE, MONTHS_BELOW]})
         result = fired(book, {Q1: {"claim_ratio": 112.2}})
-        assert result["r1"]["en"] == ("Claim ratio 112.2% (> 100%)",)
+        assert result["r1"]["en"] == ("Claim ratio 112.2%, above break-even at 100%",)
 
     def test_ratio_with_a_zero_denominator_does_not_hold(self, tmp_path):
         condition = {
@@ -811,11 +905,13 @@ class TestTrend:
         assert result["r1"] == texts(
             [
                 "Ketahanan dana DJS turun dalam 3 periode terakhir yang datanya tersedia: "
-                "5,00 bulan (TW III 2023) → 4,00 bulan (TW IV 2023) → 3,50 bulan (TW I 2024)"
+                "5,00 bulan (TW III 2023), lalu 4,00 bulan (TW IV 2023), lalu 3,50 bulan "
+                "(TW I 2024)"
             ],
             [
-                "Months of claims covered by DJS net assets falling over the last 3 periods with "
-                "data: 5.00 months (Q3 2023) → 4.00 months (Q4 2023) → 3.50 months (Q1 2024)"
+                "Months of claims covered by DJS net assets fell over the last 3 periods with "
+                "data: 5.00 months (Q3 2023), then 4.00 months (Q4 2023), then 3.50 months "
+                "(Q1 2024)"
             ],
         )
 
@@ -842,7 +938,7 @@ class TestTrend:
     def test_periods_without_the_indicator_are_skipped(self, tmp_path):
         result = self.run(tmp_path, [5.0, None, 4.0, 3.5])
         assert (
-            "(TW II 2023) → 4,00 bulan (TW IV 2023) → 3,50 bulan (TW I 2024)"
+            "(TW II 2023), lalu 4,00 bulan (TW IV 2023), lalu 3,50 bulan (TW I 2024)"
             in (result["r1"]["id"][0])
         )
 
@@ -880,7 +976,7 @@ class TestGrowthAndRatio:
         book = book_for(tmp_path, condition)
         data = {earlier: {"registered_participants": 100.0}, Q1: {"registered_participants": 250.0}}
         assert fired(book, data)["r1"]["id"] == (
-            f"Pertumbuhan peserta terdaftar {words} 150,00% (> 100%)",
+            f"Peserta terdaftar naik 150,00% {words}, di atas titik impas 100%",
         )
 
     def test_growth_at_the_threshold_does_not_fire(self, tmp_path):
@@ -911,10 +1007,13 @@ class TestGrowthAndRatio:
         values = {"claims_expense/service=ritl": 40.0e12, "premium_income": 38.6e12}
         assert fired(book, {Q1: values})["r1"] == texts(
             [
-                "Beban jaminan kesehatan (RITL) Rp40,00 T = 103,6% dari pendapatan iuran "
-                "Rp38,60 T (> 100%)"
+                "Beban jaminan kesehatan (RITL) Rp40,00 T, 103,6% dari Rp38,60 T pendapatan "
+                "iuran, lebih dari titik impas 100%"
             ],
-            ["Claims expense (RITL) IDR 40.00 T = 103.6% of premium income IDR 38.60 T (> 100%)"],
+            [
+                "Claims expense (RITL) IDR 40.00 T, 103.6% of IDR 38.60 T premium income, more "
+                "than break-even at 100%"
+            ],
         )
 
 
@@ -929,7 +1028,9 @@ class TestTriggeredRule:
         assert rule.text == {"id": "Teks.", "en": "Text."}
         assert rule.anchor == {"code": "claim_ratio"}
         assert rule.evidence["id"] == (
-            Evidence("claim_ratio", {}, "Rasio klaim 112,2% (> 100%)", "Titik impas"),
+            Evidence(
+                "claim_ratio", {}, "Rasio klaim 112,2%, di atas titik impas 100%", "Titik impas"
+            ),
         )
         assert rule.evidence["en"][0].source == "Break-even"
 
@@ -1263,39 +1364,45 @@ class TestShippedData:
         }
         assert evidence == {
             "migrant_worker_data_update": [
-                "Peserta non aktif (mutasi data) 31.350.000 = 66,20% dari peserta non aktif "
-                "(total) 47.360.000 (> 50%)"
+                "Peserta non aktif karena mutasi data 31,35 juta, 66,20% dari 47,36 juta "
+                "peserta non aktif, lebih dari separuh"
             ],
             "fktp_gatekeeper": [
-                "Pertumbuhan rujukan dibanding tahun lalu 20,10% (> pertumbuhan pemanfaatan "
-                "dibanding tahun lalu (RJTP) 7,50%)"
+                "Rujukan dari FKTP naik 20,10% dibanding tahun lalu, lebih tinggi dari "
+                "kunjungan RJTP (naik 7,50%)"
             ],
             "fraud_prevention": [
-                "Pertumbuhan beban jaminan dibanding tahun lalu (RITL) 31,0% (> pertumbuhan total "
-                "pemanfaatan layanan dibanding tahun lalu 15,84%)"
+                "Beban jaminan RITL naik 31,0% dibanding tahun lalu, lebih tinggi dari "
+                "total pemanfaatan layanan (naik 15,84%)"
             ],
-            "specialist_supply_and_kris": ["Perubahan FKRTL sejak Desember -8 (< 0)"],
+            "specialist_supply_and_kris": [
+                "FKRTL bekerja sama turun 8 sejak Desember, "
+                "selama masa penerapan KRIS (Perpres 59/2024)"
+            ],
             "premium_revenue_and_investment": [
-                "Pendapatan iuran terhadap target proporsional 96,25% (< 100%)"
+                "Pendapatan iuran terhadap target proporsional 96,25%, di bawah jalur "
+                "target tahunan (100%)"
             ],
             "actuarial_projection": [
                 "Ketahanan dana DJS turun dalam 2 periode terakhir yang datanya tersedia: "
-                "4,36 bulan (TW IV 2023) → 3,98 bulan (TW I 2024)",
+                "4,36 bulan (TW IV 2023), lalu 3,98 bulan (TW I 2024)",
                 "Rasio klaim naik dalam 3 periode terakhir yang datanya tersedia: "
-                "78,8% (TW IV 2022) → 104,7% (TW IV 2023) → 112,2% (TW I 2024)",
+                "78,8% (TW IV 2022), lalu 104,7% (TW IV 2023), lalu 112,2% (TW I 2024)",
             ],
             "operational_efficiency": [
-                "BOPO 101,21% (> 100%)",
-                "YoI BPJS Kesehatan (disetahunkan) 6,00% (< 7%)",
+                "BOPO 101,21%, di atas titik impas 100%",
+                "YoI BPJS Kesehatan (disetahunkan) 6,00%, di bawah target ICK DJSN 2024 "
+                "sebesar 7% setahun",
             ],
-            "quality_and_cost_control": ["Rasio klaim 112,2% (> 100%)"],
-            "registration_coverage": ["Cakupan kepesertaan terhadap penduduk 96,00% (< 98%)"],
-            "pbi_pemda_data_validation": [
-                "Perubahan peserta aktif sejak Desember (PBI) -28.148 (< 0)"
+            "quality_and_cost_control": ["Rasio klaim 112,2%, di atas titik impas 100%"],
+            "registration_coverage": [
+                "Cakupan kepesertaan terhadap penduduk 96,00%, di "
+                "bawah target 98% untuk 2024 (Perpres 36/2023)"
             ],
+            "pbi_pemda_data_validation": ["Peserta aktif PBI turun 28.148 jiwa sejak Desember"],
             "fktp_network": [
-                "Perubahan FKTP sejak Desember -381 (< 0)",
-                "Kekurangan FKTP terhadap target ICK 419 (> 0)",
+                "FKTP bekerja sama turun 381 sejak Desember",
+                "Jumlah FKTP bekerja sama kurang 419 dari target ICK DJSN tahun ini",
             ],
         }
 
@@ -1313,3 +1420,141 @@ class TestShippedData:
         for period in shipped_history:
             for rule in evaluate(shipped, shipped_history, period):
                 assert rule.evidence["id"] and rule.evidence["en"]
+
+
+# --- evidence in words (issue 11, item 1) -------------------------------------------------------
+
+# Comparison operators, arrows and signed numbers are machinery, not words.
+MACHINERY = re.compile(r"[<>=≤≥→]|(?<![\w)])[-+−]\s?\d")
+
+
+def _machinery_free(text: str) -> bool:
+    return MACHINERY.search(text) is None
+
+
+class TestEvidenceInWords:
+    """Each kind of leaf reads as a sentence in both languages, as a DJSN reviewer reads it."""
+
+    @pytest.mark.parametrize(
+        ("condition", "values", "expected"),
+        [
+            pytest.param(
+                {"indicator": "claim_ratio", "op": ">", "than": {"indicator": "bopo"}},
+                {"claim_ratio": 112.2, "bopo": 101.21},
+                texts(
+                    ["Rasio klaim 112,2%, lebih tinggi dari BOPO 101,21%"],
+                    ["Claim ratio 112.2%, higher than BOPO (operating expense ratio) 101.21%"],
+                ),
+                id="indicator against another",
+            ),
+            pytest.param(
+                {
+                    "indicator": "fktp_change_vs_december",
+                    "op": "<",
+                    "than": {"indicator": "fktp_change_vs_previous_quarter"},
+                },
+                {"fktp_change_vs_december": -381, "fktp_change_vs_previous_quarter": -20},
+                texts(
+                    [
+                        "FKTP bekerja sama turun 381 sejak Desember, lebih rendah dari FKTP "
+                        "bekerja sama (turun 20)"
+                    ],
+                    [
+                        "Contracted FKTPs fell by 381 since December, lower than contracted "
+                        "FKTPs (fell by 20)"
+                    ],
+                ),
+                id="change against another change",
+            ),
+        ],
+    )
+    def test_comparisons_with_another_indicator(self, tmp_path, condition, values, expected):
+        assert fired(book_for(tmp_path, condition), {Q1: values})["r1"] == expected
+
+    def test_a_fall_of_a_growth_rate_is_a_fall(self, tmp_path):
+        condition = {
+            "growth": {"indicator": "premium_income"},
+            "versus": "year_earlier",
+            "op": "<",
+            "than": "hundred",
+        }
+        data = {Quarter(2023, 1): {"premium_income": 40e12}, Q1: {"premium_income": 36e12}}
+        assert fired(book_for(tmp_path, condition), data)["r1"] == texts(
+            ["Pendapatan iuran turun 10,00% dibanding tahun lalu, di bawah titik impas 100%"],
+            ["Premium income fell by 10.00% year on year, below break-even at 100%"],
+        )
+
+    @pytest.mark.parametrize(
+        ("values", "rule_id", "id_fall", "en_fall"),
+        [
+            ({"fktp_change_vs_december": -381}, "fktp_network", "turun 381", "fell by 381"),
+            (
+                {"active_change_vs_december/segment=pbi": -28148},
+                "pbi_pemda_data_validation",
+                "turun 28.148 jiwa",
+                "fell by 28,148",
+            ),
+            (
+                {"fkrtl_change_vs_december": -8},
+                "specialist_supply_and_kris",
+                "turun 8",
+                "fell by 8",
+            ),
+        ],
+    )
+    def test_negative_changes_are_worded_as_falls(self, shipped, values, rule_id, id_fall, en_fall):
+        evidence = fired(shipped, {Q1: values})[rule_id]
+        assert id_fall in evidence["id"][0] and en_fall in evidence["en"][0]
+        assert all(_machinery_free(text) for text in evidence["id"] + evidence["en"])
+
+    @pytest.mark.parametrize(
+        ("period", "value", "id_words", "en_words"),
+        [
+            (
+                Q1,
+                96.0,
+                "target 98% untuk 2024 (Perpres 36/2023)",
+                "2024 target of 98% (Perpres 36/2023)",
+            ),
+            (
+                Q1_2025,
+                97.5,
+                "target 98% untuk 2025 (RPJMN 2025-2029)",
+                "2025 target of 98% (RPJMN 2025-2029)",
+            ),
+        ],
+    )
+    def test_the_threshold_names_its_source_and_year(
+        self, shipped, period, value, id_words, en_words
+    ):
+        evidence = fired(shipped, {period: {"registered_coverage": value}}, period)
+        worded = evidence["registration_coverage"]
+        assert id_words in worded["id"][0] and en_words in worded["en"][0]
+        assert worded["id"][0].startswith("Cakupan kepesertaan terhadap penduduk")
+        assert ", di bawah target" in worded["id"][0] and ", below the " in worded["en"][0]
+
+    def test_every_threshold_of_the_shipped_rules_is_named_in_both_languages(self, shipped):
+        for threshold in shipped.thresholds.values():
+            if threshold.label is None:  # zero thresholds of a change: the fall is the finding
+                assert threshold.value == 0, threshold.name
+                continue
+            for language in LANGUAGES:
+                named = threshold.named(2024, language)
+                assert _machinery_free(named) and "{" not in named, threshold.name
+
+    @pytest.mark.parametrize(
+        ("case", "values", "expected"),
+        [pytest.param(*case, id=case[0]) for case in SHIPPED_CASES if case[2]],
+    )
+    def test_every_shipped_case_reads_without_machinery(self, case, values, expected):
+        for rule in expected.values():
+            for language in LANGUAGES:
+                for text in rule[language]:
+                    assert _machinery_free(text), text
+                    assert text[0].isupper(), text
+
+    def test_the_2024q1_evidence_reads_without_machinery(self, shipped, shipped_history):
+        for rule in evaluate(shipped, shipped_history, Q1):
+            for language in LANGUAGES:
+                for item in rule.evidence[language]:
+                    assert _machinery_free(item.text), item.text

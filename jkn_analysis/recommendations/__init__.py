@@ -13,6 +13,8 @@ Modules
     Reading and checking the rules file into a `RuleBook` (`load_rules`).
 ``conditions``
     A rule's conditions: evaluated in three-valued logic, each leaf wording its evidence.
+``evidence_words``
+    Evidence as a sentence: per kind of leaf and operator, rises and falls, named thresholds.
 ``review``
     The review file's format; the decisions applied to the triggered rules (`apply_review`)
     and the draft or final status.

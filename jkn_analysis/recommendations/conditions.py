@@ -17,13 +17,13 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Protocol
 
-from jkn_analysis.catalogue.definitions import LANGUAGES, Catalogue
+from jkn_analysis.catalogue.definitions import Catalogue
 from jkn_analysis.catalogue.formatting import format_value
 from jkn_analysis.catalogue.numbers import round_half_up
 from jkn_analysis.catalogue.periods import Quarter
-from jkn_analysis.catalogue.wording import messages
 from jkn_analysis.indicators.compute import IndicatorSet
 from jkn_analysis.indicators.formulas import growth, share_of_total
+from jkn_analysis.recommendations import evidence_words as words
 from jkn_analysis.recommendations.evidence import Evidence
 
 OPERATORS: dict[str, Callable[[Decimal, Decimal], bool]] = {
@@ -33,8 +33,6 @@ OPERATORS: dict[str, Callable[[Decimal, Decimal], bool]] = {
     "<=": operator.le,
     "==": operator.eq,
 }
-# How each operator is printed in evidence: ``(> 100%)``, ``(≥ 80%)``.
-OPERATOR_SYMBOLS = {">": ">", ">=": "≥", "<": "<", "<=": "≤", "==": "="}
 DIRECTIONS = ("falling", "rising")
 VERSUS: dict[str, Callable[[Quarter], Quarter]] = {
     "year_earlier": lambda period: period.year_earlier,
@@ -42,12 +40,6 @@ VERSUS: dict[str, Callable[[Quarter], Quarter]] = {
     "previous_quarter": lambda period: period.previous_quarter,
 }
 DEFAULT_DECIMALS = 2  # ratio and growth leaves
-
-# Evidence wording, per language. ``{label}`` is the catalogue label with its breakdown.
-_WORDS = {
-    language: {key: words[language] for key, words in messages("rules").items()}
-    for language in LANGUAGES
-}
 
 
 @dataclass(frozen=True)
@@ -61,6 +53,9 @@ class Threshold:
     source: dict[str, str]
     from_year: int | None = None
     until_year: int | None = None
+    # How evidence names it, ``{value}`` its value and ``{year}`` the period's year:
+    # ``target {value} untuk 2024 (Perpres 36/2023)``. Without one, evidence gives the value.
+    label: dict[str, str] | None = None
 
     def applies_to(self, year: int) -> bool:
         """Whether the threshold is in force for a period of ``year``."""
@@ -71,6 +66,10 @@ class Threshold:
     def text(self, language: str) -> str:
         """The threshold as evidence prints it: ``100%``, ``1,5 bulan``."""
         return format_value(float(self.value), self.unit, self.decimals, language=language)
+
+    def named(self, year: int, language: str) -> str:
+        """The threshold as evidence names it: ``target 98% untuk 2024 (Perpres 36/2023)``."""
+        return words.threshold_name(self.label, self.text(language), year, language)
 
 
 @dataclass(frozen=True)
@@ -99,7 +98,11 @@ class Vocabulary(Protocol):
     catalogue: Catalogue
 
     def label(self, ref: IndicatorRef, language: str) -> str:
-        """``Peserta non aktif (mutasi data)``: catalogue label plus breakdown labels."""
+        """``Peserta non aktif karena mutasi data``: catalogue label with its breakdown."""
+        ...  # pragma: no cover - a protocol
+
+    def breakdown_text(self, ref: IndicatorRef, language: str) -> str:
+        """``PBI``: the breakdown's labels alone (empty for totals)."""
         ...  # pragma: no cover - a protocol
 
 
@@ -143,21 +146,10 @@ class Fact:
 Outcome = tuple[bool | None, tuple[Fact, ...]]
 
 
-def _lower_first(label: str) -> str:
-    """``Pertumbuhan rujukan`` → ``pertumbuhan rujukan``; acronyms (``YoI``, ``BOPO``) stay."""
-    word = label.split(" ", 1)[0]
-    if len(word) > 1 and word[0].isupper() and word[1:].islower():
-        return label[0].lower() + label[1:]
-    return label
-
-
 def _format(book: Vocabulary, ref: IndicatorRef, value: Decimal, language: str) -> str:
+    """A value of ``ref`` as evidence prints it (``31,35 juta``, ``76,41%``)."""
     definition = book.catalogue.indicator(ref.code)
-    return format_value(float(value), definition.unit, definition.decimals, language=language)
-
-
-def _percent(value: Decimal, decimals: int, language: str) -> str:
-    return format_value(float(value), "percent", decimals, language=language)
+    return words.number(value, definition.unit, definition.decimals, language)
 
 
 @dataclass(frozen=True)
@@ -175,11 +167,12 @@ class RightSide:
             return self.threshold.value
         return context.printed(self.indicator)
 
-    def text(self, value: Decimal, language: str, book: Vocabulary) -> str:
+    def named(self, found: dict, language: str, book: Vocabulary) -> str:
+        """The threshold by its label, or the other indicator with its value."""
         if self.threshold is not None:
-            return self.threshold.text(language)
-        label = _lower_first(book.label(self.indicator, language))
-        return f"{label} {_format(book, self.indicator, value, language)}"
+            return self.threshold.named(found["year"], language)
+        label = words.lower_first(book.label(self.indicator, language))
+        return f"{label} {_format(book, self.indicator, found['right'], language)}"
 
     def source(self, language: str) -> str:
         return self.threshold.source[language] if self.threshold is not None else ""
@@ -265,23 +258,87 @@ class ComparingLeaf(Leaf):
     op: str
     right: RightSide
 
-    def compare(self, value: Decimal, right: Decimal, **found: object) -> Outcome:
-        """True with the fact found (``value``, ``right`` and ``found``) when ``value`` op
-        ``right`` holds, else false."""
+    def compare(self, context: Context, value: Decimal, right: Decimal, **found: object) -> Outcome:
+        """True with the fact found (``value``, ``right``, the period's ``year`` and ``found``)
+        when ``value`` op ``right`` holds, else false."""
         if not OPERATORS[self.op](value, right):
             return False, ()
-        return True, (Fact(self, {"value": value, "right": right, **found}),)
+        fact = {"value": value, "right": right, "year": context.period.year, **found}
+        return True, (Fact(self, fact),)
 
-    def worded(
-        self, ref: IndicatorRef, text: str, found: dict, language: str, book: Vocabulary
-    ) -> Evidence:
-        """Evidence on ``ref``: ``text`` and then the comparison, as in ``(> 100%)``."""
-        right = self.right.text(found["right"], language, book)
+    def worded(self, ref: IndicatorRef, text: str, language: str) -> Evidence:
+        """Evidence on ``ref``: the sentence, with the source of its threshold."""
         return Evidence(
             indicator=ref.code,
             dimensions=ref.dimensions,
-            text=f"{text} ({OPERATOR_SYMBOLS[self.op]} {right})",
+            text=words.upper_first(text),
             source=self.right.source(language),
+        )
+
+    def against(
+        self, subject: str, value: str, found: dict, language: str, book: Vocabulary
+    ) -> str:
+        """``{subject} {value}, di bawah target 98% ...``: a figure against its right side."""
+        kind = "threshold" if self.right.threshold is not None else "indicator"
+        if kind == "threshold":
+            return words.word(
+                "sentences.threshold",
+                language,
+                subject=subject,
+                value=value,
+                relation=words.relation(kind, self.op, language),
+                threshold=self.right.named(found, language, book),
+            )
+        other = self.right.indicator
+        return words.word(
+            "sentences.indicator",
+            language,
+            subject=subject,
+            value=value,
+            relation=words.relation(kind, self.op, language),
+            other=words.lower_first(book.label(other, language)),
+            other_value=_format(book, other, found["right"], language),
+        )
+
+    def move(
+        self, subject: str, moved: str, versus: str, found: dict, language: str, book: Vocabulary
+    ) -> str:
+        """``Peserta aktif PBI turun 28.148 jiwa sejak Desember``, with what it is set against:
+        nothing more for a zero threshold (the fall is the finding), else the threshold or the
+        other change."""
+        move = words.word(
+            "sentences.move",
+            language,
+            subject=subject,
+            moved=moved,
+            versus=words.word(versus, language),
+        )
+        threshold, other = self.right.threshold, self.right.indicator
+        if threshold is not None and threshold.value == 0:
+            if threshold.label is None:
+                return move
+            named = threshold.named(found["year"], language)
+            return words.word("sentences.move_context", language, move=move, threshold=named)
+        if threshold is not None or not words.is_move(other.code):
+            return words.word(
+                "sentences.move_threshold",
+                language,
+                move=move,
+                relation=words.relation(
+                    "threshold" if threshold else "indicator", self.op, language
+                ),
+                threshold=self.right.named(found, language, book),
+            )
+        definition = book.catalogue.indicator(other.code)
+        return words.word(
+            "sentences.move_indicator",
+            language,
+            move=move,
+            relation=words.relation("indicator", self.op, language),
+            other=words.lower_first(
+                words.move_subject(other.code, book.breakdown_text(other, language), language)
+            ),
+            other_moved=words.moved(found["right"], definition.unit, definition.decimals, language),
         )
 
 
@@ -308,14 +365,31 @@ class Comparison(ComparingLeaf):
         right = self.right.value(context)
         if value is None or right is None:
             return None, ()
-        return self.compare(value, right)
+        return self.compare(context, value, right)
 
     def evidence(self, found: dict, language: str, book: Vocabulary) -> Evidence:
-        label = book.label(self.left, language)
-        if self.annualise:
-            label += f" ({_WORDS[language]['annualised']})"
+        code = self.left.code
+        definition = book.catalogue.indicator(code)
         value = _format(book, self.left, found["value"], language)
-        return self.worded(self.left, f"{label} {value}", found, language, book)
+        if code in words.WORDS["indicator_sentences"]:
+            kind = "years" if definition.unit == "years" else "threshold"
+            text = words.word(
+                f"indicator_sentences.{code}",
+                language,
+                value=value,
+                relation=words.relation(kind, self.op, language),
+                threshold=self.right.named(found, language, book),
+            )
+        elif words.is_move(code):
+            subject = words.move_subject(code, book.breakdown_text(self.left, language), language)
+            moved = words.moved(found["value"], definition.unit, definition.decimals, language)
+            text = self.move(subject, moved, words.versus_of(code), found, language, book)
+        else:
+            subject = book.label(self.left, language)
+            if self.annualise:
+                subject = words.word("annualised", language, subject=subject)
+            text = self.against(subject, value, found, language, book)
+        return self.worded(self.left, text, language)
 
 
 @dataclass(frozen=True)
@@ -335,6 +409,7 @@ class Ratio(ComparingLeaf):
             return None, ()
         value = round_half_up(share_of_total(numerator, denominator), self.decimals)
         return self.compare(
+            context,
             value,
             right,
             numerator=context.printed(self.numerator),
@@ -342,15 +417,18 @@ class Ratio(ComparingLeaf):
         )
 
     def evidence(self, found: dict, language: str, book: Vocabulary) -> Evidence:
-        numerator = book.label(self.numerator, language)
-        denominator = _lower_first(book.label(self.denominator, language))
-        text = (
-            f"{numerator} {_format(book, self.numerator, found['numerator'], language)}"
-            f" = {_percent(found['value'], self.decimals, language)}"
-            f" {_WORDS[language]['of']} {denominator}"
-            f" {_format(book, self.denominator, found['denominator'], language)}"
+        text = words.word(
+            "sentences.share",
+            language,
+            subject=book.label(self.numerator, language),
+            part=_format(book, self.numerator, found["numerator"], language),
+            share=format_value(float(found["value"]), "percent", self.decimals, language=language),
+            whole=_format(book, self.denominator, found["denominator"], language),
+            whole_subject=words.lower_first(book.label(self.denominator, language)),
+            relation=words.relation("share", self.op, language),
+            threshold=self.right.named(found, language, book),
         )
-        return self.worded(self.numerator, text, found, language, book)
+        return self.worded(self.numerator, text, language)
 
 
 @dataclass(frozen=True)
@@ -370,15 +448,13 @@ class Growth(ComparingLeaf):
         if current is None or previous is None or right is None or not previous > 0:
             return None, ()
         value = round_half_up(growth(current, previous), self.decimals)
-        return self.compare(value, right)
+        return self.compare(context, value, right)
 
     def evidence(self, found: dict, language: str, book: Vocabulary) -> Evidence:
-        words = _WORDS[language]
-        label = words["growth"].format(
-            label=_lower_first(book.label(self.ref, language)), versus=words[self.versus]
-        )
-        text = f"{label} {_percent(found['value'], self.decimals, language)}"
-        return self.worded(self.ref, text, found, language, book)
+        moved = words.moved(found["value"], "percent", self.decimals, language)
+        subject = book.label(self.ref, language)
+        text = self.move(subject, moved, self.versus, found, language, book)
+        return self.worded(self.ref, text, language)
 
 
 @dataclass(frozen=True)
@@ -406,15 +482,23 @@ class Trend(Leaf):
         return True, (Fact(self, {"series": tuple(series)}),)
 
     def evidence(self, found: dict, language: str, book: Vocabulary) -> Evidence:
-        words = _WORDS[language]
-        steps = " → ".join(
-            f"{_format(book, self.ref, value, language)} ({quarter.label(language)})"
+        steps = words.joiner(language).join(
+            words.word(
+                "sentences.step",
+                language,
+                value=_format(book, self.ref, value, language),
+                period=quarter.label(language),
+            )
             for quarter, value in found["series"]
         )
-        text = words["trend"].format(
-            label=book.label(self.ref, language),
-            direction=words[self.direction],
+        text = words.word(
+            "sentences.trend",
+            language,
+            subject=book.label(self.ref, language),
+            direction=words.word(self.direction, language),
             n=self.periods,
             steps=steps,
         )
-        return Evidence(indicator=self.ref.code, dimensions=self.ref.dimensions, text=text)
+        return Evidence(
+            indicator=self.ref.code, dimensions=self.ref.dimensions, text=words.upper_first(text)
+        )

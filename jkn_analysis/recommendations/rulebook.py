@@ -45,6 +45,9 @@ from jkn_analysis.recommendations.conditions import (
 RULES_PATH = CATALOGUE_DIR / "rules.yaml"
 _RULE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _NON_NUMERIC_UNITS = ("category",)
+# Breakdowns whose labels read as a phrase after the indicator's ("Peserta non aktif karena
+# mutasi data"); the others (segments, services) follow it in brackets.
+_INLINE_BREAKDOWNS = frozenset({"reason"})
 
 
 class RuleError(ValueError):
@@ -87,12 +90,30 @@ class RuleBook:
         raise KeyError(f"unknown rule {rule_id!r}")
 
     def label(self, ref: IndicatorRef, language: str) -> str:
-        """``Peserta non aktif (mutasi data)``: catalogue label plus breakdown labels."""
+        """The catalogue label with its breakdown, as evidence writes it: ``Peserta non aktif
+        karena mutasi data``, ``Capaian ICK ... (PPU)``; a total adds nothing."""
         text = self.catalogue.indicator(ref.code).label[language]
-        if ref.breakdown:
-            parts = [self.breakdowns[key][value][language] for key, value in ref.breakdown]
-            text += f" ({', '.join(parts)})"
-        return text
+        inline = [
+            self.breakdowns[key][value][language]
+            for key, value in ref.breakdown
+            if key in _INLINE_BREAKDOWNS and value != "total"
+        ]
+        bracketed = self.breakdown_text(
+            IndicatorRef(
+                ref.code, tuple(p for p in ref.breakdown if p[0] not in _INLINE_BREAKDOWNS)
+            ),
+            language,
+        )
+        text = " ".join([text, *inline])
+        return f"{text} ({bracketed})" if bracketed else text
+
+    def breakdown_text(self, ref: IndicatorRef, language: str) -> str:
+        """``PBI``, ``RITL``: the labels of the breakdown alone (empty for a total)."""
+        return ", ".join(
+            self.breakdowns[key][value][language]
+            for key, value in ref.breakdown
+            if value != "total"
+        )
 
 
 def _describe(value: object) -> str:
@@ -191,7 +212,7 @@ class _Parser:
         spec = self.mapping(
             spec,
             "the threshold",
-            {"value", "unit", "source", "decimals", "from_year", "until_year"},
+            {"value", "unit", "source", "label", "decimals", "from_year", "until_year"},
             {"value", "unit", "source"},
         )
         years = {}
@@ -222,6 +243,7 @@ class _Parser:
             unit=spec["unit"],
             decimals=decimals,
             source=self.texts(spec["source"], "source"),
+            label=self.texts(spec["label"], "label") if "label" in spec else None,
             **years,
         )
 

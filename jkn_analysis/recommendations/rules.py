@@ -19,7 +19,7 @@ The file
     none exists, that it is this report's own warning level (never DJSN's).
 ``breakdowns:``
     breakdown key (``segment``, ``service``, ``reason``, ``instrument``) → value → ``{id, en}``
-    label used in evidence, ``Peserta non aktif (mutasi data)``. Only these keys and values may
+    label used in evidence, ``Peserta non aktif karena mutasi data``. Only these keys and values may
     appear in a rule.
 ``rules:``
     a list of ``{id, section, anchor, condition, title: {id, en}, text: {id, en}}``; ``section``
@@ -67,20 +67,30 @@ expected, are errors raised by `load_rules` naming the rule.
 
 Evidence
 --------
-Labels are the catalogue's indicator labels with the breakdown labels in brackets; values go
-through `jkn_analysis.catalogue.formatting.format_value` at the catalogue's decimals. One
-template per leaf (Indonesian; English alike):
+Evidence is a sentence in words, never machinery: no comparison operators, no signed numbers
+(`jkn_analysis.recommendations.evidence_words`, templates in ``messages/rules.yaml``). Labels
+are the catalogue's indicator labels with their breakdown (reasons as a phrase, others in
+brackets, totals left out); values are printed as the report prints them, rounded half up at
+the catalogue's decimals, counts from a million up with their scale word. Thresholds are named
+by their ``label``, with the regulation and year it gives. One template per kind of leaf
+(Indonesian; English alike):
 
-- threshold: ``Rasio klaim 112,2% (> 100%)``
-- indicator: ``Pertumbuhan rujukan dibanding tahun lalu 20,10% (> pertumbuhan pemanfaatan
-  dibanding tahun lalu (RJTP) 7,50%)``
-- annualised: ``YoI BPJS Kesehatan (disetahunkan) 6,00% (< 7%)``
-- ratio: ``Peserta non aktif (mutasi data) 31.350.000 = 66,20% dari peserta non aktif (total)
-  47.360.000 (> 50%)``
-- growth: ``Pertumbuhan pendapatan iuran dibanding tahun lalu 7,22% (< pertumbuhan beban
-  jaminan dibanding tahun lalu (RITL) 31,0%)``
+- threshold: ``Cakupan kepesertaan terhadap penduduk 96,00%, di bawah target 98% untuk 2024
+  (Perpres 36/2023)``
+- indicator: ``..., lebih tinggi dari pertumbuhan pemanfaatan 15,84%``
+- annualised: ``YoI BPJS Kesehatan (disetahunkan) 6,00%, di bawah target ICK DJSN 2024
+  sebesar 7% setahun``
+- ratio: ``Peserta non aktif karena mutasi data 31,35 juta, 66,20% dari 47,36 juta peserta
+  non aktif, lebih dari separuh``
+- change or growth (growth leaves, and indicators listed under ``moves``): ``Peserta aktif PBI
+  turun 28.148 jiwa sejak Desember``; ``Pendapatan iuran naik 7,22% dibanding tahun lalu, lebih
+  rendah dari beban jaminan RITL (naik 31,0%)``. A zero threshold adds nothing (the rise or
+  fall is the finding) or the context its label names.
 - trend: ``Ketahanan dana DJS turun dalam 2 periode terakhir yang datanya tersedia: 5,98 bulan
-  (TW IV 2022) → 3,98 bulan (TW I 2024)``
+  (TW IV 2022), lalu 3,98 bulan (TW I 2024)``
+- an indicator with a sentence of its own (``indicator_sentences``), such as the projection's
+  years to the floor: ``Menurut proyeksi (skenario dasar), ketahanan dana DJS turun di bawah
+  1,5 bulan dalam 1 tahun, masih dalam cakupan proyeksi 5 tahun ke depan``
 
 `Evidence.source` is the threshold's source in that language, and empty for leaves compared
 with another indicator or a trend (no threshold).
