@@ -43,8 +43,12 @@ def rule(rule_id: str, section: str = "finance") -> TriggeredRule:
         title={"id": f"Judul {rule_id}", "en": f"Title {rule_id}"},
         text={"id": f"Teks {rule_id}.", "en": f"Text {rule_id}."},
         evidence={
-            "id": (Evidence("claim_ratio", {}, "Rasio klaim 112,2% (> 100%)", "PP 53/2018"),),
-            "en": (Evidence("claim_ratio", {}, "Claim ratio 112.2% (> 100%)", "GR 53/2018"),),
+            "id": (
+                Evidence("claim_ratio", {}, "Rasio klaim 112,2%, di atas titik impas 100%", "PP 53/2018"),
+            ),
+            "en": (
+                Evidence("claim_ratio", {}, "Claim ratio 112.2%, above break-even at 100%", "GR 53/2018"),
+            ),
         },
         anchor={"code": "claim_ratio"},
     )
@@ -458,7 +462,7 @@ class TestApplyReview:
         assert outcome.status == "draft"
         first = outcome.recommendations[0]
         assert first.title == "Judul claim_ratio_above_100"
-        assert first.evidence[0].text == "Rasio klaim 112,2% (> 100%)"
+        assert first.evidence[0].text == "Rasio klaim 112,2%, di atas titik impas 100%"
 
     def test_no_triggered_rule_and_no_review_is_final(self, tmp_path):
         outcome = review_period(tmp_path, QUARTER, [], "en")
@@ -687,7 +691,7 @@ class TestTemplate:
         assert path == review_path(tmp_path, QUARTER)
         text = path.read_text("utf-8")
         assert "# III. Kesehatan Keuangan DJS — Judul claim_ratio_above_100" in text
-        assert "#   - Rasio klaim 112,2% (> 100%) (PP 53/2018)" in text
+        assert "#   - Rasio klaim 112,2%, di atas titik impas 100% (PP 53/2018)" in text
         review, issues = load_review(tmp_path, QUARTER)
         assert issues == []
         assert {k: d.decision for k, d in review.decisions.items()} == {
