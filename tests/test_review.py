@@ -44,10 +44,14 @@ def rule(rule_id: str, section: str = "finance") -> TriggeredRule:
         text={"id": f"Teks {rule_id}.", "en": f"Text {rule_id}."},
         evidence={
             "id": (
-                Evidence("claim_ratio", {}, "Rasio klaim 112,2%, di atas titik impas 100%", "PP 53/2018"),
+                Evidence(
+                    "claim_ratio", {}, "Rasio klaim 112,2%, di atas titik impas 100%", "PP 53/2018"
+                ),
             ),
             "en": (
-                Evidence("claim_ratio", {}, "Claim ratio 112.2%, above break-even at 100%", "GR 53/2018"),
+                Evidence(
+                    "claim_ratio", {}, "Claim ratio 112.2%, above break-even at 100%", "GR 53/2018"
+                ),
             ),
         },
         anchor={"code": "claim_ratio"},
