@@ -695,7 +695,7 @@ class TestTemplate:
         assert path == review_path(tmp_path, QUARTER)
         text = path.read_text("utf-8")
         assert "# III. Kesehatan Keuangan DJS — Judul claim_ratio_above_100" in text
-        assert "#   - Rasio klaim 112,2%, di atas titik impas 100% (PP 53/2018)" in text
+        assert "#   - Rasio klaim 112,2%, di atas titik impas 100%\n  #     (PP 53/2018)\n" in text
         review, issues = load_review(tmp_path, QUARTER)
         assert issues == []
         assert {k: d.decision for k, d in review.decisions.items()} == {

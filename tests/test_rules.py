@@ -1297,7 +1297,7 @@ class TestShippedRuleFile:
     def test_thresholds_name_their_source_in_both_languages(self, shipped):
         assert shipped.thresholds["months_covered_floor"].source["id"].startswith("PP 53/2018")
         assert (
-            "98% × tingkat keaktifan 80% = 78,4%"
+            "98% dikali tingkat keaktifan 80%, yaitu 78,4%"
             in (shipped.thresholds["active_share_of_population_target"].source["id"])
         )
         for threshold in shipped.thresholds.values():

@@ -70,8 +70,11 @@ def write_review_template(
         if evidence:
             lines += _comment(TEMPLATE_WORDS["evidence"][language], "  ")
             for item in evidence:
-                source = f" ({item.source})" if item.source else ""
-                wrapped = textwrap.wrap(f"{item.text}{source}", 88) or [""]
+                wrapped = textwrap.wrap(item.text, 88) or [""]
+                # The threshold's source on lines of its own: the evidence already names the
+                # regulation, the source says what it sets.
+                if item.source:
+                    wrapped += textwrap.wrap(f"({item.source})", 88)
                 lines += _comment(f"  - {wrapped[0]}", "  ")
                 lines += [line for part in wrapped[1:] for line in _comment(f"    {part}", "  ")]
         lines += _comment(TEMPLATE_WORDS["text"][language], "  ")
