@@ -1170,6 +1170,20 @@ def _malformed(tmp_path: Path) -> list[tuple[str, object, str]]:
             "must be a number",
         ),
         (
+            "threshold label with an unknown field",
+            edited(
+                lambda d: d["thresholds"]["hundred"].update(
+                    label={"id": "target {nilai}", "en": "the target of {value}"}
+                )
+            ),
+            "only {value} and {year}",
+        ),
+        (
+            "threshold label in one language",
+            edited(lambda d: d["thresholds"]["hundred"].update(label={"id": "target {value}"})),
+            "label lacks ['en']",
+        ),
+        (
             "threshold rounded away",
             edited(lambda d: d["thresholds"]["floor"].update(decimals=0)),
             "rounded",

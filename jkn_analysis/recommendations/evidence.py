@@ -19,8 +19,9 @@ Status = Literal["draft", "final"]
 class Evidence:
     """One figure that made a rule fire, formatted for the report.
 
-    ``text`` is the whole phrase, such as ``Rasio klaim 112,2% (> 100%)``; ``source`` names
-    where the threshold comes from (regulation or DJSN target), in the report language.
+    ``text`` is the whole sentence, in words, such as ``Rasio klaim 112,2%, di atas titik impas
+    100%``; ``source`` names where the threshold comes from (regulation, DJSN target or this
+    report's own warning level), in the report language.
     """
 
     indicator: str

@@ -243,9 +243,21 @@ class _Parser:
             unit=spec["unit"],
             decimals=decimals,
             source=self.texts(spec["source"], "source"),
-            label=self.texts(spec["label"], "label") if "label" in spec else None,
+            label=self.threshold_label(spec["label"]) if "label" in spec else None,
             **years,
         )
+
+    def threshold_label(self, spec: object) -> dict[str, str]:
+        """How evidence names the threshold; only ``{value}`` and ``{year}`` may be filled in."""
+        label = self.texts(spec, "label")
+        for language, text in label.items():
+            try:
+                text.format(value="", year="")
+            except (KeyError, IndexError, ValueError) as error:
+                raise self.fail(
+                    f"label.{language}: only {{value}} and {{year}} may be filled in ({error})"
+                ) from error
+        return label
 
     def rule(self, spec: object) -> Rule:
         keys = {"id", "section", "anchor", "condition", "title", "text"}
