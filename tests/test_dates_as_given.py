@@ -99,6 +99,12 @@ class TestDated2024Q1:
         html = report.executive_summary().html
         assert as_at(JUNE, language) in html
 
+    def test_appendix_value_cell(self, edition):
+        language, report = edition
+        html = report.appendix().html
+        value = "101,21%" if language == "id" else "101.21%"
+        assert f'<td class="num">{value} {as_at(JUNE, language)}</td>' in html
+
     def test_indicators_json_adds_as_of_only(self, edition):
         _, report = edition
         records = report.indicators_document()["indicators"]
