@@ -31,7 +31,9 @@ SHEETS = {
     "en": ["I Participation", "II Health Facilities", "III Financial Health of the DJS"],
 }
 LOCKED = {"period", "code", "label", "previous"}
-EDITABLE = {"unit", "value", "status", "source", "note"}
+EDITABLE = {"unit", "value", "status", "source", "note", "as_of"}
+# The header cell of the previous values, whose comment names their period.
+PREVIOUS_HEADER = f"{openpyxl.utils.get_column_letter(COLUMNS.index('previous') + 1)}1"
 
 
 def fill_value(code: str) -> float:
@@ -206,6 +208,7 @@ class TestWrittenFiles:
                 "status",
                 "source",
                 "note",
+                "as_of",
                 "previous",
             ]
             assert sheet.freeze_panes == "D2"
@@ -342,7 +345,7 @@ class TestPreviousValues:
         assert workbook_cells(workbook)["fktp_puskesmas"]["previous"].value is None
 
     def test_header_names_the_period(self, workbook):
-        comment = workbook["I Kepesertaan"]["I1"].comment.text
+        comment = workbook["I Kepesertaan"][PREVIOUS_HEADER].comment.text
         assert comment.startswith("Nilai 2024Q1")
 
     def test_falls_back_to_an_older_period(self, tmp_path):
@@ -365,7 +368,10 @@ class TestPreviousValues:
         xlsx, csv_path = write_data_entry_files(Q2, tmp_path / "new-data", language="en")
         workbook = openpyxl.load_workbook(xlsx)
         assert all(row["previous"].value is None for row in workbook_cells(workbook).values())
-        assert workbook["I Participation"]["I1"].comment.text == "No earlier period has data."
+        assert (
+            workbook["I Participation"][PREVIOUS_HEADER].comment.text
+            == "No earlier period has data."
+        )
         assert {row["previous"] for row in read_csv(csv_path)} == {""}
 
     def test_earlier_data_with_errors_leaves_previous_empty(self, tmp_path):
@@ -377,7 +383,7 @@ class TestPreviousValues:
             xlsx, csv_path = write_data_entry_files(Q2, data_dir)
         workbook = openpyxl.load_workbook(xlsx)
         assert all(row["previous"].value is None for row in workbook_cells(workbook).values())
-        assert workbook["I Kepesertaan"]["I1"].comment.text.startswith("PERHATIAN")
+        assert workbook["I Kepesertaan"][PREVIOUS_HEADER].comment.text.startswith("PERHATIAN")
         assert len(read_csv(csv_path)) == len(load_catalogue().figures)
 
 
@@ -479,3 +485,48 @@ def test_written_without_warnings(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         write_data_entry_files(Q2, copy_data(tmp_path))
+
+
+class TestAsOfColumn:
+    """The ``as_of`` column: the month the source gives a figure at, read back by the loader."""
+
+    @pytest.mark.parametrize(
+        ("language", "words"),
+        [
+            ("id", "Kosongkan untuk akhir triwulan."),
+            ("en", "Leave empty for the end of the quarter."),
+        ],
+    )
+    def test_header_comment(self, written, language, words):
+        sheet = section_sheets(written[language]["workbook"])[0]
+        header = sheet.cell(row=1, column=COLUMNS.index("as_of") + 1)
+        assert header.value == "as_of"
+        assert "YYYY-MM" in header.comment.text and "2024Q2" in header.comment.text
+        assert header.comment.text.endswith(words)
+
+    def test_cells_are_editable_text(self, workbook):
+        cells = workbook_cells(workbook)["bopo_reported"]["as_of"]
+        assert cells.value is None
+        assert cells.number_format == "@"  # a typed 2024-06 stays a month, not a date
+        assert cells.protection.locked is False
+
+    def test_csv_has_the_column_empty(self, written):
+        with written["id"]["paths"][1].open(encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        assert all(row["as_of"] == "" for row in rows)
+
+    def test_filled_month_is_read_back(self, tmp_path):
+        data_dir = copy_data(tmp_path)
+        xlsx, csv_path = write_data_entry_files(Q2, data_dir, language="id")
+        csv_path.unlink()
+        workbook = openpyxl.load_workbook(xlsx)
+        for sheet in section_sheets(workbook):
+            for cells in sheet.iter_rows(min_row=2):
+                by_name = dict(zip(COLUMNS, cells, strict=True))
+                if by_name["code"].value == "fktp_total":
+                    by_name["value"].value = 23_300
+                    by_name["as_of"].value = "2024-08"
+        workbook.save(xlsx)
+        records, issues = load_period(data_dir, Q2)
+        assert not issues
+        assert records.set_index("code").at["fktp_total", "as_of"] == "2024-08"

@@ -11,7 +11,7 @@ from jkn_analysis.analysis.period import PeriodAnalysis
 from jkn_analysis.catalogue.periods import Quarter
 from jkn_analysis.indicators.compute import Indicator
 
-FIGURE_COLUMNS = ["code", "value", "unit", "status", "source", "note", "derived"]
+FIGURE_COLUMNS = ["code", "value", "unit", "status", "source", "note", "derived", "as_of"]
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class AppendixData:
     figures : pandas.DataFrame
         Every input figure of the period: ``code``, ``value``, ``unit`` (of the catalogue),
         ``status``, ``source`` and ``note`` as supplied, ``derived`` (a total made here from
-        its parts).
+        its parts), ``as_of`` (the month the source gives it at, ``None`` at the quarter's end).
     missing : dict of str to list of str
         By report section, the codes of the catalogue's figures the period lacks (sections
         without any left out).
@@ -63,6 +63,8 @@ def appendix_data(analysis: PeriodAnalysis) -> AppendixData:
             "source": row.source,
             "note": row.note,
             "derived": figures.is_derived_sum(row.code, q),
+            # The month the source gives the figure at, None at the quarter's end.
+            "as_of": figures.as_of(row.code, q),
         }
         for row in table.itertuples(index=False)
     ]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -23,10 +24,14 @@ class Facts:
     recomputed : frozenset of tuple
         Keys (``Indicator.key()``) of those whose published value differs from the one
         computed here: the report marks them.
+    as_of : dict of str to datetime.date or None
+        The month each indicator stands at when the source gives it at another date than
+        the quarter's end (`PeriodAnalysis.as_of`), ``None`` otherwise.
     """
 
     items: dict[str, Indicator | None]
     recomputed: frozenset
+    as_of: dict[str, dt.date | None] = field(default_factory=dict)
 
     @property
     def values(self) -> dict[str, float | str | None]:
@@ -72,6 +77,7 @@ def facts_of(analysis: PeriodAnalysis, wanted: dict[str, tuple[str, dict]]) -> F
     return Facts(
         items={name: analysis.indicator(code, **dims) for name, (code, dims) in wanted.items()},
         recomputed=frozenset(analysis.recomputed),
+        as_of={name: analysis.as_of(code, **dims) for name, (code, dims) in wanted.items()},
     )
 
 

@@ -92,7 +92,8 @@ class ParticipationData:
     non_active : pandas.DataFrame
         Non-active participants: ``reason``, ``value``.
     ick : pandas.DataFrame
-        ICK by segment: ``segment``, ``target``, ``realised``, ``attainment`` (percent).
+        ICK by segment: ``segment``, ``target``, ``realised``, ``attainment`` (percent),
+        ``as_of`` (the month the realisation is given at, ``None`` at the quarter's end).
     trend : pandas.DataFrame
         Coverage over every period: ``period``, ``date``, ``series`` (a code), ``value``.
     active_chart : pandas.DataFrame
@@ -111,6 +112,13 @@ class ParticipationData:
     ick: pd.DataFrame
     trend: pd.DataFrame
     active_chart: pd.DataFrame
+
+    @property
+    def ick_as_of(self):
+        """The month every ICK realisation is given at, ``None`` when that is the quarter's
+        end or when they differ (then each row is dated on its own)."""
+        months = set(self.ick["as_of"])
+        return months.pop() if len(months) == 1 else None
 
     def parts(self) -> set[str]:
         """The section's tables and charts that have data (names of `report.sections`)."""
@@ -211,11 +219,13 @@ def participation_data(analysis: PeriodAnalysis) -> ParticipationData:
                 "target": analysis.figure_value(f"ick_target_{s}"),
                 "realised": analysis.figure_value(f"ick_realised_{s}"),
                 "attainment": analysis.value("ick_attainment", segment=s),
+                # The month the realisation is given at, None at the quarter's end.
+                "as_of": analysis.figure_as_of(f"ick_realised_{s}"),
             }
             for s in ICK_SEGMENTS
             if analysis.value("ick_attainment", segment=s) is not None
         ],
-        columns=["segment", "target", "realised", "attainment"],
+        columns=["segment", "target", "realised", "attainment", "as_of"],
     )
     non_active = pd.DataFrame(
         [

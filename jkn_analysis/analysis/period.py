@@ -7,6 +7,7 @@ is never changed once made.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from functools import cached_property
@@ -105,6 +106,23 @@ class PeriodAnalysis:
     def figure_value(self, code: str, period: Quarter | None = None) -> float | None:
         """An input figure's value for the reporting period (or ``period``)."""
         return self.figures.value(code, period or self.quarter)
+
+    def figure_as_of(self, code: str) -> dt.date | None:
+        """The month an input figure of the reporting period is given at, ``None`` when it is
+        the quarter's end (see `jkn_analysis.inputs.as_of`)."""
+        return self.figures.as_of(code, self.quarter)
+
+    def as_of(self, code: str, **dimensions) -> dt.date | None:
+        """The month an indicator of the reporting period stands at: the latest month its
+        input figures of the period are given at, ``None`` when all are at the quarter's end.
+        Inputs of other periods (``@previous_december``) do not date it."""
+        item = self.indicator(code, **dimensions)
+        months = [
+            month
+            for name in (item.inputs if item is not None else ())
+            if "@" not in name and (month := self.figure_as_of(name)) is not None
+        ]
+        return max(months, default=None)
 
     def indicator(self, code: str, **dimensions) -> Indicator | None:
         """An indicator of the reporting period, or ``None`` when it is not available."""

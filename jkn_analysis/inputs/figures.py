@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from decimal import Decimal
 
@@ -33,6 +34,59 @@ def as_quarter(period: Quarter | str) -> Quarter:
     return period if isinstance(period, Quarter) else Quarter.parse(period)
 
 
+def _common(months) -> str:
+    """The one month all of ``months`` name, else empty."""
+    distinct = set(months)
+    return distinct.pop() if len(distinct) == 1 else ""
+
+
+def _with_derived_totals(table: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """Add a total that is missing when all of its parts are present (status ``derived``)."""
+    derived_rows = []
+    # Repeat so that a total of derived sub-totals is derived too.
+    for _ in range(3):
+        present = set(zip(table["period"], table["code"], strict=True)) | {
+            (r["period"], r["code"]) for r in derived_rows
+        }
+        values = dict(
+            zip(zip(table["period"], table["code"], strict=True), table["value"], strict=True)
+        )
+        values |= {(r["period"], r["code"]): r["value"] for r in derived_rows}
+        months = dict(
+            zip(zip(table["period"], table["code"], strict=True), table["as_of"], strict=True)
+        )
+        months |= {(r["period"], r["code"]): r["as_of"] for r in derived_rows}
+        new_rows = []
+        for period in sorted(set(table["period"])):
+            for figure in catalogue.figures.values():
+                if not figure.parts or (period, figure.code) in present:
+                    continue
+                if all((period, part) in present for part in figure.parts):
+                    new_rows.append(
+                        {
+                            "period": period,
+                            "code": figure.code,
+                            "value": sum(values[(period, p)] for p in figure.parts),
+                            "status": "derived",
+                            "source": "",
+                            "note": "sum of " + " + ".join(figure.parts),
+                            "file": "",
+                            "row": None,
+                            "scale": 1,
+                            "decimals": None,
+                            "sheet": "",
+                            # A total is at its parts' date when they share one.
+                            "as_of": _common(months[(period, p)] for p in figure.parts),
+                        }
+                    )
+        if not new_rows:
+            break
+        derived_rows += new_rows
+    if derived_rows:
+        table = pd.concat([table, pd.DataFrame(derived_rows)], ignore_index=True)
+    return table
+
+
 class FigureSet:
     """Figures of all loaded periods, with totals derived from complete parts.
 
@@ -59,7 +113,10 @@ class FigureSet:
         ]
         sheets = table["sheet"] if "sheet" in table.columns else [""] * len(table)
         table["sheet"] = [sheet if isinstance(sheet, str) else "" for sheet in sheets]
-        self.table = self._with_derived_totals(table).set_index(["period", "code"])
+        # The month the source gives a figure at, empty for the end of the quarter.
+        as_of = table["as_of"] if "as_of" in table.columns else [""] * len(table)
+        table["as_of"] = [month if isinstance(month, str) else "" for month in as_of]
+        self.table = _with_derived_totals(table, catalogue).set_index(["period", "code"])
         self.table = self.table.sort_index()
         # Indicators look figures up thousands of times: a plain dict keyed by (Quarter, code),
         # not pandas indexing. The table keeps the periods as written (``2024Q1``).
@@ -85,45 +142,17 @@ class FigureSet:
             and not (isinstance(file, str) and file)
         }
 
-    def _with_derived_totals(self, table: pd.DataFrame) -> pd.DataFrame:
-        """Add a total that is missing when all of its parts are present (status ``derived``)."""
-        derived_rows = []
-        # Repeat so that a total of derived sub-totals is derived too.
-        for _ in range(3):
-            present = set(zip(table["period"], table["code"], strict=True)) | {
-                (r["period"], r["code"]) for r in derived_rows
-            }
-            values = dict(
-                zip(zip(table["period"], table["code"], strict=True), table["value"], strict=True)
-            )
-            values |= {(r["period"], r["code"]): r["value"] for r in derived_rows}
-            new_rows = []
-            for period in sorted(set(table["period"])):
-                for figure in self.catalogue.figures.values():
-                    if not figure.parts or (period, figure.code) in present:
-                        continue
-                    if all((period, part) in present for part in figure.parts):
-                        new_rows.append(
-                            {
-                                "period": period,
-                                "code": figure.code,
-                                "value": sum(values[(period, p)] for p in figure.parts),
-                                "status": "derived",
-                                "source": "",
-                                "note": "sum of " + " + ".join(figure.parts),
-                                "file": "",
-                                "row": None,
-                                "scale": 1,
-                                "decimals": None,
-                                "sheet": "",
-                            }
-                        )
-            if not new_rows:
-                break
-            derived_rows += new_rows
-        if derived_rows:
-            table = pd.concat([table, pd.DataFrame(derived_rows)], ignore_index=True)
-        return table
+    def as_of(self, code: str, period: Quarter | str) -> dt.date | None:
+        """The month (its first day) the source gives the figure at, or ``None`` when that is
+        the end of the period (no ``as_of`` given, or the quarter's last month)."""
+        key = (str(period), code)
+        if key not in self.table.index:
+            return None
+        month = self.table.at[key, "as_of"]
+        if not month:
+            return None
+        date = dt.date.fromisoformat(month + "-01")
+        return None if date == as_quarter(period).end_date.replace(day=1) else date
 
     @property
     def periods(self) -> list[Quarter]:

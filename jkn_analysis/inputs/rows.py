@@ -3,6 +3,7 @@
 - A row whose value cell is empty is an unfilled row: skipped, the figure is simply missing.
 - The unit cell may carry a scale word (ribu, juta, miliar, triliun) that multiplies the value;
   a value outside its figure's bounds names the scale word that would bring it inside.
+- The ``as_of`` cell, when filled, names the month the source gives the figure at (`as_of`).
 - A value is 0 or of a magnitude from `SMALLEST_VALUE` to `LARGEST_VALUE` (after the scale
   word); text with more digits than a float holds is refused, never rounded to 0 or infinity.
 """
@@ -18,6 +19,7 @@ import pandas as pd
 from jkn_analysis.catalogue.definitions import Catalogue, Figure
 from jkn_analysis.catalogue.numbers import NumberFormatError, parse_number, parse_scale
 from jkn_analysis.catalogue.periods import Quarter
+from jkn_analysis.inputs.as_of import month_text, parse_as_of
 from jkn_analysis.inputs.spreadsheets import RawTable, cell_text
 from jkn_analysis.inputs.validation import (
     OPTIONAL_COLUMNS,
@@ -43,8 +45,9 @@ FIGURE_COLUMNS = [
     "scale",
     "decimals",
     "sheet",
+    "as_of",
 ]
-TEXT_COLUMNS = ("period", "code", "unit", "status", "source", "note")
+TEXT_COLUMNS = ("period", "code", "unit", "status", "source", "note", "as_of")
 # Magnitudes a figure may take, in catalogue units after the scale word: 0, or from
 # SMALLEST_VALUE to LARGEST_VALUE. No JKN figure comes near either limit (the largest, DJS
 # flows, are about 2e14 rupiah; Indonesia's GDP is about 2e16), while values beyond them (a
@@ -177,6 +180,9 @@ def parse_table(
                 )
             continue
         outcome = _row_record(row, catalogue.figures[row.code], catalogue)
+        as_of = parse_as_of(row.as_of, quarter)
+        if isinstance(outcome, dict) and isinstance(as_of, tuple):
+            outcome = ("bad_as_of", *as_of)
         if isinstance(outcome, dict):
             record = {
                 "period": str(quarter),
@@ -188,6 +194,7 @@ def parse_table(
                 "file": raw.file + (f" [{raw.sheet}]" if raw.sheet else ""),
                 "row": int(row.row),
                 "sheet": raw.sheet,
+                "as_of": month_text(as_of) if as_of else "",
             }
         else:
             problem, message, details = outcome

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 Severity = Literal["error", "warning"]
 
 REQUIRED_COLUMNS = ("period", "code", "value", "unit")
-OPTIONAL_COLUMNS = ("status", "source", "note", "label")
+OPTIONAL_COLUMNS = ("status", "source", "note", "label", "as_of")
 STATUSES = ("", "reported", "derived")
 
 # Texts of problems and of the validation report, in Indonesian and English. {placeholders} are

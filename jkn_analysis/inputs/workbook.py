@@ -8,8 +8,9 @@ with the header in row 1; ``label`` and ``previous`` are there for the analyst a
 The workbook has one sheet per report section and a hidden sheet ``_jkn`` of ``key``/``value``
 rows (template version, quarter, language, catalogue, section sheet titles) by which the loader
 recognises a workbook made from this template. Headers, periods, codes, labels and previous
-values are locked (sheet protection without a password, grey cells); unit, value, status, source
-and note are editable (light-yellow cells).
+values are locked (sheet protection without a password, grey cells); unit, value, status, source,
+note and as_of (the month the source gives a figure at, when not the quarter's end) are
+editable (light-yellow cells).
 
 Existing data are never overwritten: a period folder that already holds a ``.csv`` or ``.xlsx``
 file is refused with `FileExistsError`.
@@ -61,7 +62,18 @@ SECTION_SHEET_KEY = "sheet."
 FILE_STEM = "figures"
 DATA_SUFFIXES = (".csv", ".xlsx")
 
-COLUMNS = ("period", "code", "label", "unit", "value", "status", "source", "note", "previous")
+COLUMNS = (
+    "period",
+    "code",
+    "label",
+    "unit",
+    "value",
+    "status",
+    "source",
+    "note",
+    "as_of",
+    "previous",
+)
 LOCKED_COLUMNS = frozenset({"period", "code", "label", "previous"})
 EDITABLE_COLUMNS = frozenset(COLUMNS) - LOCKED_COLUMNS
 STATUS_CHOICES = ("reported", "derived")
@@ -90,6 +102,7 @@ _WIDTHS = {
     "status": 11,
     "source": 40,
     "note": 50,
+    "as_of": 10,
     "previous": 18,
 }
 _WRAPPED = frozenset({"label", "source", "note"})
@@ -139,6 +152,7 @@ class EntryRow:
             "status": "",
             "source": "",
             "note": self.note,
+            "as_of": "",
             "previous": previous,
         }
 
@@ -311,6 +325,9 @@ def _section_sheet(
                         cell.comment = _comment(text, width=160, height=40)
             elif values[name]:
                 _set_text(cell, values[name])
+            if name == "as_of":
+                # Text, so that a typed 2024-06 stays a month and is not turned into a date.
+                cell.number_format = "@"
             locked = name in LOCKED_COLUMNS
             cell.protection = Protection(locked=locked)
             cell.fill = _LOCKED_FILL if locked else _EDITABLE_FILL

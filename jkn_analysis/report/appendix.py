@@ -11,6 +11,7 @@ from jkn_analysis.catalogue.formatting import format_value
 from jkn_analysis.report.edition import Edition
 from jkn_analysis.report.fragment import Fragment
 from jkn_analysis.report.provenance import git_commit, source_date, source_date_origin
+from jkn_analysis.report.rendering import dated
 
 # The language of the data files' source and note columns, which the appendix quotes as
 # supplied: the shipped data and the data-entry template's notes are Indonesian. The English
@@ -108,11 +109,15 @@ def render_appendix(
             {
                 "code": row.code,
                 "label": report.figure_label(row.code),
-                "value": format_value(
-                    row.value,
-                    row.unit,
-                    2 if row.unit in ("percent", "months") else 0,
-                    language=language,
+                "value": dated(
+                    format_value(
+                        row.value,
+                        row.unit,
+                        2 if row.unit in ("percent", "months") else 0,
+                        language=language,
+                    ),
+                    row.as_of,
+                    language,
                 ),
                 "status": report.text(f"status_{row.status}"),
                 "source": sources.setdefault(row.source, len(sources) + 1) if row.source else None,

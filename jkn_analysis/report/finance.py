@@ -201,6 +201,7 @@ def render_finance(data: FinanceData, report: Edition) -> Fragment:
         "f": data.facts.items,
         "v": data.facts.values,
         "figures": data.figures,
+        "as_of": data.facts.as_of,
     }
     narratives = {
         f"narrative_{name}": report.narrative(f"finance_{name}", **facts)

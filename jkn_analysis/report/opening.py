@@ -9,7 +9,7 @@ from jkn_analysis.catalogue.definitions import LANGUAGES
 from jkn_analysis.report.edition import Edition
 from jkn_analysis.report.filenames import report_paths
 from jkn_analysis.report.fragment import Fragment
-from jkn_analysis.report.rendering import load_text
+from jkn_analysis.report.rendering import dated, load_text
 
 
 def render_cover(report: Edition) -> Fragment:
@@ -48,7 +48,10 @@ def render_summary(data: SummaryData, report: Edition) -> Fragment:
     items = data.facts.items
     cards = [
         {
-            "label": report.indicator_label(code),
+            # A headline the source gives at another date than the quarter's end says so.
+            "label": dated(
+                report.indicator_label(code), data.facts.as_of.get(name), report.language
+            ),
             "value": report.fact_text(items[name], compact=code == "active_participants"),
         }
         for name, code in data.cards

@@ -13,6 +13,7 @@ from jkn_analysis.analysis.participation import ParticipationData
 from jkn_analysis.indicators.compute import ACTIVE_SEGMENTS
 from jkn_analysis.report.edition import Edition
 from jkn_analysis.report.fragment import Fragment
+from jkn_analysis.report.rendering import as_at, dated
 from jkn_analysis.report.sections import caption_numbers, table_captions
 
 SECTION = "participation"
@@ -97,13 +98,15 @@ def _charts(data: ParticipationData, report: Edition, numbers: dict) -> dict:
                 ),
                 language=language,
                 target_label=text("legend_target"),
-                realised_label=text("legend_realised"),
+                realised_label=dated(text("legend_realised"), data.ick_as_of, language),
                 value_label=text("axis_persons"),
             ),
             numbers["ick_chart"],
-            CAPTIONS["ick_chart"],
+            # Dated as the source dates its chart ("dan Realisasi per Juni 2024").
+            "caption_ick_as_of" if data.ick_as_of else CAPTIONS["ick_chart"],
             "source_bpjs",
             year=data.quarter.year,
+            **({"as_at": as_at(data.ick_as_of, language)} if data.ick_as_of else {}),
         )
     return drawn
 
@@ -127,6 +130,7 @@ def render_participation(data: ParticipationData, report: Edition) -> Fragment:
         "figures": data.figures,
         "earlier": data.earlier_change,
         "drivers": list(data.drivers),
+        "as_of": data.facts.as_of,
     }
     narratives = {
         f"narrative_{name}": report.narrative(f"participation_{name}", **facts)
@@ -145,9 +149,15 @@ def render_participation(data: ParticipationData, report: Edition) -> Fragment:
             for row in data.non_active.itertuples()
         ],
         ick_rows=[
-            {**row, "segment": text(f"ick_segments.{row['segment']}")}
+            {
+                **row,
+                "segment": text(f"ick_segments.{row['segment']}"),
+                # A row at another date than the column's says so in its cell.
+                "as_of": row["as_of"] if row["as_of"] != data.ick_as_of else None,
+            }
             for row in data.ick.to_dict("records")
         ],
+        ick_as_of=data.ick_as_of,
         recomputed_notes=report.recomputed_notes(SECTION),
         recommendations=report.recommendations(SECTION),
         commentary=report.review.commentary.get(SECTION),

@@ -30,6 +30,7 @@ from jkn_analysis.catalogue.definitions import LANGUAGES
 from jkn_analysis.catalogue.formatting import format_compact, format_number, format_value
 from jkn_analysis.catalogue.periods import Quarter
 from jkn_analysis.indicators.compute import Indicator, IndicatorSet
+from jkn_analysis.inputs.as_of import month_text
 from jkn_analysis.inputs.paths import prepare_output_dir
 from jkn_analysis.recommendations.review import apply_review
 from jkn_analysis.report.appendix import render_appendix
@@ -361,8 +362,19 @@ class QuarterlyReport:
                 {"rule_id": item.rule_id, "section": item.section, "decision": item.decision}
                 for item in [*self.review.recommendations, *self.review.dropped]
             ],
-            "indicators": self.indicators.as_json() + self._projection_json(),
+            "indicators": self._dated_indicators_json() + self._projection_json(),
         }
+
+    def _dated_indicators_json(self) -> list[dict]:
+        """The period's indicators as records, with ``as_of`` (``YYYY-MM``) added to those
+        whose input figures the source gives at another date than the quarter's end; the
+        other keys are as `IndicatorSet.as_json` writes them."""
+        records = self.indicators.as_json()
+        for item, record in zip(self.indicators, records, strict=True):
+            month = self.analysis.as_of(item.code, **item.dimensions)
+            if month is not None:
+                record["as_of"] = month_text(month)
+        return records
 
     def _projection_json(self) -> list[dict]:
         if isinstance(self.projection, str):

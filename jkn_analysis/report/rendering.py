@@ -8,9 +8,11 @@ object.
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 from pathlib import Path
 
+from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from jkn_analysis.catalogue.definitions import load_catalogue
@@ -22,6 +24,7 @@ from jkn_analysis.catalogue.formatting import (
     format_signed,
     format_value,
 )
+from jkn_analysis.catalogue.periods import Quarter
 from jkn_analysis.catalogue.wording import load_text as fresh_text
 from jkn_analysis.indicators.compute import Indicator
 from jkn_analysis.report.fragment import Fragment
@@ -45,6 +48,28 @@ def text(language: str, key: str, **values: object) -> str:
     for part in key.split("."):
         entry = entry[part]
     return entry[language].format(**values) if values else entry[language]
+
+
+def month_name(month: dt.date, language: str) -> str:
+    """A month in words, as the report dates a figure: ``Juni 2024``, ``June 2024``."""
+    return format_date(month, "MMMM y", locale=language)
+
+
+def as_at(month: dt.date | None, language: str) -> str:
+    """The date a figure stands at, after its label or value (``per Juni 2024``, ``as at
+    June 2024``); empty for ``None``, a figure at the end of the reporting quarter."""
+    return "" if month is None else text(language, "as_at", month=month_name(month, language))
+
+
+def dated(words: str, month: dt.date | None, language: str) -> str:
+    """``words`` (a label, a column header) followed by the date it stands at, if any."""
+    return f"{words} {as_at(month, language)}" if month is not None else words
+
+
+def stated_when(month: dt.date | None, quarter: Quarter, language: str) -> str:
+    """When a figure was observed, as a sentence says it: the month the source gives it at
+    (``Juni 2024``), or else the quarter (``TW I 2024``, ``Q1 2024``)."""
+    return month_name(month, language) if month is not None else quarter.label(language)
 
 
 def lower_first(words: str) -> str:
@@ -109,7 +134,9 @@ def helpers(language: str, recomputed: frozenset = frozenset()) -> dict:
     """What every template may use to word its data in ``language``: ``t`` (a wording),
     ``num``, ``pct``, ``compact``, ``rp``, ``signed`` (numbers), ``fmt`` (an indicator, marked
     when it is in ``recomputed``, a set of ``(code, sorted dimensions)``), ``figure_label``
-    and ``indicator_label`` (catalogue labels of a code)."""
+    and ``indicator_label`` (catalogue labels of a code), ``as_at``, ``dated`` and ``when``
+    (the date a figure stands at, when the source gives it at another than the quarter's
+    end)."""
     catalogue = load_catalogue()
 
     def fmt(item: Indicator | None, **options) -> str:
@@ -129,6 +156,9 @@ def helpers(language: str, recomputed: frozenset = frozenset()) -> dict:
         "fmt": fmt,
         "figure_label": lambda code: catalogue.figure(code).label[language],
         "indicator_label": lambda code: catalogue.indicator(code).label[language],
+        "as_at": lambda month: as_at(month, language),
+        "dated": lambda words, month: dated(words, month, language),
+        "when": lambda month, quarter: stated_when(month, quarter, language),
     }
 
 
