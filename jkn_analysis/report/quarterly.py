@@ -276,7 +276,11 @@ class QuarterlyReport:
                 "id": recommendation.rule_id,
                 "title": recommendation.title,
                 "text": recommendation.text,
-                "evidence": "; ".join(e.text for e in recommendation.evidence),
+                # Each piece of evidence is a sentence of its own, capital first: joined as
+                # sentences, not with semicolons (which would leave capitals mid-sentence).
+                "evidence": "".join(
+                    f"{e.text.rstrip('.')}. " for e in recommendation.evidence
+                ).strip(),
                 "draft": recommendation.decision == "undecided",
                 "indicator_label": None,
                 "indicator_value": None,

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from urllib.parse import quote
 
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from bs4 import BeautifulSoup, Tag
 
 from jkn_analysis.catalogue.formatting import _scale_word
@@ -65,7 +66,7 @@ def read_displayed(text: str, language: str) -> float | int | None:
     parts = value.rsplit(" ", 1)
     if len(parts) == 2 and parts[1].lower() in _scale_words(language):
         value, exponent = parts[0], _scale_words(language)[parts[1].lower()]
-    group, decimal = (".", ",") if language == "id" else (",", ".")
+    group, decimal = get_group_symbol(language), get_decimal_symbol(language)
     if not re.fullmatch(rf"[+-]?\d{{1,3}}(\{group}\d{{3}})*(\{decimal}\d+)?|[+-]?\d+", value):
         return None
     try:
