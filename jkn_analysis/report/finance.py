@@ -42,7 +42,9 @@ def _history_charts(data: FinanceData, report: Edition, numbers: dict) -> dict:
     drawn = {}
     if "claim_ratio_chart" in numbers:
         frame = data.claim_ratio.assign(
-            period=[p.label(language) for p in data.claim_ratio["period"]]
+            period=[p.label(language) for p in data.claim_ratio["period"]],
+            # Each bar stands at its period's end, so the axis is spaced by time.
+            date=[pd.Timestamp(p.end_date) for p in data.claim_ratio["period"]],
         )
         drawn["claim_ratio_chart"] = report.numbered_chart(
             charts.claim_ratio_chart(
@@ -83,7 +85,9 @@ def _history_charts(data: FinanceData, report: Edition, numbers: dict) -> dict:
         )
     if "months_chart" in numbers:
         frame = data.months_covered.assign(
-            period=[p.label(language) for p in data.months_covered["period"]]
+            period=[p.label(language) for p in data.months_covered["period"]],
+            # Each bar stands at its period's end, so the axis is spaced by time.
+            date=[pd.Timestamp(p.end_date) for p in data.months_covered["period"]],
         )
         drawn["months_chart"] = report.numbered_chart(
             charts.months_covered_chart(

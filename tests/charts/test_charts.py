@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import inspect
 import warnings
+from itertools import pairwise
 from pathlib import Path
 
 import matplotlib
@@ -138,7 +139,13 @@ def claims_share() -> pd.DataFrame:
 
 @pytest.fixture
 def claim_ratio() -> pd.DataFrame:
-    return pd.DataFrame({"period": ["2021", "2022", "TW I 2024"], "value": [63.03, 78.84, 112.23]})
+    return pd.DataFrame(
+        {
+            "period": ["2021", "2022", "TW I 2024"],
+            "date": pd.to_datetime(["2021-12-31", "2022-12-31", "2024-03-31"]),
+            "value": [63.03, 78.84, 112.23],
+        }
+    )
 
 
 @pytest.fixture
@@ -146,6 +153,7 @@ def months() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "period": ["2021", "2022", "TW I 2024"],
+            "date": pd.to_datetime(["2021-12-31", "2022-12-31", "2024-03-31"]),
             "value": [5.15, 5.98, 3.98],
             "reported": [False, False, True],
         }
@@ -610,6 +618,98 @@ class TestMonthsCoveredChart:
     def test_floor_above_ceiling_is_refused(self, months):
         with pytest.raises(ValueError, match="floor"):
             charts.months_covered_chart(months, floor=7, ceiling=6)
+
+
+# --- Claim ratio and months covered: bars on a date axis ----------------------------------------
+@pytest.fixture
+def four_periods() -> pd.DataFrame:
+    """Three year ends and the first quarter after the last: the report's history."""
+    return pd.DataFrame(
+        {
+            "period": ["2021", "2022", "2023", "TW I 2024"],
+            "value": [63.03, 78.84, 104.7, 112.23],
+            "reported": [False, False, False, True],
+            "date": pd.to_datetime(["2021-12-31", "2022-12-31", "2023-12-31", "2024-03-31"]),
+        }
+    )
+
+
+def bar_middles(ax: Axes) -> list[float]:
+    return [bar.get_x() + bar.get_width() / 2 for bar in bars(ax)]
+
+
+def tick_boxes(ax: Axes):
+    figure = ax.get_figure()
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    return [label.get_window_extent(renderer) for label in ax.get_xticklabels()]
+
+
+TIME_BAR_CHARTS = [charts.claim_ratio_chart, charts.months_covered_chart]
+
+
+@pytest.mark.parametrize("chart", TIME_BAR_CHARTS, ids=lambda chart: chart.__name__)
+class TestBarsInTime:
+    def test_each_bar_stands_at_its_period_end(self, chart, four_periods):
+        ax = chart(four_periods)
+        expected = matplotlib.dates.date2num(four_periods["date"])
+        assert bar_middles(ax) == pytest.approx(list(expected))
+        assert list(ax.get_xticks()) == pytest.approx(list(expected))
+        assert [label.get_text() for label in ax.get_xticklabels()] == list(four_periods["period"])
+
+    def test_a_quarter_takes_a_quarter_of_a_years_room(self, chart, four_periods):
+        x = bar_middles(chart(four_periods))
+        year, quarter = x[2] - x[1], x[3] - x[2]
+        assert year == pytest.approx(x[1] - x[0])
+        assert quarter / year == pytest.approx(91 / 365)
+
+    def test_bars_are_alike_apart_and_inside_the_axes(self, chart, four_periods):
+        ax = chart(four_periods)
+        drawn = bars(ax)
+        assert len(set(widths(ax))) == 1
+        # Wide enough to read: more than a month, yet clear of the bar a quarter away.
+        assert 30 < widths(ax)[0] < 91
+        for left, right in pairwise(drawn):
+            assert left.get_x() + left.get_width() < right.get_x()
+        low, high = ax.get_xlim()
+        assert low < drawn[0].get_x() and drawn[-1].get_x() + drawn[-1].get_width() < high
+
+    def test_tick_and_value_labels_do_not_overlap(self, chart, four_periods):
+        ax = chart(four_periods)
+        for boxes in (tick_boxes(ax), list(text_boxes(ax).values())):
+            for left, right in pairwise(boxes):
+                assert left.x1 < right.x0, (left, right)
+        assert labels_inside_axes(ax)
+
+    def test_crowded_tick_labels_go_over_two_lines(self, chart, four_periods):
+        _, ax = plt.subplots(figsize=(4.5, 2.5))
+        chart(four_periods, ax=ax)
+        labels = [label.get_text() for label in ax.get_xticklabels()]
+        assert labels[-1] == "TW I\n2024"
+        boxes = tick_boxes(ax)
+        for left, right in pairwise(boxes):
+            assert left.x1 < right.x0, (left, right)
+
+    def test_data_kept_with_its_dates(self, chart, four_periods):
+        kept = chart(four_periods).get_figure().jkn_data
+        pd.testing.assert_frame_equal(kept, four_periods)
+
+    def test_without_dates_the_bars_are_evenly_spaced(self, chart, four_periods):
+        ax = chart(four_periods.drop(columns="date"))
+        assert bar_middles(ax) == pytest.approx([0, 1, 2, 3])
+
+    def test_two_periods_on_one_date_are_refused(self, chart, four_periods):
+        frame = four_periods.assign(
+            date=four_periods["date"].replace(
+                pd.Timestamp("2024-03-31"), pd.Timestamp("2023-12-31")
+            )
+        )
+        with pytest.raises(ValueError, match="same date"):
+            chart(frame)
+
+    def test_a_date_that_is_not_one_is_refused(self, chart, four_periods):
+        with pytest.raises(ValueError, match="'date'"):
+            chart(four_periods.assign(date=["2021", "2022", "2023", "kemarin"]))
 
 
 class TestInvestmentMixChart:

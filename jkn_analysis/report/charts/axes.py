@@ -5,6 +5,7 @@ reference lines, the healthy corridor and the date axis.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import RendererAgg
@@ -178,11 +179,37 @@ def reference_line(ax: Axes, level: float, label: str) -> Line2D:
     return line
 
 
-def date_axis(ax: Axes, positions: dict[str, float]) -> None:
-    """Ticks at the periods' dates, labelled with the periods, with a margin at both ends."""
+def date_axis(ax: Axes, positions: dict[str, float], *, bar_width: float = 0.0) -> None:
+    """Ticks at the periods' dates, labelled with the periods, with a margin at both ends.
+
+    ``bar_width`` (days) widens the margin so that bars centred on the first and last dates
+    stay inside the axes. Tick labels that would run into each other (a quarter after a year
+    end sits close to it) are broken over two lines at their last space.
+    """
     ordered = sorted(positions.items(), key=lambda item: item[1])
     dates = [position for _, position in ordered]
     ax.set_xticks(dates, [period for period, _ in ordered])
     # A margin of a twelfth of the span (a month at least) keeps end labels inside the axes.
-    margin = max((dates[-1] - dates[0]) * DATE_AXIS_MARGIN, DATE_AXIS_MIN_MARGIN_DAYS)
+    margin = max(
+        (dates[-1] - dates[0]) * DATE_AXIS_MARGIN, DATE_AXIS_MIN_MARGIN_DAYS, bar_width * 0.75
+    )
     ax.set_xlim(dates[0] - margin, dates[-1] + margin)
+    if _ticks_overlap(ax):
+        ax.set_xticks(dates, [_two_lines(period) for period, _ in ordered])
+
+
+def _ticks_overlap(ax: Axes) -> bool:
+    """Whether two neighbouring tick labels of the x axis would touch when drawn."""
+    renderer = measuring_renderer(ax.get_figure())
+    gap = renderer.points_to_pixels(TICK_FONT_SIZE_POINTS) / 2
+    extents = sorted(
+        (label.get_window_extent(renderer) for label in ax.get_xticklabels() if label.get_text()),
+        key=lambda extent: extent.x0,
+    )
+    return any(right.x0 - left.x1 < gap for left, right in pairwise(extents))
+
+
+def _two_lines(label: str) -> str:
+    """A tick label broken at its last space: ``TW I 2024`` over ``TW I`` and ``2024``."""
+    head, _, tail = label.rpartition(" ")
+    return f"{head}\n{tail}" if head else label

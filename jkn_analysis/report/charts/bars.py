@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import partial
 
+import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
@@ -14,13 +15,20 @@ from matplotlib.patches import Rectangle
 
 from jkn_analysis.catalogue.formatting import format_number, format_percent, format_rupiah
 from jkn_analysis.report.charts.axes import (
+    date_axis,
     legend_above,
     make_headroom,
     reference_line,
     shade_corridor,
     style_value_axis,
 )
-from jkn_analysis.report.charts.data import axes_for, check_corridor, checked_frame, keeps_data
+from jkn_analysis.report.charts.data import (
+    axes_for,
+    check_corridor,
+    checked_frame,
+    date_positions,
+    keeps_data,
+)
 from jkn_analysis.report.charts.docs import documented
 from jkn_analysis.report.charts.labels import (
     bar_patches,
@@ -35,6 +43,8 @@ from jkn_analysis.report.charts.style import (
     REPORTED_HATCH,
     REPORTED_MARKER,
     SINGLE_BAR_WIDTH,
+    TIME_BAR_GAP_SHARE,
+    TIME_BAR_LONE_WIDTH_DAYS,
     ValueWriter,
     period_palette,
     report_style,
@@ -62,8 +72,12 @@ def _single_series_bars(
     scaled: bool = False,
     colours: Iterable[str] | None = None,
     reported: Iterable[bool] | None = None,
+    positions: dict[str, float] | None = None,
 ) -> tuple[list[Rectangle], list[str]]:
     """One bar per row of ``frame``, in row order, on a value axis whose ticks ``write`` writes.
+
+    Given ``positions`` (`date_positions` of the periods), vertical bars stand on a date axis
+    (`_bars_in_time`); otherwise they are evenly spaced categories.
 
     The bars are `CURRENT_COLOUR` unless ``colours`` gives each its own. Bars flagged in
     ``reported`` are drawn as published figures and their labels carry `REPORTED_MARKER`.
@@ -72,19 +86,22 @@ def _single_series_bars(
     without writing the labels: the caller writes them after any reference line, so that a
     label is drawn over the line rather than crossed by it.
     """
-    x, y = (value, category) if orient == "h" else (category, value)
-    sns.barplot(
-        data=frame,
-        x=x,
-        y=y,
-        order=list(frame[category]),
-        color=CURRENT_COLOUR,
-        orient=orient,
-        errorbar=None,
-        saturation=1,
-        width=SINGLE_BAR_WIDTH,
-        ax=ax,
-    )
+    if positions is not None:
+        bar_width = _bars_in_time(ax, frame, positions, category=category, value=value)
+    else:
+        x, y = (value, category) if orient == "h" else (category, value)
+        sns.barplot(
+            data=frame,
+            x=x,
+            y=y,
+            order=list(frame[category]),
+            color=CURRENT_COLOUR,
+            orient=orient,
+            errorbar=None,
+            saturation=1,
+            width=SINGLE_BAR_WIDTH,
+            ax=ax,
+        )
     bars = bar_patches(ax)
     if colours is not None:
         for bar, colour in zip(bars, colours, strict=True):
@@ -96,7 +113,46 @@ def _single_series_bars(
                 _mark_reported(bar)
                 texts[index] += REPORTED_MARKER
     style_value_axis(ax, orient=orient, write=write, scaled=scaled, value_label=value_label)
+    if positions is not None:
+        # After the value axis is styled: the tick labels are measured at their drawn size.
+        date_axis(ax, positions, bar_width=bar_width)
     return bars, texts
+
+
+def _time_positions(frame: pd.DataFrame, chart: str) -> dict[str, float] | None:
+    """The periods' places on a date axis when the data gives their dates, else ``None``.
+
+    Two periods on one date would draw one bar over the other: refused.
+    """
+    if "date" not in frame.columns:
+        return None
+    positions = date_positions(frame, chart)
+    if len(set(positions.values())) < len(positions):
+        raise ValueError(f"{chart}: two periods have the same date")
+    return positions
+
+
+def _bars_in_time(
+    ax: Axes, frame: pd.DataFrame, positions: dict[str, float], *, category: str, value: str
+) -> float:
+    """One bar per row at its ``date`` (the end of its period), in row order.
+
+    A quarter after a year end then stands a quarter of a year's room from it, not a whole
+    slot. Every bar has the same width, `TIME_BAR_GAP_SHARE` of the shortest time between two
+    bars, so that neighbours never touch. Returns the width, in days.
+    """
+    x = [positions[period] for period in frame[category]]
+    gaps = np.diff(sorted(set(x)))
+    width = float(gaps.min()) * TIME_BAR_GAP_SHARE if len(gaps) else TIME_BAR_LONE_WIDTH_DAYS
+    ax.bar(
+        x,
+        frame[value].astype(float),
+        width=width,
+        color=CURRENT_COLOUR,
+        linewidth=0,
+        label="_bars",
+    )
+    return width
 
 
 @keeps_data
@@ -232,6 +288,9 @@ def claim_ratio_chart(
     data : pandas.DataFrame
         One row per period, in drawing order, with columns ``period`` (display label) and
         ``value`` (percent).
+        With a column ``date`` (the date each period ends) each bar stands at its date, so
+        the time between bars shows the time between periods (a quarter after a year end
+        sits close to it); without it the bars are evenly spaced.
     {ax}
     language : {"id", "en"}, default "id"
         Language of the numbers: ``112,2%`` or ``112.2%``.
@@ -246,9 +305,11 @@ def claim_ratio_chart(
     Raises
     ------
     ValueError
-        If ``data`` is empty, lacks a column, or repeats a period.
+        If ``data`` is empty, lacks a column, repeats a period, or has a ``date`` that is not
+        one or two periods share.
     """
     frame = checked_frame(data, "claim_ratio_chart", labels=["period"], numeric=["value"])
+    positions = _time_positions(frame, "claim_ratio_chart")
     with report_style():
         ax = axes_for(ax)
         bars, texts = _single_series_bars(
@@ -263,6 +324,7 @@ def claim_ratio_chart(
             colours=[
                 ALERT_COLOUR if value > threshold else CURRENT_COLOUR for value in frame["value"]
             ],
+            positions=positions,
         )
         line = reference_line(ax, threshold, threshold_label or "_threshold")
         if threshold_label:
@@ -293,6 +355,9 @@ def months_covered_chart(
     data : pandas.DataFrame
         One row per period, in drawing order, with columns ``period`` (display label),
         ``value`` (months) and ``reported`` (bool).
+        With a column ``date`` (the date each period ends) each bar stands at its date, so
+        the time between bars shows the time between periods (a quarter after a year end
+        sits close to it); without it the bars are evenly spaced.
     {ax}
     language : {"id", "en"}, default "id"
         Language of the numbers: ``5,15`` or ``5.15``.
@@ -306,11 +371,12 @@ def months_covered_chart(
     Raises
     ------
     ValueError
-        If ``data`` is empty, lacks a column, repeats a period, ``reported`` is not boolean, or
-        ``floor`` is above ``ceiling``.
+        If ``data`` is empty, lacks a column, repeats a period, has a ``date`` that is not one or
+        that two periods share, ``reported`` is not boolean, or ``floor`` is above ``ceiling``.
     """
     chart = "months_covered_chart"
     frame = checked_frame(data, chart, labels=["period"], numeric=["value"], flags=["reported"])
+    positions = _time_positions(frame, chart)
     check_corridor(chart, floor, ceiling)
     with report_style():
         ax = axes_for(ax)
@@ -324,6 +390,7 @@ def months_covered_chart(
             decimals=2,
             value_label=value_label,
             reported=frame["reported"],
+            positions=positions,
         )
         corridor = shade_corridor(ax, floor, ceiling, corridor_label)
         make_headroom(ax, ceiling)

@@ -66,6 +66,10 @@ TICK_BINS = 6
 # Date axes: margin at each end as a share of the time spanned, and at least this many days.
 DATE_AXIS_MARGIN = 1 / 12
 DATE_AXIS_MIN_MARGIN_DAYS = 45.0
+# Bars on a date axis: each fills this share of the shortest time between two bars (a quarter
+# after a year end leaves room for bars about two months wide), a lone bar this many days.
+TIME_BAR_GAP_SHARE = 0.75
+TIME_BAR_LONE_WIDTH_DAYS = 90.0
 # Smallest gap between two stacked value labels of points on the same date, in points.
 POINT_LABEL_GAP_POINTS = 1.0
 
