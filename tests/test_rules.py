@@ -27,6 +27,7 @@ from jkn_analysis.recommendations.conditions import (
     AllOf,
     AnyOf,
     Comparison,
+    FirstKnown,
     Growth,
     IndicatorRef,
     Node,
@@ -122,22 +123,44 @@ SHIPPED_CASES = [
         },
     ),
     (
-        "premium income behind the pro-rata target",
+        "premium income behind the pro-rata target, no seasonal profile",
         {"premium_income_vs_pro_rata_target": 96.24735070440094},
         {
             "premium_revenue_and_investment": texts(
                 [
-                    "Pendapatan iuran terhadap target proporsional 96,25%, di bawah jalur "
-                    "target tahunan (100%)"
+                    "Pendapatan iuran 96,25% dibanding target pro rata bulan, karena data belum "
+                    "memuat profil musiman, di bawah jalur target tahunan (100%)"
                 ],
                 [
-                    "Premium income against the pro-rata target 96.25%, below the path to the "
-                    "annual target (100%)"
+                    "Premium income 96.25% against the target pro rata to the months, since the "
+                    "data hold no seasonal profile yet, below the path to the annual target "
+                    "(100%)"
                 ],
             )
         },
     ),
     ("premium income on the pro-rata target", {"premium_income_vs_pro_rata_target": 100.0}, {}),
+    (
+        "premium income behind the seasonal target: the seasonal basis decides",
+        {"premium_income_vs_seasonal_target": 97.5, "premium_income_vs_pro_rata_target": 120.0},
+        {
+            "premium_revenue_and_investment": texts(
+                [
+                    "Pendapatan iuran 97,50% dibanding target secara musiman, di bawah jalur "
+                    "target tahunan (100%)"
+                ],
+                [
+                    "Premium income 97.50% against the seasonal target, below the path to the "
+                    "annual target (100%)"
+                ],
+            )
+        },
+    ),
+    (
+        "premium income on the seasonal target though behind pro rata: silent",
+        {"premium_income_vs_seasonal_target": 100.0, "premium_income_vs_pro_rata_target": 80.0},
+        {},
+    ),
     (
         "months covered below the PP 53/2018 floor",
         {"months_of_claims_covered": 1.2},
@@ -818,6 +841,22 @@ class TestCombinations:
         book = book_for(tmp_path, {"all": [CLAIMS_ABOVE, MONTHS_BELOW]})
         assert fired(book, {Q1: {"claim_ratio": 112.2, "months_of_claims_covered": 4.0}}) == {}
 
+    def test_first_known_decides_by_its_first_known_part(self, tmp_path):
+        book = book_for(tmp_path, {"first_known": [CLAIMS_ABOVE, MONTHS_BELOW]})
+        # The first part is known and false: the second is not asked, though it would hold.
+        assert fired(book, {Q1: {"claim_ratio": 90.0, "months_of_claims_covered": 1.2}}) == {}
+        result = fired(book, {Q1: {"claim_ratio": 112.2, "months_of_claims_covered": 1.2}})
+        assert result["r1"]["id"] == ("Rasio klaim 112,2%, di atas titik impas 100%",)
+
+    def test_first_known_falls_back_when_the_first_part_is_unknown(self, tmp_path):
+        book = book_for(tmp_path, {"first_known": [CLAIMS_ABOVE, MONTHS_BELOW]})
+        result = fired(book, {Q1: {"months_of_claims_covered": 1.2}})
+        assert result["r1"]["id"] == (
+            "Ketahanan dana DJS 1,20 bulan, di bawah batas bawah 1,5 bulan (PP 53/2018)",
+        )
+        assert fired(book, {Q1: {"months_of_claims_covered": 4.0}}) == {}
+        assert fired(book, {Q1: {"bopo": 5.0}}) == {}  # neither part known
+
     def test_any_gives_only_the_parts_that_held(self, tmp_path):
         book = book_for(tmp_path, {"any": [CLAIMS_ABOVE, MONTHS_BELOW]})
         result = fired(book, {Q1: {"claim_ratio": 90.0, "months_of_claims_covered": 1.2}})
@@ -1248,7 +1287,7 @@ def test_the_modules_never_call_eval_or_exec(module):
 
 
 def _leaves(node: Node):
-    if isinstance(node, AllOf | AnyOf):
+    if isinstance(node, AllOf | AnyOf | FirstKnown):
         for part in node.parts:
             yield from _leaves(part)
     elif isinstance(node, Not):
@@ -1285,6 +1324,7 @@ class TestShippedRuleFile:
         [
             ("quality_and_cost_control", "claim_ratio"),  # claim ratio above 100%
             ("premium_revenue_and_investment", "premium_income_vs_pro_rata_target"),
+            ("premium_revenue_and_investment", "premium_income_vs_seasonal_target"),
             ("actuarial_projection", "months_of_claims_covered"),  # below warning, falling
             ("compliance_enforcement", "active_share_of_population"),
             ("compliance_enforcement", "active_share_of_registered"),
@@ -1394,8 +1434,8 @@ class TestShippedData:
                 "selama masa penerapan KRIS (Perpres 59/2024)"
             ],
             "premium_revenue_and_investment": [
-                "Pendapatan iuran terhadap target proporsional 96,25%, di bawah jalur "
-                "target tahunan (100%)"
+                "Pendapatan iuran 96,25% dibanding target pro rata bulan, karena data belum "
+                "memuat profil musiman, di bawah jalur target tahunan (100%)"
             ],
             "actuarial_projection": [
                 "Ketahanan dana DJS turun dalam 2 periode terakhir yang datanya tersedia: "
