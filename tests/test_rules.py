@@ -13,6 +13,7 @@ import copy
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -22,11 +23,13 @@ from jkn_analysis.catalogue.periods import Quarter
 from jkn_analysis.indicators import compute
 from jkn_analysis.indicators.checks import load_figures
 from jkn_analysis.indicators.compute import Indicator, IndicatorSet, compute_indicators
-from jkn_analysis.inputs.loading import available_periods
+from jkn_analysis.inputs.figures import FigureSet
+from jkn_analysis.inputs.loading import FIGURE_COLUMNS, available_periods
 from jkn_analysis.recommendations.conditions import (
     AllOf,
     AnyOf,
     Comparison,
+    FirstKnown,
     Growth,
     IndicatorRef,
     Node,
@@ -122,22 +125,44 @@ SHIPPED_CASES = [
         },
     ),
     (
-        "premium income behind the pro-rata target",
+        "premium income behind the pro-rata target, no seasonal profile",
         {"premium_income_vs_pro_rata_target": 96.24735070440094},
         {
             "premium_revenue_and_investment": texts(
                 [
-                    "Pendapatan iuran terhadap target proporsional 96,25%, di bawah jalur "
-                    "target tahunan (100%)"
+                    "Pendapatan iuran 96,25% dibanding target pro rata bulan, karena data belum "
+                    "memuat profil musiman, di bawah jalur target tahunan (100%)"
                 ],
                 [
-                    "Premium income against the pro-rata target 96.25%, below the path to the "
-                    "annual target (100%)"
+                    "Premium income 96.25% against the target pro rata to the months, since the "
+                    "data hold no seasonal profile yet, below the path to the annual target "
+                    "(100%)"
                 ],
             )
         },
     ),
     ("premium income on the pro-rata target", {"premium_income_vs_pro_rata_target": 100.0}, {}),
+    (
+        "premium income behind the seasonal target: the seasonal basis decides",
+        {"premium_income_vs_seasonal_target": 97.5, "premium_income_vs_pro_rata_target": 120.0},
+        {
+            "premium_revenue_and_investment": texts(
+                [
+                    "Pendapatan iuran 97,50% dibanding target secara musiman, di bawah jalur "
+                    "target tahunan (100%)"
+                ],
+                [
+                    "Premium income 97.50% against the seasonal target, below the path to the "
+                    "annual target (100%)"
+                ],
+            )
+        },
+    ),
+    (
+        "premium income on the seasonal target though behind pro rata: silent",
+        {"premium_income_vs_seasonal_target": 100.0, "premium_income_vs_pro_rata_target": 80.0},
+        {},
+    ),
     (
         "months covered below the PP 53/2018 floor",
         {"months_of_claims_covered": 1.2},
@@ -818,6 +843,22 @@ class TestCombinations:
         book = book_for(tmp_path, {"all": [CLAIMS_ABOVE, MONTHS_BELOW]})
         assert fired(book, {Q1: {"claim_ratio": 112.2, "months_of_claims_covered": 4.0}}) == {}
 
+    def test_first_known_decides_by_its_first_known_part(self, tmp_path):
+        book = book_for(tmp_path, {"first_known": [CLAIMS_ABOVE, MONTHS_BELOW]})
+        # The first part is known and false: the second is not asked, though it would hold.
+        assert fired(book, {Q1: {"claim_ratio": 90.0, "months_of_claims_covered": 1.2}}) == {}
+        result = fired(book, {Q1: {"claim_ratio": 112.2, "months_of_claims_covered": 1.2}})
+        assert result["r1"]["id"] == ("Rasio klaim 112,2%, di atas titik impas 100%",)
+
+    def test_first_known_falls_back_when_the_first_part_is_unknown(self, tmp_path):
+        book = book_for(tmp_path, {"first_known": [CLAIMS_ABOVE, MONTHS_BELOW]})
+        result = fired(book, {Q1: {"months_of_claims_covered": 1.2}})
+        assert result["r1"]["id"] == (
+            "Ketahanan dana DJS 1,20 bulan, di bawah batas bawah 1,5 bulan (PP 53/2018)",
+        )
+        assert fired(book, {Q1: {"months_of_claims_covered": 4.0}}) == {}
+        assert fired(book, {Q1: {"bopo": 5.0}}) == {}  # neither part known
+
     def test_any_gives_only_the_parts_that_held(self, tmp_path):
         book = book_for(tmp_path, {"any": [CLAIMS_ABOVE, MONTHS_BELOW]})
         result = fired(book, {Q1: {"claim_ratio": 90.0, "months_of_claims_covered": 1.2}})
@@ -1248,7 +1289,7 @@ def test_the_modules_never_call_eval_or_exec(module):
 
 
 def _leaves(node: Node):
-    if isinstance(node, AllOf | AnyOf):
+    if isinstance(node, AllOf | AnyOf | FirstKnown):
         for part in node.parts:
             yield from _leaves(part)
     elif isinstance(node, Not):
@@ -1285,6 +1326,7 @@ class TestShippedRuleFile:
         [
             ("quality_and_cost_control", "claim_ratio"),  # claim ratio above 100%
             ("premium_revenue_and_investment", "premium_income_vs_pro_rata_target"),
+            ("premium_revenue_and_investment", "premium_income_vs_seasonal_target"),
             ("actuarial_projection", "months_of_claims_covered"),  # below warning, falling
             ("compliance_enforcement", "active_share_of_population"),
             ("compliance_enforcement", "active_share_of_registered"),
@@ -1346,7 +1388,79 @@ def shipped_history() -> dict[Quarter, IndicatorSet]:
     return {q: compute_indicators(figures, q) for q in available_periods(DATA_DIR) if q <= Q1}
 
 
+def figures_of(periods: dict[str, dict[str, float]]) -> FigureSet:
+    """A made-up `FigureSet` (tests only, never data/): ``{period: {code: value}}``."""
+    rows = [
+        {
+            "period": period,
+            "code": code,
+            "value": float(value),
+            "status": "observed",
+            "source": "",
+            "note": "",
+            "file": "",
+            "row": 2,
+        }
+        for period, values in periods.items()
+        for code, value in values.items()
+    ]
+    return FigureSet(pd.DataFrame(rows, columns=FIGURE_COLUMNS), load_catalogue())
+
+
+# Earlier years had a fifth of their premium income by March: 38,6 of a 160,42 target is 120% of
+# the seasonal path but 96% of the path pro rata to three months.
+EARLIER = {
+    "2022Q1": {"premium_income": 28.8e12},
+    "2022Q4": {"premium_income": 144e12},
+    "2023Q1": {"premium_income": 30e12},
+    "2023Q4": {"premium_income": 150e12},
+}
+
+
+class TestPremiumIncomeBasis:
+    """The premium rule on computed indicators: the seasonal basis where the history gives a
+    first-quarter profile, else pro rata to the months, each saying so."""
+
+    def run(self, shipped, periods) -> dict:
+        figures = figures_of(periods)
+        history = {q: compute_indicators(figures, q) for q in figures.periods}
+        result = {rule.rule_id: rule for rule in evaluate(shipped, history, Q1)}
+        rule = result.get("premium_revenue_and_investment")
+        return {} if rule is None else {lang: rule.evidence[lang] for lang in LANGUAGES}
+
+    def test_on_the_seasonal_path_stays_silent_though_behind_pro_rata(self, shipped):
+        current = {"premium_income": 38.6e12, "premium_income_target": 160.42e12}
+        assert self.run(shipped, {**EARLIER, "2024Q1": current}) == {}
+
+    def test_behind_the_seasonal_path_fires_on_the_seasonal_basis(self, shipped):
+        current = {"premium_income": 30e12, "premium_income_target": 160.42e12}
+        evidence = self.run(shipped, {**EARLIER, "2024Q1": current})
+        assert [item.text for item in evidence["id"]] == [
+            "Pendapatan iuran 93,50% dibanding target secara musiman, di bawah jalur target "
+            "tahunan (100%)"
+        ]
+        assert "against the seasonal target" in evidence["en"][0].text
+
+    def test_without_a_profile_falls_back_to_pro_rata(self, shipped):
+        current = {"premium_income": 38.6e12, "premium_income_target": 160.42e12}
+        periods = {"2023Q4": {"premium_income": 150e12}, "2024Q1": current}
+        evidence = self.run(shipped, periods)
+        assert "dibanding target pro rata bulan, karena data belum memuat profil musiman" in (
+            evidence["id"][0].text
+        )
+        assert "since the data hold no seasonal profile yet" in evidence["en"][0].text
+
+    def test_without_a_profile_on_the_pro_rata_path_stays_silent(self, shipped):
+        current = {"premium_income": 41e12, "premium_income_target": 160.42e12}
+        assert self.run(shipped, {"2024Q1": current}) == {}
+
+
 class TestShippedData:
+    def test_2024q1_has_no_first_quarter_profile(self, shipped_history):
+        # data/2023Q1 holds no DJS finances: no earlier first quarter, so the pro-rata basis.
+        assert shipped_history[Q1].value("premium_income_vs_seasonal_target") is None
+        assert shipped_history[Q1].value("premium_income_vs_pro_rata_target") is not None
+
     def test_the_model_report_recommendations_fire_for_2024q1(self, shipped, shipped_history):
         # Two published recommendations have no evidence in the shipped figures once their rules
         # stop firing whatever the data: the RPJMN targets apply from 2025 and the arrears of
@@ -1394,8 +1508,8 @@ class TestShippedData:
                 "selama masa penerapan KRIS (Perpres 59/2024)"
             ],
             "premium_revenue_and_investment": [
-                "Pendapatan iuran terhadap target proporsional 96,25%, di bawah jalur "
-                "target tahunan (100%)"
+                "Pendapatan iuran 96,25% dibanding target pro rata bulan, karena data belum "
+                "memuat profil musiman, di bawah jalur target tahunan (100%)"
             ],
             "actuarial_projection": [
                 "Ketahanan dana DJS turun dalam 2 periode terakhir yang datanya tersedia: "

@@ -15,6 +15,10 @@ from typing import Literal
 
 # Periods an input may be taken from, relative to the period computed (the ``@`` of an input).
 OFFSETS = ("previous_december", "year_earlier", "previous_quarter")
+# Offsets that give a figure's history rather than one value: {year: value} over every year
+# before the period's, in its same quarter or in its December (a seasonal profile is measured
+# from them). Only a ``given:`` may take one: an indicator's inputs are single values.
+HISTORY_OFFSETS = ("same_quarter_of_earlier_years", "december_of_earlier_years")
 # Values of the period itself a ``given:`` may pass (``period:months_elapsed``).
 PERIOD_VALUES = ("months_elapsed",)
 # Keys an entry of an indicator's computation may hold.
@@ -39,6 +43,11 @@ class Input:
         if self.source == "figure":
             return self.code if self.offset is None else f"{self.code}@{self.offset}"
         return f"{self.source}:{self.code}"
+
+    @property
+    def is_history(self) -> bool:
+        """Whether the input is a figure's history over the earlier years, not one value."""
+        return self.offset in HISTORY_OFFSETS
 
 
 @dataclass(frozen=True)
@@ -105,8 +114,8 @@ def _parse_entry(code: str, entry: dict, figures: set[str]) -> list[Computation]
             Computation(
                 indicator=code,
                 formula=formula,
-                inputs=_parse_inputs(code, inputs, dimensions, figures),
-                given=_parse_inputs(code, given, dimensions, figures),
+                inputs=_parse_inputs(code, inputs, dimensions, figures, history=False),
+                given=_parse_inputs(code, given, dimensions, figures, history=True),
                 dimensions=tuple(dimensions.items()),
             )
         )
@@ -114,15 +123,17 @@ def _parse_entry(code: str, entry: dict, figures: set[str]) -> list[Computation]
 
 
 def _parse_inputs(
-    code: str, spec: dict, dimensions: dict[str, str], figures: set[str]
+    code: str, spec: dict, dimensions: dict[str, str], figures: set[str], history: bool
 ) -> tuple[tuple[str, Input], ...]:
     return tuple(
-        (str(name), _parse_input(code, str(text), dimensions, figures))
+        (str(name), _parse_input(code, str(text), dimensions, figures, history))
         for name, text in spec.items()
     )
 
 
-def _parse_input(code: str, text: str, dimensions: dict[str, str], figures: set[str]) -> Input:
+def _parse_input(
+    code: str, text: str, dimensions: dict[str, str], figures: set[str], history: bool
+) -> Input:
     """One input as written: ``figure``, ``figure@offset``, ``indicator:code`` or
     ``period:value``, with ``{dimension}`` replaced by the breakdown's value."""
     where = f"indicator {code!r}, input {text!r}"
@@ -142,8 +153,11 @@ def _parse_input(code: str, text: str, dimensions: dict[str, str], figures: set[
     figure, _, offset = text.partition("@")
     if figure not in figures:
         raise ComputationError(f"{where}: unknown figure {figure!r}")
-    if offset and offset not in OFFSETS:
-        raise ComputationError(f"{where}: unknown offset {offset!r}; known: {OFFSETS}")
+    if offset in HISTORY_OFFSETS and not history:
+        raise ComputationError(f"{where}: a history ({offset}) may only be given, not an input")
+    if offset and offset not in OFFSETS + HISTORY_OFFSETS:
+        known = OFFSETS + HISTORY_OFFSETS
+        raise ComputationError(f"{where}: unknown offset {offset!r}; known: {known}")
     return Input("figure", figure, offset or None)
 
 

@@ -141,12 +141,19 @@ class _Collector:
             return None
         return getattr(self.period, item.offset)
 
-    def given(self, computation: Computation) -> dict[str, float] | None:
-        """The formula's further arguments, or ``None`` when a figure among them is missing."""
-        values = {}
+    def given(self, computation: Computation) -> dict[str, object] | None:
+        """The formula's further arguments, or ``None`` when a figure among them is missing
+        (a history is missing when no earlier year holds the figure)."""
+        values: dict[str, object] = {}
         for name, item in computation.given:
             if item.source == "period":
                 values[name] = getattr(self.period, item.code)
+                continue
+            if item.is_history:
+                history = self.history(item)
+                if not history:
+                    return None
+                values[name] = history
                 continue
             period = self.period_of(item)
             value = None if period is None else self.value(item.code, period)
@@ -154,6 +161,19 @@ class _Collector:
                 return None
             values[name] = value
         return values
+
+    def history(self, item: Input) -> dict[int, float]:
+        """A figure's values in every year before the period's, by year: in the period's
+        quarter (``same_quarter_of_earlier_years``) or in December
+        (``december_of_earlier_years``); years without the figure are left out."""
+        quarter = self.period.quarter if item.offset == "same_quarter_of_earlier_years" else 4
+        return {
+            period.year: value
+            for period in self.figures.periods
+            if period.year < self.period.year
+            and period.quarter == quarter
+            and (value := self.value(item.code, period)) is not None
+        }
 
     def compute(self, computation: Computation) -> None:
         """Compute one declared indicator from the figures, when all its inputs exist."""
@@ -208,7 +228,7 @@ class _Collector:
     def add(
         self,
         code: str,
-        function: Callable[..., float | str],
+        function: Callable[..., float | str | None],
         inputs: dict[str, tuple[str, Quarter]],
         **dimensions: str,
     ) -> None:
@@ -235,6 +255,10 @@ class _Collector:
                     message="undefined_indicator.denominator",
                 )
             )
+            return
+        if result is None:
+            # The formula has nothing to give from these figures (no earlier year holds both
+            # values of a seasonal profile): the indicator is left out, as with a missing input.
             return
         unit = self.figures.catalogue.indicator(code).unit
         names = tuple(

@@ -316,6 +316,51 @@ def seasonal_share_of_year(
     return sum(shares) / len(shares) if shares else None
 
 
+def premium_income_vs_seasonal_target(
+    premium_income: float,
+    annual_target: float,
+    year_to_date_history: Mapping[int, float],
+    full_year_history: Mapping[int, float],
+) -> float | None:
+    """Year-to-date premium income against the annual target scaled by the seasonal profile.
+
+    Formula: premium income / (annual target × seasonal share) × 100, the seasonal share
+    being `seasonal_share_of_year` of the earlier years' premium income by the same quarter
+    and in the whole year. Unit: percent (100 = on track for the annual target). Premium
+    income does not arrive evenly (39% of 2014's in its first half), so this is the fairer
+    yardstick than `premium_income_vs_pro_rata_target` wherever the history holds a profile.
+
+    Parameters
+    ----------
+    premium_income : float
+        Premium income from 1 January to the period end, rupiah.
+    annual_target : float
+        The year's premium income target, rupiah.
+    year_to_date_history, full_year_history : mapping of int to float
+        Year -> premium income by the same quarter's end, and in the whole year, of earlier
+        years.
+
+    Returns
+    -------
+    float or None
+        ``None`` when no earlier year holds both values: there is no profile to use.
+
+    Raises
+    ------
+    ValueError
+        When the history is inconsistent (see `seasonal_share_of_year`).
+
+    Examples
+    --------
+    >>> round(premium_income_vs_seasonal_target(39.0, 100.0, {2023: 40.0}, {2023: 100.0}), 2)
+    97.5
+    """
+    share = seasonal_share_of_year(year_to_date_history, full_year_history)
+    if share is None:
+        return None
+    return _percent(premium_income, annual_target * share, denominator_name="the annual target")
+
+
 def claim_ratio(claims_expense: float, premium_income: float) -> float:
     """Claim ratio (rasio klaim) of the DJS Kesehatan.
 

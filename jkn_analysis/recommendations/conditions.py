@@ -1,7 +1,7 @@
 """The conditions of a recommendation rule, evaluated on indicators and worded as evidence.
 
-A condition is a tree of combinators (`AllOf`, `AnyOf`, `Not`) over leaves (`Comparison`,
-`Ratio`, `Growth`, `Trend`) that compare indicators (`IndicatorRef`) with thresholds
+A condition is a tree of combinators (`AllOf`, `AnyOf`, `FirstKnown`, `Not`) over leaves
+(`Comparison`, `Ratio`, `Growth`, `Trend`) that compare indicators (`IndicatorRef`) with thresholds
 (`Threshold`) or with other indicators. `Node.evaluate` gives true, false or unknown with the
 facts found, in the three-valued logic that `jkn_analysis.recommendations.rules` describes; each
 leaf that held writes its own `Evidence` in either language.
@@ -222,6 +222,28 @@ class AnyOf(Node):
         if any(state is None for state, _ in outcomes):
             return None, ()
         return False, ()
+
+    def guarantees_evidence(self) -> bool:
+        return all(part.guarantees_evidence() for part in self.parts)
+
+
+@dataclass(frozen=True)
+class FirstKnown(Node):
+    """``first_known: [...]``: the first part that is known decides, with its evidence.
+
+    A fallback: a better measure where the data allow it, a plainer one otherwise (premium
+    income against its seasonal target, else against the target pro rata to the months).
+    Unknown only when every part is.
+    """
+
+    parts: tuple[Node, ...]
+
+    def evaluate(self, context: Context) -> Outcome:
+        for part in self.parts:
+            state, facts = part.evaluate(context)
+            if state is not None:
+                return state, facts
+        return None, ()
 
     def guarantees_evidence(self) -> bool:
         return all(part.guarantees_evidence() for part in self.parts)

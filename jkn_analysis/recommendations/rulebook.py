@@ -32,6 +32,7 @@ from jkn_analysis.recommendations.conditions import (
     AllOf,
     AnyOf,
     Comparison,
+    FirstKnown,
     Growth,
     IndicatorRef,
     Node,
@@ -344,7 +345,7 @@ class _Parser:
     def condition(self, spec: object, what: str) -> Node:
         if not isinstance(spec, dict) or not spec:
             raise self.fail(f"{what} must be a mapping, got {_describe(spec)}")
-        for combinator in ("all", "any"):
+        for combinator in ("all", "any", "first_known"):
             if combinator in spec:
                 self.mapping(spec, what, {combinator}, {combinator})
                 parts = spec[combinator]
@@ -354,7 +355,7 @@ class _Parser:
                     self.condition(part, f"{what}.{combinator}[{index}]")
                     for index, part in enumerate(parts)
                 )
-                return AllOf(nodes) if combinator == "all" else AnyOf(nodes)
+                return {"all": AllOf, "any": AnyOf, "first_known": FirstKnown}[combinator](nodes)
         if "not" in spec:
             self.mapping(spec, what, {"not"}, {"not"})
             return Not(self.condition(spec["not"], f"{what}.not"))
@@ -367,8 +368,8 @@ class _Parser:
         if "trend" in spec:
             return self.trend(spec, what)
         raise self.fail(
-            f"{what}: expected one of all, any, not, indicator, ratio, growth or trend; "
-            f"got keys {sorted(map(str, spec))}"
+            f"{what}: expected one of all, any, first_known, not, indicator, ratio, growth or "
+            f"trend; got keys {sorted(map(str, spec))}"
         )
 
     def comparison(self, spec: dict, what: str) -> Comparison:

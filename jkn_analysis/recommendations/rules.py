@@ -33,6 +33,10 @@ A condition is a YAML mapping, read by the small recursive evaluator of this mod
 
 ``{all: [c, ...]}``, ``{any: [c, ...]}``, ``{not: c}``
     Combinations of conditions.
+``{first_known: [c, ...]}``
+    A fallback: the first condition that is known (its figures exist) decides, with its
+    evidence; the better measure first (premium income against the seasonal target, else
+    against the target pro rata to the months).
 ``{indicator: code, <breakdown>: value, op: OP, than: RIGHT}``
     Comparison. ``OP`` is one of ``>``, ``>=``, ``<``, ``<=``, ``==``. ``RIGHT`` is a threshold
     name or an indicator reference of the same unit. ``annualise: true`` first scales a
@@ -59,7 +63,8 @@ Values are compared as the report prints them: rounded half up to the catalogue'
 ``> 100%``. A leaf whose indicator is missing (or whose growth or ratio is undefined) is
 *unknown*: it never holds, and ``not`` of an unknown is unknown too, so no rule fires without
 figures behind it (three-valued logic: ``all`` is false when a part is false, else unknown when
-a part is unknown; ``any`` is true when a part is true). Every leaf that holds yields one
+a part is unknown; ``any`` is true when a part is true; ``first_known`` is its first known
+part). Every leaf that holds yields one
 `Evidence` per language: for ``all`` every leaf, for ``any`` only the parts that held; ``not``
 yields none, so a rule must contain a leaf outside every ``not`` (checked at load time).
 Unknown keys, operators, indicators, breakdowns and thresholds, and a string where a mapping is

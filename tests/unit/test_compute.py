@@ -90,6 +90,60 @@ class TestComputeIndicators:
         assert indicators.value("active_change_vs_december", segment="ppu_pn") is None
         assert indicators.value("active_participants") is None  # needs its dimension
 
+    def test_seasonal_target_uses_the_same_quarter_of_every_earlier_year(self):
+        # A made-up history: by March 2022 and 2023 a quarter and a fifth of the year's
+        # premium income had come in (mean 22,5%); 2021 has no first quarter and is not used.
+        indicators = compute(
+            {
+                "2021Q4": {"premium_income": 140e12},
+                "2022Q1": {"premium_income": 36e12},
+                "2022Q4": {"premium_income": 144e12},
+                "2023Q1": {"premium_income": 30e12},
+                "2023Q4": {"premium_income": 150e12},
+                "2024Q1": {"premium_income": 38.6e12, "premium_income_target": 160.42e12},
+            }
+        )
+        share = (36 / 144 + 30 / 150) / 2
+        item = indicators.get("premium_income_vs_seasonal_target")
+        assert item.value == pytest.approx(38.6 / (160.42 * share) * 100)
+        assert item.inputs == ("premium_income", "premium_income_target")
+        assert indicators.out_of_bounds == []
+
+    def test_seasonal_target_in_a_fourth_quarter_equals_pro_rata(self):
+        values = {"premium_income": 150e12, "premium_income_target": 160e12}
+        indicators = compute(
+            {"2022Q4": {"premium_income": 144e12}, "2023Q4": values}, Quarter(2023, 4)
+        )
+        assert indicators.value("premium_income_vs_seasonal_target") == pytest.approx(
+            indicators.value("premium_income_vs_pro_rata_target")
+        )
+
+    @pytest.mark.parametrize(
+        "history",
+        [
+            {},  # no earlier year at all
+            {"2023Q4": {"premium_income": 150e12}},  # no earlier first quarter (as data/ holds)
+            {"2023Q1": {"premium_income": 30e12}},  # a first quarter without its full year
+            {"2024Q1": {"premium_income": 1e12}},  # the period itself is not history
+        ],
+    )
+    def test_seasonal_target_left_out_without_a_profile(self, history):
+        values = {"premium_income": 38.6e12, "premium_income_target": 160.42e12}
+        periods = {**history, "2024Q1": {**history.get("2024Q1", {}), **values}}
+        indicators = compute(periods)
+        assert indicators.value("premium_income_vs_seasonal_target") is None
+        assert indicators.value("premium_income_vs_pro_rata_target") == pytest.approx(96.2473507)
+        assert indicators.undefined == []
+
+    def test_seasonal_target_refuses_an_inconsistent_history(self):
+        periods = {
+            "2023Q1": {"premium_income": 160e12},  # more by March than in the whole year
+            "2023Q4": {"premium_income": 150e12},
+            "2024Q1": {"premium_income": 38.6e12, "premium_income_target": 160.42e12},
+        }
+        with pytest.raises(ValueError, match="2023"):
+            compute(periods)
+
     def test_pro_rata_target_uses_months_elapsed(self):
         values = {"premium_income": 38.6e12, "premium_income_target": 160.42e12}
         q1 = compute({"2024Q1": values})

@@ -168,6 +168,13 @@ class TestAWrongDeclarationIsRefused:
                 },
                 "unknown offset 'last_week'",
             ),
+            (
+                {
+                    "formula": "level",
+                    "inputs": {"value": "premium_income@same_quarter_of_earlier_years"},
+                },
+                "a history .* may only be given",
+            ),
             ({"formula": "level", "inputs": {"value": "period:weeks"}}, "unknown period value"),
             (
                 {"formula": "level", "inputs": {"value": "indicator:nothing"}},

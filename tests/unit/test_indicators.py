@@ -325,3 +325,19 @@ class TestSeasonalShareOfYear:
     def test_year_to_date_above_its_full_year_is_refused(self):
         with pytest.raises(ValueError, match="2014"):
             ind.seasonal_share_of_year({2014: 50.0}, {2014: 40.7})
+
+
+class TestPremiumIncomeVsSeasonalTarget:
+    def test_target_scaled_by_the_profile(self):
+        # Earlier years had 40% of their premium income by this quarter: 39 of a 100 target
+        # is 97,5% of the seasonal path (pro rata to three months it would be 156%).
+        value = ind.premium_income_vs_seasonal_target(39.0, 100.0, {2023: 40.0}, {2023: 100.0})
+        assert value == pytest.approx(97.5)
+
+    def test_no_year_holding_both_values_gives_none(self):
+        value = ind.premium_income_vs_seasonal_target(39.0, 100.0, {2023: 40.0}, {2022: 90.0})
+        assert value is None
+
+    def test_an_inconsistent_history_is_refused(self):
+        with pytest.raises(ValueError, match="2023"):
+            ind.premium_income_vs_seasonal_target(39.0, 100.0, {2023: 140.0}, {2023: 100.0})
