@@ -256,6 +256,27 @@ class _Collector:
                 )
             )
             return
+        except ind.InconsistentHistoryError as error:
+            # Earlier years that contradict each other: a hard error naming the year, never a
+            # traceback nor a seasonal basis quietly dropped.
+            # Seasonal profiles are of rupiah flows (premium income): written in triliun.
+            self.out_of_bounds.append(
+                DataIssue(
+                    "error",
+                    "inconsistent_history",
+                    code=code,
+                    period=str(self.period),
+                    details={
+                        "indicator": code,
+                        "inputs": ", ".join(name for name, _ in inputs.values()),
+                        "year": str(error.year),  # a year, not a number to group
+                        "year_to_date": Amount(error.year_to_date, "rupiah", exponent=12),
+                        "full_year": Amount(error.full_year, "rupiah", exponent=12),
+                    },
+                    message="indicator.inconsistent_history",
+                )
+            )
+            return
         if result is None:
             # The formula has nothing to give from these figures (no earlier year holds both
             # values of a seasonal profile): the indicator is left out, as with a missing input.

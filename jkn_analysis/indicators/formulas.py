@@ -19,6 +19,18 @@ CORRIDOR_CEILING_MONTHS = 6.0
 CorridorPosition = Literal["below", "within", "above"]
 
 
+class InconsistentHistoryError(ValueError):
+    """Earlier years' flows that contradict each other: by a quarter's end of ``year`` more had
+    accumulated (``year_to_date``) than in the whole year (``full_year``), or a year's flow is
+    not positive. The data checks name the year and both values."""
+
+    def __init__(self, message: str, year: int, year_to_date: float, full_year: float):
+        super().__init__(message)
+        self.year = year
+        self.year_to_date = year_to_date
+        self.full_year = full_year
+
+
 class UndefinedIndicatorError(ZeroDivisionError):
     """An indicator's denominator is zero or negative, so the indicator is undefined.
 
@@ -294,9 +306,9 @@ def seasonal_share_of_year(
 
     Raises
     ------
-    ValueError
-        If a full-year value is not positive, or a year-to-date value is not positive or
-        exceeds its full year (a flow that accumulates cannot shrink).
+    InconsistentHistoryError
+        A `ValueError`: if a full-year value is not positive, or a year-to-date value is not
+        positive or exceeds its full year (a flow that accumulates cannot shrink).
 
     Examples
     --------
@@ -305,12 +317,13 @@ def seasonal_share_of_year(
     """
     shares = []
     for year in sorted(set(year_to_date) & set(full_year)):
-        if full_year[year] <= 0:
-            raise ValueError(f"the full-year flow of {year} is {full_year[year]!r}; must be > 0")
-        if not 0 < year_to_date[year] <= full_year[year]:
-            raise ValueError(
+        if full_year[year] <= 0 or not 0 < year_to_date[year] <= full_year[year]:
+            raise InconsistentHistoryError(
                 f"the year-to-date flow of {year} ({year_to_date[year]!r}) must lie above 0"
-                f" and at most at its full year ({full_year[year]!r})"
+                f" and at most at its full year ({full_year[year]!r}), which must be above 0",
+                year,
+                year_to_date[year],
+                full_year[year],
             )
         shares.append(year_to_date[year] / full_year[year])
     return sum(shares) / len(shares) if shares else None

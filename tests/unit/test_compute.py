@@ -141,8 +141,13 @@ class TestComputeIndicators:
             "2023Q4": {"premium_income": 150e12},
             "2024Q1": {"premium_income": 38.6e12, "premium_income_target": 160.42e12},
         }
-        with pytest.raises(ValueError, match="2023"):
-            compute(periods)
+        indicators = compute(periods)
+        assert indicators.value("premium_income_vs_seasonal_target") is None
+        (issue,) = [i for i in indicators.out_of_bounds if i.problem == "inconsistent_history"]
+        assert issue.severity == "error" and issue.details["year"] == "2023"
+        for language, words in (("id", "160 triliun"), ("en", "160 trillion")):
+            text = issue.describe(language)
+            assert "2023" in text and words in text and "150" in text, text
 
     def test_pro_rata_target_uses_months_elapsed(self):
         values = {"premium_income": 38.6e12, "premium_income_target": 160.42e12}
