@@ -144,6 +144,32 @@ def build_quarter(
             values={"path": NOTEBOOK},
         )
     check_output(out_dir, data_dir, [quarter])
+    # The kernel starts now and imports the pack while this process checks the data; it is
+    # stopped at once when the check fails.
+    with NotebookKernel(NOTEBOOK.parent) as kernel:
+        with _step("notebook"):
+            _launch_kernel(kernel)
+        return _checked_build(
+            quarter, languages, data_dir, out_dir, progress, fingerprints, words, kernel
+        )
+
+
+def _launch_kernel(kernel: NotebookKernel) -> None:
+    """Start the build's kernel ahead of its first notebook (`NotebookKernel.start`)."""
+    kernel.start()
+
+
+def _checked_build(
+    quarter: Quarter,
+    languages: tuple[str, ...],
+    data_dir: Path,
+    out_dir: Path,
+    progress: Callable[[str], None],
+    fingerprints: dict[str, dict] | None,
+    words: str,
+    kernel: NotebookKernel,
+) -> BuildResult:
+    """`build_quarter` from the data check on, with its kernel launched."""
     step = "data checks"
     progress(f"{quarter}: {message('build.progress.checking', words)}")
     # The check of `jkn-report validate`: the build proceeds exactly when validate exits 0.
@@ -168,7 +194,7 @@ def build_quarter(
     step = "notebook"
     try:
         editions = _run_editions(
-            quarter, languages, data_dir, workspace, fingerprints, progress, words
+            quarter, languages, data_dir, workspace, fingerprints, progress, words, kernel
         )
         raise_if_interrupted()
         step = INDICATORS
@@ -213,6 +239,7 @@ def _run_editions(
     fingerprints: dict[str, dict],
     progress: Callable[[str], None],
     words: str,
+    kernel: NotebookKernel,
 ) -> dict[str, dict]:
     """Run the notebook for each language and export and render each edition into ``workspace``;
     the editions' entries of the build record, by language.
@@ -225,31 +252,36 @@ def _run_editions(
     import nbconvert  # noqa: F401 - before the renderer thread starts: see _import_renderers
     import papermill  # noqa: F401
 
+    from jkn_analysis.build.speedups import quiet_garbage_collector
+
+    quiet_garbage_collector()
+
     editions: dict[str, dict] = {}
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="render") as renderer:
         warming = renderer.submit(_import_renderers)
         renders = []
         try:
-            with NotebookKernel(NOTEBOOK.parent) as kernel:
-                for language in languages:
-                    raise_if_interrupted()
-                    running = message("build.progress.notebook", words, edition=language)
-                    progress(f"{quarter}: {running}")
-                    with _step(f"notebook ({language})"):
-                        _execute_notebook(quarter, language, data_dir, workspace, kernel)
-                    status = report_status(workspace)
-                    renders.append(
-                        renderer.submit(
-                            _render_language, workspace, quarter, language, status, progress, words
-                        )
+            for language in languages:
+                raise_if_interrupted()
+                running = message("build.progress.notebook", words, edition=language)
+                progress(f"{quarter}: {running}")
+                with _step(f"notebook ({language})"):
+                    _execute_notebook(quarter, language, data_dir, workspace, kernel)
+                status = report_status(workspace)
+                renders.append(
+                    renderer.submit(
+                        _render_language, workspace, quarter, language, status, progress, words
                     )
-                    editions[language] = {
-                        "fingerprint": fingerprints[language],
-                        # The wall-clock time of this build (the reports themselves carry a
-                        # reproducible date stamp; see jkn_analysis.report.quarterly.source_date).
-                        "built_at": dt.datetime.now(tz=dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
-                        "warnings": indicators_document(workspace).get("data_checks", []),
-                    }
+                )
+                editions[language] = {
+                    "fingerprint": fingerprints[language],
+                    # The wall-clock time of this build (the reports themselves carry a
+                    # reproducible date stamp; see jkn_analysis.report.quarterly.source_date).
+                    "built_at": dt.datetime.now(tz=dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
+                    "warnings": indicators_document(workspace).get("data_checks", []),
+                }
+            # Its work is done: stopped now, while the renderer works on.
+            kernel.close()
             with _step(f"PDF rendering ({languages[0]})"):
                 warming.result()
             for language, render in zip(languages, renders, strict=True):
