@@ -22,7 +22,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -257,7 +257,14 @@ def _run_editions(
     quiet_garbage_collector()
 
     editions: dict[str, dict] = {}
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="render") as renderer:
+    # One renderer thread per edition (at most two), so that the second edition's HTML export
+    # does not wait for the first one's PDF; the PDFs after the first are rendered in a worker
+    # process (`_pdf_worker`), on the other core, while this process renders the first one.
+    threads = min(len(languages), 2)
+    with (
+        ThreadPoolExecutor(max_workers=threads, thread_name_prefix="render") as renderer,
+        _pdf_worker(len(languages) > 1) as worker,
+    ):
         warming = renderer.submit(_import_renderers)
         renders = []
         try:
@@ -270,7 +277,14 @@ def _run_editions(
                 status = report_status(workspace)
                 renders.append(
                     renderer.submit(
-                        _render_language, workspace, quarter, language, status, progress, words
+                        _render_language,
+                        workspace,
+                        quarter,
+                        language,
+                        status,
+                        progress,
+                        words,
+                        worker if renders else None,
                     )
                 )
                 editions[language] = {
@@ -317,6 +331,55 @@ def _import_renderers() -> None:
     import weasyprint  # noqa: F401
 
 
+@contextlib.contextmanager
+def _pdf_worker(wanted: bool) -> Iterator[ProcessPoolExecutor | None]:
+    """A worker process for the PDFs of the editions after the first (``None`` when not
+    ``wanted``: one edition), started now and importing WeasyPrint while the notebooks run.
+
+    Spawned, not forked: this process runs threads. Ctrl-C reaches it as it reaches every
+    process of the command (and `jkn_analysis.build.interrupts` passes it on to child
+    processes): its render stops with `KeyboardInterrupt`, which the build reports as
+    interrupted. After a failure the worker is not waited for.
+    """
+    if not wanted:
+        yield None
+        return
+    import multiprocessing
+
+    worker = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    worker.submit(_warm_pdf_worker)
+    try:
+        yield worker
+    except BaseException:
+        processes = list((worker._processes or {}).values())  # before shutdown forgets them
+        worker.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        raise
+    worker.shutdown()
+
+
+def _warm_pdf_worker() -> None:
+    """Run first in the PDF worker process: WeasyPrint and the pack imported ahead of use."""
+    from jkn_analysis.build import export
+
+    _import_renderers()
+    export.render_pdf  # noqa: B018 - the module is what is wanted
+
+
+def _pdf(html: str, target: Path, worker: ProcessPoolExecutor | None) -> None:
+    """`render_pdf` in ``worker`` when one is given, in this process otherwise.
+
+    A `render_pdf` replaced here (the tests' stand-ins, which cannot be sent to another
+    process) renders in this process."""
+    from jkn_analysis.build import export
+
+    if worker is None or render_pdf is not export.render_pdf:
+        render_pdf(html, target)
+    else:
+        worker.submit(export.render_pdf, html, target).result()
+
+
 def _render_language(
     workspace: Path,
     quarter: Quarter,
@@ -324,10 +387,12 @@ def _render_language(
     status: str,
     progress: Callable[[str], None],
     words: str = "en",
+    worker: ProcessPoolExecutor | None = None,
 ) -> list[Path]:
     """Export one executed notebook to HTML and render its PDF; failures name their step.
 
-    ``words`` is the language of the progress lines."""
+    ``words`` is the language of the progress lines; the PDF is rendered in ``worker`` when one
+    is given (`_pdf`)."""
     paths = report_paths(workspace, quarter, language)
     step = f"HTML export ({language})"
     try:
@@ -336,7 +401,7 @@ def _render_language(
         paths["html"].write_text(html, encoding="utf-8")
         step = f"PDF rendering ({language})"
         progress(f"{quarter}: {message('build.progress.pdf', words, edition=language)}")
-        render_pdf(html, paths["pdf"])
+        _pdf(html, paths["pdf"], worker)
         step = f"data workbook ({language})"
         write_data_workbook(html, workspace, language, paths["workbook"])
     except Exception as error:
