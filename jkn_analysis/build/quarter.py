@@ -20,6 +20,7 @@ import contextlib
 import datetime as dt
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -338,15 +339,21 @@ def _pdf_worker(wanted: bool) -> Iterator[ProcessPoolExecutor | None]:
 
     Spawned, not forked: this process runs threads. Ctrl-C reaches it as it reaches every
     process of the command (and `jkn_analysis.build.interrupts` passes it on to child
-    processes): its render stops with `KeyboardInterrupt`, which the build reports as
-    interrupted. After a failure the worker is not waited for.
+    processes): a render under way stops with `KeyboardInterrupt`, which the build reports as
+    interrupted; an idle worker ignores it and is stopped by this process. After a failure or
+    Ctrl-C the worker is not waited for.
     """
     if not wanted:
         yield None
         return
     import multiprocessing
 
-    worker = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    worker = ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=signal.signal,
+        initargs=(signal.SIGINT, signal.SIG_IGN),
+    )
     worker.submit(_warm_pdf_worker)
     try:
         yield worker
@@ -361,10 +368,9 @@ def _pdf_worker(wanted: bool) -> Iterator[ProcessPoolExecutor | None]:
 
 def _warm_pdf_worker() -> None:
     """Run first in the PDF worker process: WeasyPrint and the pack imported ahead of use."""
-    from jkn_analysis.build import export
+    import jkn_analysis.build.export  # noqa: F401
 
     _import_renderers()
-    export.render_pdf  # noqa: B018 - the module is what is wanted
 
 
 def _pdf(html: str, target: Path, worker: ProcessPoolExecutor | None) -> None:
@@ -377,7 +383,18 @@ def _pdf(html: str, target: Path, worker: ProcessPoolExecutor | None) -> None:
     if worker is None or render_pdf is not export.render_pdf:
         render_pdf(html, target)
     else:
-        worker.submit(export.render_pdf, html, target).result()
+        worker.submit(_render_pdf_in_worker, html, target).result()
+
+
+def _render_pdf_in_worker(html: str, target: Path) -> None:
+    """`render_pdf` in the PDF worker, Ctrl-C stopping it (an idle worker ignores Ctrl-C)."""
+    from jkn_analysis.build.export import render_pdf
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        render_pdf(html, target)
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _render_language(
