@@ -2,9 +2,11 @@
 
 The orchestrator of one period (`build_quarter`): the data checked as ``jkn-report validate``
 checks them, ``notebooks/quarterly_report.ipynb`` executed for each language one after the
-other in one kernel (`jkn_analysis.build.notebook`), each executed notebook turned into a
-self-contained HTML page holding only the cells tagged ``report`` and that same HTML into an A4
-PDF (`jkn_analysis.build.export`), in a thread while the next language's notebook runs. All of
+other in one kernel (`jkn_analysis.build.notebook`, launched with the pack preloaded as soon as
+the temporary folder exists), each executed notebook turned into a self-contained HTML page
+holding only the cells tagged ``report`` and that same HTML into an A4 PDF
+(`jkn_analysis.build.export`), in a thread while the next language's notebook runs; the PDFs
+after the first are rendered in a worker process, on the other core. All of
 it is written to a temporary folder next to the target and moved into ``reports/<QUARTER>/``
 only when every step succeeded, so a failed build never touches the previous report
 (`jkn_analysis.build.outputs`). Each language is an edition of its own (its files, fingerprint
@@ -145,18 +147,17 @@ def build_quarter(
             values={"path": NOTEBOOK},
         )
     check_output(out_dir, data_dir, [quarter])
-    # The kernel starts now and imports the pack while this process checks the data; it is
-    # stopped at once when the check fails.
+    # Stopped at once whatever ends the build; started once the data passed their check and
+    # the temporary folder exists (`_checked_build`).
     with NotebookKernel(NOTEBOOK.parent) as kernel:
-        with _step("notebook"):
-            _launch_kernel(kernel)
         return _checked_build(
             quarter, languages, data_dir, out_dir, progress, fingerprints, words, kernel
         )
 
 
 def _launch_kernel(kernel: NotebookKernel) -> None:
-    """Start the build's kernel ahead of its first notebook (`NotebookKernel.start`)."""
+    """Start the build's kernel ahead of its first notebook (`NotebookKernel.start`), once the
+    temporary folder exists: a kernel running means a build folder to clean up."""
     kernel.start()
 
 
@@ -194,6 +195,9 @@ def _checked_build(
     target = out_dir / str(quarter)
     step = "notebook"
     try:
+        # The kernel starts now and imports the pack while this process imports nbconvert and
+        # papermill and starts its renderers: the first notebook finds the pack imported.
+        _launch_kernel(kernel)
         editions = _run_editions(
             quarter, languages, data_dir, workspace, fingerprints, progress, words, kernel
         )
