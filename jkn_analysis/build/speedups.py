@@ -59,8 +59,18 @@ def fast_yaml() -> None:
         yaml.safe_load = _fast_safe_load
 
 
+_FROZEN = False  # whether `quiet_garbage_collector` ran in this process
+
+
 def quiet_garbage_collector() -> None:
-    """Leave what is imported already to the permanent generation, and collect less often."""
+    """Leave what is imported already to the permanent generation, and collect less often.
+
+    Once per process: a later call (the next period of ``build --all``) would freeze the
+    previous build's garbage with it, never to be collected."""
+    global _FROZEN
+    if _FROZEN:
+        return
+    _FROZEN = True
     gc.freeze()
     gc.set_threshold(20_000, 20, 20)
 
