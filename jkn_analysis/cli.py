@@ -19,9 +19,13 @@ imports what it needs when it runs, so that ``jkn-report --help`` stays quick.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
+# First: the build package makes YAML parse in C (`jkn_analysis.build.speedups`) before the
+# messages below are read.
+import jkn_analysis.build  # noqa: F401
 from jkn_analysis.catalogue.definitions import LANGUAGES
 from jkn_analysis.catalogue.periods import PeriodError, Quarter
 from jkn_analysis.catalogue.wording import messages
@@ -359,8 +363,6 @@ def _projection(args: argparse.Namespace) -> int:
 
 
 def _preview(args: argparse.Namespace) -> int:
-    import os
-
     from jkn_analysis.build.preview import serve
 
     status = serve(args.quarter, language=args.lang, data_dir=args.data, port=args.port)
@@ -387,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         "preview": _preview,
     }
     try:
-        return handlers[args.command](args)
+        status = handlers[args.command](args)
     except KeyboardInterrupt:
         # Ctrl-C: one line, no traceback; a build has removed its temporary folders already.
         from jkn_analysis.build.errors import message
@@ -395,6 +397,14 @@ def main(argv: list[str] | None = None) -> int:
         key = "build.interrupted" if args.command == "build" else "cli.interrupted"
         print(message(key, _message_language(args)), file=sys.stderr, flush=True)
         return 130
+    if argv is None and args.command == "build":
+        # Run as the command (not called by a test or a script): every file is written and
+        # closed, every kernel and worker stopped, so the interpreter's teardown of the heap
+        # (pandas, WeasyPrint; half a second or more) is skipped.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    return status
 
 
 if __name__ == "__main__":  # pragma: no cover

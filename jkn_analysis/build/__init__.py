@@ -7,7 +7,9 @@ modes, leftovers); what a failure says (`errors`) and what Ctrl-C does (`interru
 edition depends on (`fingerprint`); rebuilding only what changed and the index page (`batch`);
 the ``jkn-report build`` command over many periods (`command`). The live preview: the watched
 files (`preview_watcher`), the warm report rendered (`preview_rendering`) and its server
-(`preview`). The nbconvert template and the preview's page are in ``templates/``.
+(`preview`). What makes the build's processes faster without changing a result: the C YAML
+parser, a quieter garbage collector, the kernel's modules loaded at its start (`speedups`).
+The nbconvert template and the preview's page are in ``templates/``.
 
 May import: catalogue, inputs, indicators, recommendations, projection, analysis, report.
 """
@@ -20,3 +22,9 @@ import sys
 # never validates IRI formats, so it does without it. Here, so that it precedes every import of
 # nbformat by the build's modules.
 sys.modules.setdefault("rfc3987_syntax", None)
+
+# Every YAML document the build's processes read (catalogue, wording, rules) is parsed by
+# libyaml from here on: the same documents, a second or two sooner (`speedups.fast_yaml`).
+from jkn_analysis.build.speedups import fast_yaml  # noqa: E402
+
+fast_yaml()

@@ -93,6 +93,10 @@ _KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.hist_
 # Run in the kernel after each notebook: the next notebook finds an empty namespace and counts
 # its cells from 1, as in a fresh kernel, while the modules stay imported (and what they keep).
 _FRESH_NAMESPACE = "get_ipython().reset(new_session=True)"
+# Sent to a kernel launched ahead of its first notebook (`NotebookKernel.start`): the C YAML
+# parser, the notebook's modules imported and the garbage collector quieted, while the command
+# line checks the data. A failure here is silent; the notebook's own imports then say it.
+_PRELOAD = "from jkn_analysis.build.speedups import prepare_kernel; prepare_kernel()"
 
 
 class NotebookKernel:
@@ -107,6 +111,7 @@ class NotebookKernel:
     def __init__(self, cwd: Path):
         self.cwd = cwd
         self._manager = None
+        self._preload_client = None
 
     def __enter__(self) -> NotebookKernel:
         return self
@@ -121,6 +126,23 @@ class NotebookKernel:
         self._manager = manager
         run_sync(manager.start_kernel)(extra_arguments=_KERNEL_ARGUMENTS, cwd=str(self.cwd))
         return manager
+
+    def start(self) -> None:
+        """Launch the kernel now, and have it load the report notebook's modules, without
+        waiting for either: the caller goes on with its own work (the data check) meanwhile,
+        and the first `run` finds the kernel ready and the pack imported
+        (`jkn_analysis.build.speedups.prepare_kernel`).
+
+        The request waits in the kernel's queue until the kernel listens; the first notebook's
+        requests queue behind it."""
+        if self._manager is not None:
+            return
+        manager = self._start()
+        # Blocking: sent at once, not left pending on an event loop nobody runs.
+        client = manager.blocking_client()
+        client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+        client.execute(_PRELOAD, silent=True, store_history=False)
+        self._preload_client = client
 
     def run(self, notebook: Path, output: Path, parameters: dict[str, object]) -> None:
         """Execute ``notebook`` with ``parameters`` into ``output``, as `papermill.execute_notebook`
@@ -163,6 +185,9 @@ class NotebookKernel:
     def close(self) -> None:
         """Stop the kernel (at once: its work is done or abandoned) and remove its files."""
         manager, self._manager = self._manager, None
+        client, self._preload_client = self._preload_client, None
+        if client is not None:
+            client.stop_channels()
         if manager is None:
             return
         from jupyter_core.utils import run_sync

@@ -2,9 +2,11 @@
 
 The orchestrator of one period (`build_quarter`): the data checked as ``jkn-report validate``
 checks them, ``notebooks/quarterly_report.ipynb`` executed for each language one after the
-other in one kernel (`jkn_analysis.build.notebook`), each executed notebook turned into a
-self-contained HTML page holding only the cells tagged ``report`` and that same HTML into an A4
-PDF (`jkn_analysis.build.export`), in a thread while the next language's notebook runs. All of
+other in one kernel (`jkn_analysis.build.notebook`, launched with the pack preloaded as soon as
+the temporary folder exists), each executed notebook turned into a self-contained HTML page
+holding only the cells tagged ``report`` and that same HTML into an A4 PDF
+(`jkn_analysis.build.export`), in a thread while the next language's notebook runs; the PDFs
+after the first are rendered in a worker process, on the other core. All of
 it is written to a temporary folder next to the target and moved into ``reports/<QUARTER>/``
 only when every step succeeded, so a failed build never touches the previous report
 (`jkn_analysis.build.outputs`). Each language is an edition of its own (its files, fingerprint
@@ -20,9 +22,10 @@ import contextlib
 import datetime as dt
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,6 +147,31 @@ def build_quarter(
             values={"path": NOTEBOOK},
         )
     check_output(out_dir, data_dir, [quarter])
+    # Stopped at once whatever ends the build; started once the data passed their check and
+    # the temporary folder exists (`_checked_build`).
+    with NotebookKernel(NOTEBOOK.parent) as kernel:
+        return _checked_build(
+            quarter, languages, data_dir, out_dir, progress, fingerprints, words, kernel
+        )
+
+
+def _launch_kernel(kernel: NotebookKernel) -> None:
+    """Start the build's kernel ahead of its first notebook (`NotebookKernel.start`), once the
+    temporary folder exists: a kernel running means a build folder to clean up."""
+    kernel.start()
+
+
+def _checked_build(
+    quarter: Quarter,
+    languages: tuple[str, ...],
+    data_dir: Path,
+    out_dir: Path,
+    progress: Callable[[str], None],
+    fingerprints: dict[str, dict] | None,
+    words: str,
+    kernel: NotebookKernel,
+) -> BuildResult:
+    """`build_quarter` from the data check on, with its kernel launched."""
     step = "data checks"
     progress(f"{quarter}: {message('build.progress.checking', words)}")
     # The check of `jkn-report validate`: the build proceeds exactly when validate exits 0.
@@ -167,8 +195,11 @@ def build_quarter(
     target = out_dir / str(quarter)
     step = "notebook"
     try:
+        # The kernel starts now and imports the pack while this process imports nbconvert and
+        # papermill and starts its renderers: the first notebook finds the pack imported.
+        _launch_kernel(kernel)
         editions = _run_editions(
-            quarter, languages, data_dir, workspace, fingerprints, progress, words
+            quarter, languages, data_dir, workspace, fingerprints, progress, words, kernel
         )
         raise_if_interrupted()
         step = INDICATORS
@@ -213,6 +244,7 @@ def _run_editions(
     fingerprints: dict[str, dict],
     progress: Callable[[str], None],
     words: str,
+    kernel: NotebookKernel,
 ) -> dict[str, dict]:
     """Run the notebook for each language and export and render each edition into ``workspace``;
     the editions' entries of the build record, by language.
@@ -225,31 +257,50 @@ def _run_editions(
     import nbconvert  # noqa: F401 - before the renderer thread starts: see _import_renderers
     import papermill  # noqa: F401
 
+    from jkn_analysis.build.speedups import quiet_garbage_collector
+
+    quiet_garbage_collector()
+
     editions: dict[str, dict] = {}
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="render") as renderer:
+    # One renderer thread per edition (at most two), so that the second edition's HTML export
+    # does not wait for the first one's PDF; the PDFs after the first are rendered in a worker
+    # process (`_pdf_worker`), on the other core, while this process renders the first one.
+    threads = min(len(languages), 2)
+    with (
+        ThreadPoolExecutor(max_workers=threads, thread_name_prefix="render") as renderer,
+        _pdf_worker(len(languages) > 1) as worker,
+    ):
         warming = renderer.submit(_import_renderers)
         renders = []
         try:
-            with NotebookKernel(NOTEBOOK.parent) as kernel:
-                for language in languages:
-                    raise_if_interrupted()
-                    running = message("build.progress.notebook", words, edition=language)
-                    progress(f"{quarter}: {running}")
-                    with _step(f"notebook ({language})"):
-                        _execute_notebook(quarter, language, data_dir, workspace, kernel)
-                    status = report_status(workspace)
-                    renders.append(
-                        renderer.submit(
-                            _render_language, workspace, quarter, language, status, progress, words
-                        )
+            for language in languages:
+                raise_if_interrupted()
+                running = message("build.progress.notebook", words, edition=language)
+                progress(f"{quarter}: {running}")
+                with _step(f"notebook ({language})"):
+                    _execute_notebook(quarter, language, data_dir, workspace, kernel)
+                status = report_status(workspace)
+                renders.append(
+                    renderer.submit(
+                        _render_language,
+                        workspace,
+                        quarter,
+                        language,
+                        status,
+                        progress,
+                        words,
+                        worker if renders else None,
                     )
-                    editions[language] = {
-                        "fingerprint": fingerprints[language],
-                        # The wall-clock time of this build (the reports themselves carry a
-                        # reproducible date stamp; see jkn_analysis.report.quarterly.source_date).
-                        "built_at": dt.datetime.now(tz=dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
-                        "warnings": indicators_document(workspace).get("data_checks", []),
-                    }
+                )
+                editions[language] = {
+                    "fingerprint": fingerprints[language],
+                    # The wall-clock time of this build (the reports themselves carry a
+                    # reproducible date stamp; see jkn_analysis.report.quarterly.source_date).
+                    "built_at": dt.datetime.now(tz=dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
+                    "warnings": indicators_document(workspace).get("data_checks", []),
+                }
+            # Its work is done: stopped now, while the renderer works on.
+            kernel.close()
             with _step(f"PDF rendering ({languages[0]})"):
                 warming.result()
             for language, render in zip(languages, renders, strict=True):
@@ -285,6 +336,71 @@ def _import_renderers() -> None:
     import weasyprint  # noqa: F401
 
 
+@contextlib.contextmanager
+def _pdf_worker(wanted: bool) -> Iterator[ProcessPoolExecutor | None]:
+    """A worker process for the PDFs of the editions after the first (``None`` when not
+    ``wanted``: one edition), started now and importing WeasyPrint while the notebooks run.
+
+    Spawned, not forked: this process runs threads. Ctrl-C reaches it as it reaches every
+    process of the command (and `jkn_analysis.build.interrupts` passes it on to child
+    processes): a render under way stops with `KeyboardInterrupt`, which the build reports as
+    interrupted; an idle worker ignores it and is stopped by this process. After a failure or
+    Ctrl-C the worker is not waited for.
+    """
+    if not wanted:
+        yield None
+        return
+    import multiprocessing
+
+    worker = ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=signal.signal,
+        initargs=(signal.SIGINT, signal.SIG_IGN),
+    )
+    worker.submit(_warm_pdf_worker)
+    try:
+        yield worker
+    except BaseException:
+        processes = list((worker._processes or {}).values())  # before shutdown forgets them
+        worker.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        raise
+    worker.shutdown()
+
+
+def _warm_pdf_worker() -> None:
+    """Run first in the PDF worker process: WeasyPrint and the pack imported ahead of use."""
+    import jkn_analysis.build.export  # noqa: F401
+
+    _import_renderers()
+
+
+def _pdf(html: str, target: Path, worker: ProcessPoolExecutor | None) -> None:
+    """`render_pdf` in ``worker`` when one is given, in this process otherwise.
+
+    A `render_pdf` replaced here (the tests' stand-ins, which cannot be sent to another
+    process) renders in this process."""
+    from jkn_analysis.build import export
+
+    if worker is None or render_pdf is not export.render_pdf:
+        render_pdf(html, target)
+    else:
+        worker.submit(_render_pdf_in_worker, html, target).result()
+
+
+def _render_pdf_in_worker(html: str, target: Path) -> None:
+    """`render_pdf` in the PDF worker, Ctrl-C stopping it (an idle worker ignores Ctrl-C)."""
+    from jkn_analysis.build.export import render_pdf
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        render_pdf(html, target)
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _render_language(
     workspace: Path,
     quarter: Quarter,
@@ -292,10 +408,12 @@ def _render_language(
     status: str,
     progress: Callable[[str], None],
     words: str = "en",
+    worker: ProcessPoolExecutor | None = None,
 ) -> list[Path]:
     """Export one executed notebook to HTML and render its PDF; failures name their step.
 
-    ``words`` is the language of the progress lines."""
+    ``words`` is the language of the progress lines; the PDF is rendered in ``worker`` when one
+    is given (`_pdf`)."""
     paths = report_paths(workspace, quarter, language)
     step = f"HTML export ({language})"
     try:
@@ -304,7 +422,7 @@ def _render_language(
         paths["html"].write_text(html, encoding="utf-8")
         step = f"PDF rendering ({language})"
         progress(f"{quarter}: {message('build.progress.pdf', words, edition=language)}")
-        render_pdf(html, paths["pdf"])
+        _pdf(html, paths["pdf"], worker)
         step = f"data workbook ({language})"
         write_data_workbook(html, workspace, language, paths["workbook"])
     except Exception as error:
