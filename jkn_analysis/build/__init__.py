@@ -22,9 +22,3 @@ import sys
 # never validates IRI formats, so it does without it. Here, so that it precedes every import of
 # nbformat by the build's modules.
 sys.modules.setdefault("rfc3987_syntax", None)
-
-# Every YAML document the build's processes read (catalogue, wording, rules) is parsed by
-# libyaml from here on: the same documents, a second or two sooner (`speedups.fast_yaml`).
-from jkn_analysis.build.speedups import fast_yaml  # noqa: E402
-
-fast_yaml()

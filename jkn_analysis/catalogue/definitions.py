@@ -11,8 +11,6 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-
 from jkn_analysis.catalogue.computations import (
     Computation,
     ComputationError,
@@ -20,6 +18,7 @@ from jkn_analysis.catalogue.computations import (
     parse_computations,
 )
 from jkn_analysis.catalogue.numbers import SCALE_WORDS
+from jkn_analysis.catalogue.yamlfile import load_yaml
 
 Language = Literal["id", "en"]
 LANGUAGES: tuple[Language, ...] = ("id", "en")
@@ -304,4 +303,4 @@ def load_catalogue() -> Catalogue:
         Units, sections, figures and indicator definitions.
     """
     text = (CATALOGUE_DIR / "figures.yaml").read_text("utf-8")
-    return _parse_catalogue(yaml.safe_load(text))
+    return _parse_catalogue(load_yaml(text))

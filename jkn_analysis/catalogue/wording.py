@@ -15,9 +15,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from jkn_analysis.catalogue.definitions import CATALOGUE_DIR, LANGUAGES
+from jkn_analysis.catalogue.yamlfile import load_yaml
 
 TEXT_FILE = CATALOGUE_DIR / "text.yaml"
 MESSAGES_DIR = CATALOGUE_DIR / "messages"
@@ -25,7 +24,7 @@ MESSAGES_DIR = CATALOGUE_DIR / "messages"
 
 @cache
 def _read(path: Path) -> dict:
-    document = yaml.safe_load(path.read_text("utf-8"))
+    document = load_yaml(path.read_text("utf-8"))
     if not isinstance(document, dict):
         raise ValueError(f"{path}: expected a mapping of keys to wording")
     return document

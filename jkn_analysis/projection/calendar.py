@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from jkn_analysis.catalogue.definitions import CATALOGUE_DIR
+from jkn_analysis.catalogue.yamlfile import load_yaml
 from jkn_analysis.projection.wording import LANGUAGES, ProblemsError, Text
 
 CALENDAR_FILE = CATALOGUE_DIR / "policy_calendar.yaml"
@@ -336,7 +337,7 @@ def load_calendar(path: Path | str | None = None) -> PolicyCalendar:
     """
     path = Path(path) if path else CALENDAR_FILE
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise CalendarError(
             [Text("problems.unreadable", reason=str(error).splitlines()[0])], str(path)

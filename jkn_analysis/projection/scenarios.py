@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from jkn_analysis.catalogue.definitions import CATALOGUE_DIR
+from jkn_analysis.catalogue.yamlfile import load_yaml
 from jkn_analysis.projection.calendar import PolicyCalendar
 from jkn_analysis.projection.drivers import DRIVER_SPECS, ProjectionError, check_driver_value
 from jkn_analysis.projection.wording import LANGUAGES, ProblemsError, Text, template
@@ -229,7 +230,7 @@ def load_scenarios(
     calendar = calendar or load_calendar()
     path = Path(path) if path else SCENARIO_FILE
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise ScenarioError(
             [Text("problems.unreadable", reason=str(error).splitlines()[0])], str(path)

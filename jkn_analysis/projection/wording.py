@@ -15,18 +15,17 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-import yaml
-
 from jkn_analysis.catalogue.definitions import CATALOGUE_DIR
 from jkn_analysis.catalogue.formatting import format_compact, format_number, format_rupiah
 from jkn_analysis.catalogue.periods import Quarter
+from jkn_analysis.catalogue.yamlfile import load_yaml
 
 LANGUAGES = ("id", "en")
 
 
 @cache
 def _catalogue() -> dict:
-    document = yaml.safe_load((CATALOGUE_DIR / "text.yaml").read_text("utf-8"))
+    document = load_yaml((CATALOGUE_DIR / "text.yaml").read_text("utf-8"))
     return document["projection"]
 
 

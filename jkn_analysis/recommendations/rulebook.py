@@ -24,6 +24,7 @@ from jkn_analysis.catalogue.definitions import (
     load_catalogue,
 )
 from jkn_analysis.catalogue.numbers import round_half_up, written_decimals
+from jkn_analysis.catalogue.yamlfile import load_yaml
 from jkn_analysis.recommendations.conditions import (
     DEFAULT_DECIMALS,
     DIRECTIONS,
@@ -437,7 +438,7 @@ class _Parser:
 
 def _load(path: Path, catalogue: Catalogue) -> RuleBook:
     try:
-        document = yaml.safe_load(path.read_text("utf-8"))
+        document = load_yaml(path.read_text("utf-8"))
     except yaml.YAMLError as error:
         raise RuleError(f"{path.name}: not valid YAML: {error}") from error
     return _Parser(catalogue, path.name).document(document, path)
