@@ -1,4 +1,5 @@
-"""Writing small data files for tests: a period folder with a CSV file or an XLSX workbook."""
+"""Small data for tests: a period folder with a CSV file or an XLSX workbook, or a made-up
+`FigureSet` in memory (tests only, never data/)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,11 @@ import csv
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
+
+from jkn_analysis.catalogue.definitions import load_catalogue
+from jkn_analysis.inputs.figures import FigureSet
+from jkn_analysis.inputs.loading import FIGURE_COLUMNS
 
 HEADER = ["period", "code", "value", "unit", "status", "source", "note"]
 
@@ -56,3 +62,22 @@ def write_xlsx(
     path = folder / name
     workbook.save(path)
     return path
+
+
+def made_up_figures(periods: dict[str, dict[str, float]]) -> FigureSet:
+    """A `FigureSet` of ``{period: {code: value}}``, each value observed, in catalogue units."""
+    rows = [
+        {
+            "period": period,
+            "code": code,
+            "value": float(value),
+            "status": "observed",
+            "source": "",
+            "note": "",
+            "file": "",
+            "row": 2,
+        }
+        for period, values in periods.items()
+        for code, value in values.items()
+    ]
+    return FigureSet(pd.DataFrame(rows, columns=FIGURE_COLUMNS), load_catalogue())

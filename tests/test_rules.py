@@ -13,7 +13,6 @@ import copy
 import re
 from pathlib import Path
 
-import pandas as pd
 import pytest
 import yaml
 
@@ -23,8 +22,7 @@ from jkn_analysis.catalogue.periods import Quarter
 from jkn_analysis.indicators import compute
 from jkn_analysis.indicators.checks import load_figures
 from jkn_analysis.indicators.compute import Indicator, IndicatorSet, compute_indicators
-from jkn_analysis.inputs.figures import FigureSet
-from jkn_analysis.inputs.loading import FIGURE_COLUMNS, available_periods
+from jkn_analysis.inputs.loading import available_periods
 from jkn_analysis.recommendations.conditions import (
     AllOf,
     AnyOf,
@@ -40,6 +38,7 @@ from jkn_analysis.recommendations.conditions import (
 from jkn_analysis.recommendations.evidence import Evidence, TriggeredRule
 from jkn_analysis.recommendations.rulebook import RULES_PATH, Rule, RuleBook, RuleError, load_rules
 from jkn_analysis.recommendations.rules import evaluate, with_projection
+from tests.datafiles import made_up_figures as figures_of
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "data"
@@ -1386,25 +1385,6 @@ class TestShippedRuleFile:
 def shipped_history() -> dict[Quarter, IndicatorSet]:
     figures = load_figures(DATA_DIR, up_to=Q1)
     return {q: compute_indicators(figures, q) for q in available_periods(DATA_DIR) if q <= Q1}
-
-
-def figures_of(periods: dict[str, dict[str, float]]) -> FigureSet:
-    """A made-up `FigureSet` (tests only, never data/): ``{period: {code: value}}``."""
-    rows = [
-        {
-            "period": period,
-            "code": code,
-            "value": float(value),
-            "status": "observed",
-            "source": "",
-            "note": "",
-            "file": "",
-            "row": 2,
-        }
-        for period, values in periods.items()
-        for code, value in values.items()
-    ]
-    return FigureSet(pd.DataFrame(rows, columns=FIGURE_COLUMNS), load_catalogue())
 
 
 # Earlier years had a fifth of their premium income by March: 38,6 of a 160,42 target is 120% of

@@ -242,38 +242,30 @@ class _Collector:
         except ind.UndefinedIndicatorError as error:
             # A zero denominator leaves the indicator out; the data checks say why.
             self.undefined.append(
-                DataIssue(
+                self._formula_issue(
                     "warning",
                     "undefined_indicator",
-                    code=code,
-                    period=str(self.period),
-                    details={
-                        "indicator": code,
-                        "inputs": ", ".join(name for name, _ in inputs.values()),
-                        "value": error.denominator,
-                    },
-                    message="undefined_indicator.denominator",
+                    "undefined_indicator.denominator",
+                    code,
+                    inputs,
+                    value=error.denominator,
                 )
             )
             return
         except ind.InconsistentHistoryError as error:
             # Earlier years that contradict each other: a hard error naming the year, never a
-            # traceback nor a seasonal basis quietly dropped.
-            # Seasonal profiles are of rupiah flows (premium income): written in triliun.
+            # traceback nor a seasonal basis quietly dropped. Seasonal profiles are of rupiah
+            # flows (premium income), written in triliun.
             self.out_of_bounds.append(
-                DataIssue(
+                self._formula_issue(
                     "error",
                     "inconsistent_history",
-                    code=code,
-                    period=str(self.period),
-                    details={
-                        "indicator": code,
-                        "inputs": ", ".join(name for name, _ in inputs.values()),
-                        "year": str(error.year),  # a year, not a number to group
-                        "year_to_date": Amount(error.year_to_date, "rupiah", exponent=12),
-                        "full_year": Amount(error.full_year, "rupiah", exponent=12),
-                    },
-                    message="indicator.inconsistent_history",
+                    "indicator.inconsistent_history",
+                    code,
+                    inputs,
+                    year=str(error.year),  # a year, not a number to group
+                    year_to_date=Amount(error.year_to_date, "rupiah", exponent=12),
+                    full_year=Amount(error.full_year, "rupiah", exponent=12),
                 )
             )
             return
@@ -291,6 +283,29 @@ class _Collector:
         )
         places = list(inputs.values())
         self._check_bounds(code, function, places, values, result, dimensions)
+
+    def _formula_issue(
+        self,
+        severity: str,
+        problem: str,
+        message: str,
+        code: str,
+        inputs: dict[str, tuple[str, Quarter]],
+        **details: object,
+    ) -> DataIssue:
+        """A data check naming the indicator whose formula refused its inputs, and the inputs."""
+        return DataIssue(
+            severity,
+            problem,
+            code=code,
+            period=str(self.period),
+            details={
+                "indicator": code,
+                "inputs": ", ".join(name for name, _ in inputs.values()),
+                **details,
+            },
+            message=message,
+        )
 
     def _check_bounds(
         self,

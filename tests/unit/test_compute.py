@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
-from jkn_analysis.catalogue.definitions import load_catalogue
 from jkn_analysis.catalogue.periods import Quarter
 from jkn_analysis.indicators.checks import load_figures
 from jkn_analysis.indicators.compute import (
@@ -15,27 +13,9 @@ from jkn_analysis.indicators.compute import (
     reported_vs_computed_issues,
 )
 from jkn_analysis.inputs.figures import FigureSet
-from jkn_analysis.inputs.loading import FIGURE_COLUMNS
+from tests.datafiles import made_up_figures as figure_set
 
 Q1 = Quarter(2024, 1)
-
-
-def figure_set(periods: dict[str, dict[str, float]]) -> FigureSet:
-    rows = [
-        {
-            "period": period,
-            "code": code,
-            "value": float(value),
-            "status": "observed",
-            "source": "",
-            "note": "",
-            "file": "",
-            "row": 2,
-        }
-        for period, values in periods.items()
-        for code, value in values.items()
-    ]
-    return FigureSet(pd.DataFrame(rows, columns=FIGURE_COLUMNS), load_catalogue())
 
 
 def compute(periods: dict[str, dict[str, float]], period: Quarter = Q1) -> IndicatorSet:
