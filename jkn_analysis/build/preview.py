@@ -38,13 +38,13 @@ from markupsafe import Markup
 
 from jkn_analysis.build.preview_rendering import (  # noqa: F401 - names used from here
     PREVIEW_MESSAGES,
-    ChartCache,
     LivePreview,
     PreviewReport,
     PreviewStatus,
     cause_line,
     display_cells,
     message,
+    preview_chart_cache,
 )
 from jkn_analysis.build.preview_watcher import Watcher, watched_files  # noqa: F401
 from jkn_analysis.catalogue.formatting import format_number

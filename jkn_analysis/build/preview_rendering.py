@@ -4,28 +4,26 @@
 to ``review.yaml`` only reads the review again) and the latest page made from it. The page is
 made as the build makes it: the notebook's published cells (`display_cells`, tagged ``report``)
 are evaluated against the warm report, and their HTML outputs go through the build's nbconvert
-export (`jkn_analysis.build.export.export_html`). Chart SVGs are kept by a hash of the chart
-function and its data (`ChartCache`), so only charts whose data changed are drawn again. What
+export (`jkn_analysis.build.export.export_html`). Charts come from the report's chart cache
+(`jkn_analysis.report.charts.ChartCache`, on disk and here also in memory), so only charts
+whose data changed are drawn again. What
 the page shows now, good or not, is a `PreviewStatus`; the preview's texts are `PREVIEW_MESSAGES`.
 """
 
 from __future__ import annotations
 
 import ast
-import contextlib
-import hashlib
 import json
 import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from types import CodeType
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from jkn_analysis.build.export import REPORT_TAG, export_html, render_pdf
 from jkn_analysis.build.notebook import NOTEBOOK
@@ -36,6 +34,9 @@ from jkn_analysis.catalogue.wording import messages
 from jkn_analysis.inputs.validation import MESSAGES, DataValidationError, register_messages
 from jkn_analysis.recommendations.review import review_path, review_period
 from jkn_analysis.report.quarterly import QuarterlyReport
+
+if TYPE_CHECKING:
+    from jkn_analysis.report.charts import ChartCache
 
 # Texts of the preview, in Indonesian and English (registered with the validation messages, so
 # that every message of the pack is in one registry).
@@ -49,129 +50,16 @@ def message(key: str, language: str, /, **values: object) -> str:
 
 
 # ----------------------------------------------------------------------------- chart cache
-@dataclass(frozen=True)
-class _CachedChart:
-    """Stands for a chart whose SVG is cached; `chart_to_svg` turns it into that SVG.
-
-    It answers what the report asks of a drawn chart besides its SVG, as the drawn one did:
-    the data it was drawn from (``get_figure().jkn_data``, for the text alternative and the
-    CSV download) and its axis titles.
-    """
-
-    key: str
-    jkn_data: object = None
-    ylabel: str = ""
-    xlabel: str = ""
-
-    def get_figure(self, root: bool = True) -> _CachedChart:
-        return self
-
-    def get_ylabel(self) -> str:
-        return self.ylabel
-
-    def get_xlabel(self) -> str:
-        return self.xlabel
+# Charts the preview keeps in memory besides the disk cache: those of a few renders (a
+# report has a dozen), so that a refresh reads no chart file at all.
+PREVIEW_MEMORY_CHARTS = 64
 
 
-def _argument_text(value: object) -> str | None:
-    """A chart argument as exact text for the cache key; ``None`` when it has no stable text."""
-    if isinstance(value, pd.DataFrame):
-        dtypes = ",".join(str(dtype) for dtype in value.dtypes)
-        return f"DataFrame[{dtypes}]\n{value.to_csv()}"
-    text = repr(value)
-    # A default repr names an object by its address, and long sequences and arrays are shown
-    # shortened: in both, equal text would not mean equal content.
-    return None if " at 0x" in text or "..." in text else text
+def preview_chart_cache() -> ChartCache:
+    """The report's chart cache (its folder from the environment) with a memory layer."""
+    from jkn_analysis.report.charts import ChartCache  # here: after the backend is chosen
 
-
-class ChartCache:
-    """Chart SVGs by a hash of the chart function's name and of its arguments.
-
-    The chart functions of `jkn_analysis.report.charts` are pure (the same data and options draw the
-    same chart, `chart_to_svg` gives byte-identical SVG), so a chart whose inputs did not change
-    need not be drawn again: only the charts of the last render are kept.
-    """
-
-    def __init__(self) -> None:
-        self._svgs: dict[str, str] = {}
-        # key -> what a cached chart answers besides its SVG (see `_CachedChart`)
-        self._facts: dict[str, tuple[object, str, str]] = {}
-        self.drawn = 0
-        self.reused = 0
-
-    @contextlib.contextmanager
-    def active(self) -> Iterator[None]:
-        """Within the block, chart functions return cached charts where their inputs are known.
-
-        The module's functions are replaced for the block only, and only one render runs at a
-        time (the preview's main loop), so nothing else sees them.
-        """
-        from jkn_analysis.report import charts  # here: pyplot comes after the backend is chosen
-
-        names = [
-            name
-            for name, value in vars(charts).items()
-            if name.endswith("_chart")
-            and callable(value)
-            and getattr(value, "__module__", "") == charts.__name__
-        ]
-        originals = {name: getattr(charts, name) for name in names}
-        to_svg = charts.chart_to_svg
-        # id of a drawn figure -> its cache key and the figure (held, so the id is not reused)
-        pending: dict[int, tuple[str, object]] = {}
-        used: dict[str, str] = {}
-        self.drawn = self.reused = 0
-
-        def cached(name: str, draw: Callable) -> Callable:
-            def chart(*args, **kwargs):
-                parts = [_argument_text(value) for value in args]
-                for keyword, value in sorted(kwargs.items()):
-                    parts += [keyword, _argument_text(value)]
-                if any(part is None for part in parts):
-                    return draw(*args, **kwargs)
-                key = hashlib.sha256("\0".join([name, *parts]).encode("utf-8")).hexdigest()
-                if key in self._svgs or key in used:
-                    return _CachedChart(key, *self._facts[key])
-                ax = draw(*args, **kwargs)
-                figure = ax.get_figure(root=True)
-                pending[id(figure)] = (key, figure)
-                self._facts[key] = (
-                    getattr(figure, "jkn_data", None),
-                    ax.get_ylabel(),
-                    ax.get_xlabel(),
-                )
-                return ax
-
-            return chart
-
-        def chart_to_svg(chart) -> str:
-            if isinstance(chart, _CachedChart):
-                svg = used.get(chart.key) or self._svgs[chart.key]
-                used[chart.key] = svg
-                self.reused += 1
-                return svg
-            figure = chart.get_figure(root=True) if hasattr(chart, "get_figure") else chart
-            key, _ = pending.pop(id(figure), (None, None))
-            svg = to_svg(chart)
-            self.drawn += 1
-            if key is not None:
-                used[key] = svg
-            return svg
-
-        for name, draw in originals.items():
-            setattr(charts, name, cached(name, draw))
-        charts.chart_to_svg = chart_to_svg
-        try:
-            yield
-        except BaseException:
-            self._svgs.update(used)  # a failed render keeps what it drew, for the next one
-            raise
-        else:
-            self._svgs = used
-        finally:
-            for name, draw in originals.items():
-                setattr(charts, name, draw)
-            charts.chart_to_svg = to_svg
+    return ChartCache.from_environment(memory_entries=PREVIEW_MEMORY_CHARTS)
 
 
 # ------------------------------------------------------------------------------ warm report
@@ -299,7 +187,7 @@ class LivePreview:
         self._html: str | None = None
         self._closed = False
         self._report = None
-        self._charts = ChartCache()
+        self._charts: ChartCache | None = None
         self._workspace = Path(tempfile.mkdtemp(prefix="jkn-preview-"))
         self._pdf_lock = threading.Lock()
         self._pdf: tuple[int, bytes] | None = None
@@ -418,6 +306,10 @@ class LivePreview:
             self._report = PreviewReport(
                 str(self.quarter), language=self.language, data_dir=self.data_dir
             )
+            # One cache for every report the preview makes: its memory outlives a report.
+            if self._charts is None:
+                self._charts = preview_chart_cache()
+            self._report.chart_cache = self._charts
         return self._report
 
     def _render(self, report) -> str:
@@ -431,14 +323,15 @@ class LivePreview:
             "output_dir": "",  # the preview writes no indicators.json
         }
         outputs = []
-        with self._charts.active():
-            for cell in display_cells():
-                if cell.setup is not None:
-                    exec(cell.setup, namespace)
-                value = eval(cell.expression, namespace)
-                html = value._repr_html_() if hasattr(value, "_repr_html_") else None
-                if html is not None:
-                    outputs.append(html)
+        if self._charts is not None:
+            self._charts.reset_counts()
+        for cell in display_cells():
+            if cell.setup is not None:
+                exec(cell.setup, namespace)
+            value = eval(cell.expression, namespace)
+            html = value._repr_html_() if hasattr(value, "_repr_html_") else None
+            if html is not None:
+                outputs.append(html)
         # Written as plain JSON: nbformat's constructors validate every cell against the schema,
         # a tenth of a second each render, and export_html validates the whole file anyway.
         notebook = {

@@ -60,7 +60,7 @@ class Edition(Protocol):
 
     def numbered_chart(
         self,
-        ax,
+        chart,
         number: str,
         caption_key: str,
         source_key: str = "source_bpjs",

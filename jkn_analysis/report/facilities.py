@@ -36,7 +36,8 @@ def _charts(data: FacilitiesData, report: Edition, numbers: dict) -> dict:
     if "fktp_chart" in numbers:
         target = data.figures["fktp_target"]
         drawn["fktp_chart"] = report.numbered_chart(
-            charts.facilities_chart(
+            charts.ChartRequest(
+                charts.facilities_chart,
                 data.fktp_points.assign(
                     period=[p.month_label(language) for p in data.fktp_points["period"]]
                 ),
@@ -58,7 +59,9 @@ def _charts(data: FacilitiesData, report: Edition, numbers: dict) -> dict:
             period=[p.month_label(language) for p in data.visits_chart["period"]],
         )
         drawn["visits_chart"] = report.numbered_chart(
-            charts.visits_chart(frame, language=language, value_label=text("axis_visits")),
+            charts.ChartRequest(
+                charts.visits_chart, frame, language=language, value_label=text("axis_visits")
+            ),
             numbers["visits_chart"],
             CAPTIONS["visits_chart"],
         )
@@ -74,7 +77,9 @@ def _charts(data: FacilitiesData, report: Edition, numbers: dict) -> dict:
             ]
         )
         drawn["claims_chart"] = report.numbered_chart(
-            charts.claims_share_chart(frame, language=language, value_label=text("axis_share")),
+            charts.ChartRequest(
+                charts.claims_share_chart, frame, language=language, value_label=text("axis_share")
+            ),
             numbers["claims_chart"],
             CAPTIONS["claims_chart"],
         )

@@ -47,8 +47,11 @@ def _history_charts(data: FinanceData, report: Edition, numbers: dict) -> dict:
             date=[pd.Timestamp(p.end_date) for p in data.claim_ratio["period"]],
         )
         drawn["claim_ratio_chart"] = report.numbered_chart(
-            charts.claim_ratio_chart(
-                frame, language=language, value_label=text("axis_claim_ratio")
+            charts.ChartRequest(
+                charts.claim_ratio_chart,
+                frame,
+                language=language,
+                value_label=text("axis_claim_ratio"),
             ),
             numbers["claim_ratio_chart"],
             CAPTIONS["claim_ratio_chart"],
@@ -75,7 +78,12 @@ def _history_charts(data: FinanceData, report: Edition, numbers: dict) -> dict:
         )
         q = data.quarter
         drawn["flows_chart"] = report.numbered_chart(
-            charts.flow_comparison_chart(frame, language=language, value_label=text("axis_rupiah")),
+            charts.ChartRequest(
+                charts.flow_comparison_chart,
+                frame,
+                language=language,
+                value_label=text("axis_rupiah"),
+            ),
             numbers["flows_chart"],
             flows.caption,
             "source_public",
@@ -90,7 +98,8 @@ def _history_charts(data: FinanceData, report: Edition, numbers: dict) -> dict:
             date=[pd.Timestamp(p.end_date) for p in data.months_covered["period"]],
         )
         drawn["months_chart"] = report.numbered_chart(
-            charts.months_covered_chart(
+            charts.ChartRequest(
+                charts.months_covered_chart,
                 frame,
                 language=language,
                 floor=CORRIDOR_FLOOR_MONTHS,
@@ -122,7 +131,7 @@ def _investment_chart(data: FinanceData, report: Edition, numbers: dict) -> dict
     )
     return {
         "investment_chart": report.numbered_chart(
-            charts.investment_mix_chart(frame, language=report.language),
+            charts.ChartRequest(charts.investment_mix_chart, frame, language=report.language),
             numbers["investment_chart"],
             CAPTIONS["investment_chart"],
         )
@@ -142,7 +151,8 @@ def projection_context(
         return {"unavailable": text("projection.report.unavailable", reason=reason)}
     band = results.band
     chart = report.numbered_chart(
-        charts.projection_chart(
+        charts.ChartRequest(
+            charts.projection_chart,
             results.chart_data(language),
             language=language,
             corridor_label=text("corridor_label"),

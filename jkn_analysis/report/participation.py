@@ -65,8 +65,12 @@ def _charts(data: ParticipationData, report: Edition, numbers: dict) -> dict:
             series=[report.indicator_label(code) for code in data.trend["series"]],
         )
         drawn["trend_chart"] = report.numbered_chart(
-            charts.trend_chart(
-                trend, language=language, unit="percent", value_label=text("axis_percent")
+            charts.ChartRequest(
+                charts.trend_chart,
+                trend,
+                language=language,
+                unit="percent",
+                value_label=text("axis_percent"),
             ),
             numbers["trend_chart"],
             CAPTIONS["trend_chart"],
@@ -81,8 +85,11 @@ def _charts(data: ParticipationData, report: Edition, numbers: dict) -> dict:
             period=[p.month_label(language) for p in data.active_chart["period"]],
         )
         drawn["active_chart"] = report.numbered_chart(
-            charts.active_participants_chart(
-                frame, language=language, value_label=text("axis_persons")
+            charts.ChartRequest(
+                charts.active_participants_chart,
+                frame,
+                language=language,
+                value_label=text("axis_persons"),
             ),
             numbers["active_chart"],
             CAPTIONS["active_chart"],
@@ -90,7 +97,8 @@ def _charts(data: ParticipationData, report: Edition, numbers: dict) -> dict:
     if "ick_chart" in numbers:
         segments = data.ick[data.ick["segment"] != "total"]
         drawn["ick_chart"] = report.numbered_chart(
-            charts.ick_attainment_chart(
+            charts.ChartRequest(
+                charts.ick_attainment_chart,
                 pd.DataFrame(
                     segments.assign(
                         segment=[text(f"ick_segments.{s}") for s in segments["segment"]]

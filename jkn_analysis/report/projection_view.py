@@ -83,10 +83,11 @@ class ProjectionView:
 
     def chart(self) -> Html:
         """Months covered per scenario against the PP 53/2018 corridor, with the band."""
-        from jkn_analysis.report.charts import chart_to_svg, projection_chart
+        from jkn_analysis.report.charts import ChartCache, ChartRequest, projection_chart
 
         band = self.results.band
-        ax = projection_chart(
+        request = ChartRequest(
+            projection_chart,
             self.results.chart_data(self.language),
             language=self.language,
             corridor_label=say("report.caption_chart", self.language),
@@ -101,7 +102,9 @@ class ProjectionView:
                 high=band.percentiles[1],
             ),
         )
-        return Html(f'<figure class="chart">{chart_to_svg(ax)}</figure>')
+        # From the report's chart cache when the same projection was drawn before.
+        svg = ChartCache.from_environment().chart(request).svg
+        return Html(f'<figure class="chart">{svg}</figure>')
 
     def outcome_table(self) -> Html:
         """Key years per scenario: months covered, first years, funding gap."""

@@ -202,24 +202,39 @@ class QuarterlyReport:
         """A paragraph (``narrative/<name>.<language>.html.j2``) given its facts, on one line."""
         return Markup(narrative(name, self.language, self._recomputed_keys, **facts))
 
+    @cached_property
+    def chart_cache(self):
+        """Where the charts come from when an equal one was drawn before
+        (`jkn_analysis.report.charts.ChartCache`, its folder from the environment); made on the
+        first chart, as the charts' import chooses matplotlib's backend."""
+        from jkn_analysis.report.charts import ChartCache
+
+        return ChartCache.from_environment()
+
     def numbered_chart(
         self,
-        ax,
+        chart,
         number: str,
         caption_key: str,
         source_key: str = "source_bpjs",
         note: str = "",
         **values: object,
     ) -> Markup:
-        """A drawn chart as HTML, captioned ``Grafik <number> …``, with its data described
-        for screen readers and offered as a CSV download."""
-        from jkn_analysis.report.charts import chart_to_svg
+        """A chart as HTML, captioned ``Grafik <number> …``, with its data described for
+        screen readers and offered as a CSV download.
 
+        ``chart`` is a `jkn_analysis.report.charts.ChartRequest`, drawn only when the chart
+        cache (`chart_cache`) holds no equal chart, or axes already drawn.
+        """
+        from jkn_analysis.report.charts import ChartRequest, DrawnChart
+
+        if isinstance(chart, ChartRequest):
+            drawn = self.chart_cache.chart(chart)
+        else:
+            drawn = DrawnChart.from_axes(chart)
         caption = f"{self.text('chart')} {number} {self.text(caption_key, **values)}"
-        data = getattr(ax.get_figure(root=True), "jkn_data", None)
-        svg = chart_to_svg(ax)
-        # The axis titles are read now: the figure is closed once its SVG is drawn.
-        header = None if data is None else self._chart_column_header(ax)
+        data = drawn.data
+        header = None if data is None else self._chart_column_header(drawn)
         description, download = caption, None
         if data is not None:
             description = self.text(
@@ -238,7 +253,7 @@ class QuarterlyReport:
             caption=caption,
             description=description,
             download=download,
-            image=base64.b64encode(svg.encode("utf-8")).decode("ascii"),
+            image=base64.b64encode(drawn.svg.encode("utf-8")).decode("ascii"),
             source=self.text(source_key),
             note=note,
         )
@@ -251,9 +266,9 @@ class QuarterlyReport:
             return format_compact(number, 2 if abs(number) >= 1e12 else 1, language=self.language)
         return format_number(number, 0 if number.is_integer() else 2, language=self.language)
 
-    def _chart_column_header(self, ax) -> Callable[[str], str]:
+    def _chart_column_header(self, drawn) -> Callable[[str], str]:
         """Names of a chart's data columns; the value column carries the value axis' title."""
-        axis_title = next((label for label in (ax.get_ylabel(), ax.get_xlabel()) if label), "")
+        axis_title = next((label for label in (drawn.ylabel, drawn.xlabel) if label), "")
 
         def header(column: str) -> str:
             name = self.text(f"chart_data_columns.{column}")

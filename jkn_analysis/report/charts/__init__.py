@@ -8,6 +8,9 @@ text and the tables. The charts carry no titles and no wording of their own: cap
 the HTML and axis or legend labels from the caller, who reads them from the catalogue.
 
 `chart_to_svg` turns a finished chart into an SVG string that is byte-identical for equal data.
+The report asks for its charts as a `ChartRequest` (a chart function, its data and options)
+through a `ChartCache`, which gives a `DrawnChart` (the SVG, the data and the axis titles) from
+its folder on disk when an equal chart was drawn before, in this or an earlier build.
 
 Modules
 -------
@@ -31,9 +34,14 @@ Modules
     The docstring parts every chart shares.
 ``svg``
     `chart_to_svg`.
+``cache``
+    `ChartRequest`, `DrawnChart` and `ChartCache`: chart SVGs on disk, by a hash of the chart
+    function, its arguments and the code and fonts that draw it.
+``frames``
+    A chart's data as JSON that reads back exactly, for the cache.
 
 The chart functions are this package's own: their ``__module__`` is this package, where they
-are imported from and where the preview's chart cache finds and replaces them for a render.
+are imported from (and the name the chart cache keys them by).
 """
 
 from __future__ import annotations
@@ -45,6 +53,7 @@ from jkn_analysis.report.charts.bars import (
     investment_mix_chart,
     months_covered_chart,
 )
+from jkn_analysis.report.charts.cache import ChartCache, ChartRequest, DrawnChart
 from jkn_analysis.report.charts.comparisons import (
     active_participants_chart,
     flow_comparison_chart,
@@ -70,6 +79,9 @@ __all__ = [
     "CURRENT_COLOUR",
     "FIGURE_SIZE_INCHES",
     "REPORTED_MARKER",
+    "ChartCache",
+    "ChartRequest",
+    "DrawnChart",
     "active_participants_chart",
     "chart_to_svg",
     "claim_ratio_chart",
@@ -85,7 +97,7 @@ __all__ = [
     "visits_chart",
 ]
 
-# Shown, documented and found (by the preview's chart cache) where they are imported from.
+# Shown, documented and keyed (by the chart cache) by where they are imported from.
 for _function in (
     active_participants_chart,
     chart_to_svg,
