@@ -36,8 +36,18 @@ def _compared(folder: Path) -> dict[str, str]:
 @pytest.mark.slow
 class TestReproducible:
     def test_same_inputs_give_identical_files(self, built, tmp_path):
+        # Its charts come from the session's chart cache (tests/conftest.py), which `built` filled.
         again = build_quarter(Q1, languages=("id", "en"), data_dir=ROOT / "data", out_dir=tmp_path)
         assert _compared(again.folder) == _compared(built)
+
+    def test_charts_drawn_without_the_cache_give_identical_files(
+        self, built, tmp_path, monkeypatch
+    ):
+        cache = Path(os.environ["JKN_REPORT_CACHE"])
+        assert len(list(cache.glob("jkn-chart-*.json"))) >= 22  # `built` kept its charts there
+        monkeypatch.setenv("JKN_REPORT_CACHE", "off")
+        drawn = build_quarter(Q1, languages=("id", "en"), data_dir=ROOT / "data", out_dir=tmp_path)
+        assert _compared(drawn.folder) == _compared(built)
 
     def test_source_date_epoch_sets_the_date_stamp(self, tmp_path, monkeypatch):
         monkeypatch.setenv("SOURCE_DATE_EPOCH", "1711843200")  # 2024-03-31 00:00 UTC
