@@ -117,6 +117,15 @@ class TestWhatIsDrawnAgain:
             cache.chart(request(ax=ax))
         assert (cache.drawn, cache.reused, entries(tmp_path)) == (2, 0, [])
 
+    def test_functions_not_of_the_package_are_drawn_every_time(self, tmp_path):
+        def claim_ratio_chart(data, **options):  # the name of one, not its code
+            return charts.claim_ratio_chart(data, **options)
+
+        cache = ChartCache(tmp_path)
+        for _ in range(2):
+            cache.chart(ChartRequest(claim_ratio_chart, FRAME, language="id"))
+        assert (cache.drawn, cache.reused, entries(tmp_path)) == (2, 0, [])
+
     def test_argument_texts(self):
         assert argument_text(pd.Series([1.23456789])) is None  # its repr rounds
         assert argument_text(object()) is None

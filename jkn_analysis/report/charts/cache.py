@@ -4,7 +4,7 @@ The chart functions are pure (equal data and options draw the same chart) and `c
 is byte-identical for equal charts, so a chart is known by its key: a sha256 of the chart
 function's name, the exact text of its arguments (`argument_text`) and a salt of everything
 else that shapes the SVG (`code_salt`: this package's source, the number formatting, the
-versions of matplotlib, seaborn, pandas and numpy, the font files matplotlib resolves). A
+versions of the libraries that draw and format, the font files matplotlib resolves). A
 `ChartRequest` names a chart without drawing it; `ChartCache.chart` gives its `DrawnChart` (the
 SVG and what the report reads of the drawn chart: its data and axis titles), drawn only when
 no equal chart was drawn before.
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import inspect
 import json
 import os
 import platform
@@ -47,9 +48,10 @@ STALE_TEMPORARY_SECONDS = 3600
 # About 20 builds of charts of distinct data (11 charts a language), some 40 MB of SVG.
 MAX_ENTRIES = 400
 CHARTS_FOLDER = Path(__file__).resolve().parent
-# Outside this package, the code whose change changes a chart: the numbers written on it.
+CHARTS_PACKAGE = __name__.rpartition(".")[0]
+# Outside this package, what writes the numbers on a chart: the formatting code and its words.
 CATALOGUE_FOLDER = CHARTS_FOLDER.parents[1] / "catalogue"
-SALT_SOURCES = ("formatting.py", "numbers.py")
+SALT_SOURCES = ("formatting.py", "numbers.py", "messages/formatting.yaml")
 
 
 class ChartRequest:
@@ -82,9 +84,11 @@ class ChartRequest:
         return self.chart(self.data, **self.options)
 
     def key_text(self) -> str | None:
-        """The chart function's name and its arguments' exact text, ``None`` when an argument
-        has no stable text (the chart is then drawn every time)."""
-        parts = [f"{self.chart.__module__}.{self.chart.__qualname__}", argument_text(self.data)]
+        """The chart function's name and its arguments' exact text; ``None`` (the chart is then
+        drawn every time) when an argument has no stable text or the function is not one of
+        this package's, whose source is in the salt (`code_salt`)."""
+        name = _package_chart_name(self.chart)
+        parts = [name, argument_text(self.data)]
         for keyword, value in sorted(self.options.items()):
             parts += [keyword, argument_text(value)]
         return None if any(part is None for part in parts) else "\0".join(parts)
@@ -110,32 +114,33 @@ class DrawnChart:
         return cls(chart_to_svg(ax), data, ylabel, xlabel)
 
 
+def _package_chart_name(chart: Callable) -> str | None:
+    """A chart function's name as the package exports it, ``None`` for any other function (a
+    notebook's own, whose code is not in the salt, even when it bears a chart's name)."""
+    name = getattr(chart, "__name__", "")
+    code = getattr(inspect.unwrap(chart), "__code__", None)
+    if (
+        getattr(chart, "__module__", None) != CHARTS_PACKAGE
+        or not name.endswith("_chart")
+        or code is None
+        or Path(code.co_filename).resolve().parent != CHARTS_FOLDER
+    ):
+        return None
+    return f"{CHARTS_PACKAGE}.{name}"
+
+
 def argument_text(value: object) -> str | None:
     """A chart argument as exact text for a cache key; ``None`` when it has no stable text.
 
-    Frames are written whole with their dtypes, index and, for ``object`` columns, the type of
-    every value (a date and its text read alike in CSV); numbers, text, ``None`` and tuples,
-    lists and dicts of them by their ``repr``, which is exact for them. Anything else (axes,
-    arrays and series, whose ``repr`` rounds and shortens) has no stable text.
+    Frames as the record the cache keeps of a chart's data (`frame_record`: every value with
+    its dtype, each value of an ``object`` column with its type, the index), exact by
+    construction; numbers, text, ``None`` and tuples, lists and dicts of them by their
+    ``repr``, which is exact for them. Anything else (axes, arrays and series, whose ``repr``
+    rounds and shortens, frames `frame_record` cannot keep) has no stable text.
     """
     if isinstance(value, pd.DataFrame):
-        if value.attrs or not isinstance(value.index, pd.RangeIndex):
-            return None
-        columns = [
-            [
-                name,
-                str(dtype),
-                [type(item).__name__ for item in value[name]]
-                if pd.api.types.is_object_dtype(dtype)
-                else None,
-            ]
-            for name, dtype in value.dtypes.items()
-        ]
-        try:
-            layout = json.dumps([columns, repr(value.index)])
-        except TypeError:  # a column name that is not text or a number
-            return None
-        return f"DataFrame {layout}\n{value.to_csv(index=False)}"
+        record = frame_record(value)
+        return None if record is None else f"DataFrame {json.dumps(record, sort_keys=True)}"
     return repr(value) if _plain(value) else None
 
 
@@ -160,10 +165,12 @@ def salt_of(folder: Path) -> str:
     """A sha256 of what shapes a chart's SVG besides its arguments.
 
     The source of every module of ``folder`` (this package) and of the catalogue's number
-    formatting, the versions of Python, matplotlib, seaborn, pandas and numpy, and the font
+    formatting with its words, the versions of Python, matplotlib, seaborn, pandas, numpy and
+    Babel (its locale data formats the numbers), and the font
     files matplotlib resolves for the charts' font, with their sizes and times: the SVG keeps
     text as text, but where labels go is measured with the font.
     """
+    import babel
     import matplotlib
     import numpy
     import seaborn
@@ -175,7 +182,7 @@ def salt_of(folder: Path) -> str:
     sources = [*sorted(Path(folder).glob("*.py")), *(CATALOGUE_FOLDER / n for n in SALT_SOURCES)]
     for path in sources:
         digest.update(f"{path.name}\0".encode() + path.read_bytes() + b"\0")
-    versions = (platform.python_version(), matplotlib, seaborn, pd, numpy)
+    versions = (platform.python_version(), matplotlib, seaborn, pd, numpy, babel)
     for version in versions:
         digest.update(f"{getattr(version, '__version__', version)}\0".encode())
     for weight in ("normal", "bold"):
