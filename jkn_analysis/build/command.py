@@ -28,7 +28,7 @@ from jkn_analysis.build.outputs import check_output, remove_leftovers
 from jkn_analysis.catalogue.formatting import format_number
 from jkn_analysis.catalogue.periods import Quarter
 from jkn_analysis.catalogue.wording import messages
-from jkn_analysis.inputs.loading import available_periods, misnamed_period_issues, report_readiness
+from jkn_analysis.inputs.folders import available_periods, misnamed_period_issues
 from jkn_analysis.inputs.validation import MESSAGES, register_messages
 
 # The command line's lines (`jkn_analysis.cli` registers the same ones).
@@ -144,15 +144,21 @@ def _buildable(
 ) -> tuple[list[Quarter], int] | int:
     """The periods to build and the number refused; or an exit status when there are none.
 
-    Every period without a report of its own (`jkn_analysis.inputs.loading.report_readiness`:
+    Every period without a report of its own (`jkn_analysis.build.readiness.blocking_reason`:
     nothing filled in yet, or too few figures) is named with its reason. ``--all`` skips them;
     with no period given, the latest period that can be built is chosen; a period asked for by
     name is refused (and counted, so that the command exits 1).
     """
 
+    from jkn_analysis.build.fingerprint import code_fingerprint
+    from jkn_analysis.build.notebook import NOTEBOOK
+    from jkn_analysis.build.readiness import blocking_reason
+
+    code = code_fingerprint(NOTEBOOK)
+
     def reason(quarter: Quarter) -> str | None:
-        blocker = report_readiness(args.data, quarter)
-        return None if blocker is None else blocker.describe(language)
+        blocker = blocking_reason(args.data, quarter, code)
+        return None if blocker is None else blocker[language]
 
     if args.all:
         quarters = []
