@@ -374,9 +374,11 @@ class TestCtrlC:
         assert process.returncode == 130, stderr
         assert "Traceback" not in stderr and "Task exception" not in stderr, stderr
         assert stderr.strip().splitlines() == [message("build.interrupted", "id")]
-        # The third period was queued behind the two running ones: it never started.
-        assert "[3/3] 2024Q1:   " not in stdout
-        assert not (out / "2024Q1").exists()
+        # The longest builds start first (2024Q1 and 2023Q4, the larger data), so 2023Q1 was
+        # queued behind them: it never started.
+        assert "[3/3] 2024Q1:   memeriksa data" in stdout
+        assert "[1/3] 2023Q1:   " not in stdout
+        assert not (out / "2023Q1").exists()
         assert _leftovers(out) == []
         assert _kernel_files(kernel_tmp) == []
         _wait_for(lambda: not _kernel_processes(str(kernel_tmp)), 10, "the kernels to end")
