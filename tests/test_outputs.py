@@ -331,6 +331,9 @@ def _start(arguments: list[str], kernel_tmp: Path, **options) -> subprocess.Pope
 
 
 def _leftovers(out: Path) -> list[str]:
+    """Hidden entries of ``out`` but its locks; none when Ctrl-C came before it was made."""
+    if not out.exists():
+        return []
     return sorted(p.name for p in out.iterdir() if p.name.startswith(".") and p.name != ".locks")
 
 
@@ -390,7 +393,9 @@ def test_a_killed_build_is_cleaned_up_by_the_next(tmp_path, kernel_tmp):
     file; the next build removes them, and writes its report with the umask's modes."""
     out = tmp_path / "reports"
     process = _start(["build", "2024Q1", "--out", str(out)], kernel_tmp, **_umask_run(0o027))
+    # The kernel starts before the data check, the temporary folder once the data passed it.
     _wait_for(lambda: any(kernel_tmp.glob("*.json")), 240, "a kernel to start")
+    _wait_for(lambda: _leftovers(out), 240, "the temporary folder")
     time.sleep(1)
     process.kill()
     process.communicate(timeout=60)
