@@ -15,6 +15,9 @@ import pandera.pandas as pa
 from jkn_analysis.catalogue.definitions import Catalogue
 from jkn_analysis.inputs.validation import STATUSES, DataIssue
 
+# The columns the schema checks (the others a file may have are checked row by row).
+RAW_COLUMNS = ("period", "code", "value", "unit", "status")
+
 
 def raw_table_schema(catalogue: Catalogue) -> pa.DataFrameSchema:
     """Structure of a period file as read, before values are parsed (pandera schema).
