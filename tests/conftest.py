@@ -40,6 +40,25 @@ def pytest_unconfigure(config):
         os.environ[CHART_CACHE_ENVIRONMENT] = before
 
 
+def pytest_configure(config):
+    """Keep the pack's cache (`jkn_analysis.inputs.paths.cache_folder`) in a folder of this run,
+    not in the user's home: the builds and the notebook kernels they start inherit it."""
+    config._jkn_cache = tempfile.mkdtemp(prefix="jkn-test-cache-")
+    config._jkn_previous_cache = os.environ.get("JKN_REPORT_CACHE")
+    os.environ["JKN_REPORT_CACHE"] = config._jkn_cache
+
+
+def pytest_unconfigure(config):
+    folder = getattr(config, "_jkn_cache", None)
+    if folder:
+        previous = config._jkn_previous_cache
+        if previous is None:
+            os.environ.pop("JKN_REPORT_CACHE", None)
+        else:
+            os.environ["JKN_REPORT_CACHE"] = previous
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """The folder of the 2024Q1 report built from the shipped data (id and en)."""

@@ -181,3 +181,13 @@ def test_each_report_links_its_other_edition_and_its_pdf(built, language, other)
     assert other_html.name in uris
     assert paths["pdf"].name not in uris
     assert not [uri for uri in uris if uri and uri.startswith("file:")]
+
+
+def test_an_unchanged_page_is_left_as_it_is_and_a_changed_one_replaced(out):
+    first = write_index(out)
+    before = first.stat()
+    assert write_index(out).stat().st_ino == before.st_ino  # nothing new: not even rewritten
+    english = write_index(out, language="en")
+    assert english.stat().st_ino != before.st_ino
+    assert '<html lang="en">' in english.read_text(encoding="utf-8")
+    assert not list(out.glob(".index.*"))

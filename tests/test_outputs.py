@@ -331,6 +331,9 @@ def _start(arguments: list[str], kernel_tmp: Path, **options) -> subprocess.Pope
 
 
 def _leftovers(out: Path) -> list[str]:
+    """Hidden entries of ``out`` but its locks; none when Ctrl-C came before it was made."""
+    if not out.exists():
+        return []
     return sorted(p.name for p in out.iterdir() if p.name.startswith(".") and p.name != ".locks")
 
 
@@ -374,9 +377,11 @@ class TestCtrlC:
         assert process.returncode == 130, stderr
         assert "Traceback" not in stderr and "Task exception" not in stderr, stderr
         assert stderr.strip().splitlines() == [message("build.interrupted", "id")]
-        # The third period was queued behind the two running ones: it never started.
-        assert "[3/3] 2024Q1:   " not in stdout
-        assert not (out / "2024Q1").exists()
+        # The longest builds start first (2024Q1 and 2023Q4, the larger data), so 2023Q1 was
+        # queued behind them: it never started.
+        assert "[3/3] 2024Q1:   memeriksa data" in stdout
+        assert "[1/3] 2023Q1:   " not in stdout
+        assert not (out / "2023Q1").exists()
         assert _leftovers(out) == []
         assert _kernel_files(kernel_tmp) == []
         _wait_for(lambda: not _kernel_processes(str(kernel_tmp)), 10, "the kernels to end")
@@ -388,7 +393,9 @@ def test_a_killed_build_is_cleaned_up_by_the_next(tmp_path, kernel_tmp):
     file; the next build removes them, and writes its report with the umask's modes."""
     out = tmp_path / "reports"
     process = _start(["build", "2024Q1", "--out", str(out)], kernel_tmp, **_umask_run(0o027))
+    # The kernel starts before the data check, the temporary folder once the data passed it.
     _wait_for(lambda: any(kernel_tmp.glob("*.json")), 240, "a kernel to start")
+    _wait_for(lambda: _leftovers(out), 240, "the temporary folder")
     time.sleep(1)
     process.kill()
     process.communicate(timeout=60)

@@ -4,7 +4,8 @@ One period's report (`quarter`): the data checked, the notebook run for each lan
 kernel (`notebook`), each edition exported to HTML and rendered to PDF (`export`), and written
 without touching what the pack did not write (`outputs`: build records, safe replacement,
 modes, leftovers); what a failure says (`errors`) and what Ctrl-C does (`interrupts`). What an
-edition depends on (`fingerprint`); rebuilding only what changed and the index page (`batch`);
+edition depends on (`fingerprint`); whether a period can have a report, remembered by its files'
+content (`readiness`); rebuilding only what changed and the index page (`batch`);
 the ``jkn-report build`` command over many periods (`command`). The live preview: the watched
 files (`preview_watcher`), the warm report rendered (`preview_rendering`) and its server
 (`preview`). What makes the build's processes faster without changing a result: the C YAML

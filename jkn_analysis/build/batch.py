@@ -31,9 +31,14 @@ from jkn_analysis.build.outputs import (
 )
 from jkn_analysis.catalogue.definitions import LANGUAGES
 from jkn_analysis.catalogue.periods import PeriodError, Quarter
-from jkn_analysis.catalogue.wording import messages
+from jkn_analysis.catalogue.wording import load_text, messages
 from jkn_analysis.inputs.validation import register_messages
 from jkn_analysis.report.filenames import report_paths
+
+# The report's stylesheet, which the index shares (read here rather than through
+# `jkn_analysis.report.rendering`, whose Jinja2 and pandas a rebuild with nothing to do does
+# without).
+REPORT_CSS = Path(__file__).resolve().parents[1] / "report" / "templates" / "report.css"
 
 # Build times on the index are shown in Western Indonesia Time (WIB, UTC+7).
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -148,8 +153,6 @@ INDEX_MARK = '<meta name="generator" content="jkn-report">'
 def _is_pack_index(path: Path) -> bool:
     """Whether ``path`` is an index written by this pack (marked, or as versions before the
     mark wrote it: their title)."""
-    from jkn_analysis.report.quarterly import load_text
-
     try:
         page = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -291,8 +294,6 @@ def write_index(out_dir: Path, *, language: str = "id") -> Path:
     UnsafeOutputError
         When an ``index.html`` the pack did not write is in the way (`check_index`).
     """
-    from jkn_analysis.report.quarterly import TEMPLATE_DIR, load_text
-
     check_index(out_dir)
     text = load_text()
     blocks = []
@@ -325,7 +326,7 @@ def write_index(out_dir: Path, *, language: str = "id") -> Path:
     if not blocks:
         blocks.append(f"<p>{html.escape(text['index_none'][language])}</p>")
     title = _index_title(text, language)
-    css = (TEMPLATE_DIR / "report.css").read_text("utf-8")
+    css = REPORT_CSS.read_text("utf-8")
     page = (
         f'<!DOCTYPE html>\n<html lang="{language}">\n<head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -336,6 +337,8 @@ def write_index(out_dir: Path, *, language: str = "id") -> Path:
         + "\n</main></body></html>\n"
     )
     target = out_dir / "index.html"
+    if _unchanged(target, page):
+        return target  # a rebuild with nothing new leaves the page (and its time) as it was
     handle, temporary = tempfile.mkstemp(prefix=".index.", suffix=".html", dir=out_dir)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
@@ -346,3 +349,12 @@ def write_index(out_dir: Path, *, language: str = "id") -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return target
+
+
+def _unchanged(target: Path, page: str) -> bool:
+    """Whether ``target`` holds ``page`` already, with the mode an index is given."""
+    try:
+        same = target.read_text(encoding="utf-8") == page
+        return same and (target.stat().st_mode & 0o777) == file_mode()
+    except (OSError, UnicodeDecodeError):
+        return False

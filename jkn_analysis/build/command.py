@@ -28,7 +28,7 @@ from jkn_analysis.build.outputs import check_output, remove_leftovers
 from jkn_analysis.catalogue.formatting import format_number
 from jkn_analysis.catalogue.periods import Quarter
 from jkn_analysis.catalogue.wording import messages
-from jkn_analysis.inputs.loading import available_periods, misnamed_period_issues, report_readiness
+from jkn_analysis.inputs.folders import available_periods, misnamed_period_issues
 from jkn_analysis.inputs.validation import MESSAGES, register_messages
 
 # The command line's lines (`jkn_analysis.cli` registers the same ones).
@@ -144,15 +144,21 @@ def _buildable(
 ) -> tuple[list[Quarter], int] | int:
     """The periods to build and the number refused; or an exit status when there are none.
 
-    Every period without a report of its own (`jkn_analysis.inputs.loading.report_readiness`:
+    Every period without a report of its own (`jkn_analysis.build.readiness.blocking_reason`:
     nothing filled in yet, or too few figures) is named with its reason. ``--all`` skips them;
     with no period given, the latest period that can be built is chosen; a period asked for by
     name is refused (and counted, so that the command exits 1).
     """
 
+    from jkn_analysis.build.fingerprint import code_fingerprint
+    from jkn_analysis.build.notebook import NOTEBOOK
+    from jkn_analysis.build.readiness import blocking_reason
+
+    code = code_fingerprint(NOTEBOOK)
+
     def reason(quarter: Quarter) -> str | None:
-        blocker = report_readiness(args.data, quarter)
-        return None if blocker is None else blocker.describe(language)
+        blocker = blocking_reason(args.data, quarter, code)
+        return None if blocker is None else blocker[language]
 
     if args.all:
         quarters = []
@@ -185,6 +191,20 @@ def _buildable(
     return 1
 
 
+def _expected_work(task: tuple) -> tuple[int, Quarter]:
+    """How long a planned build should take, to order the builds of parallel workers: the size
+    of the period's data files (the report's pages grow with its figures: 9 pages for 2023Q1's
+    15 figures, 27 for 2024Q1's 73), times its editions; the later period first at equal size."""
+    from jkn_analysis.inputs.folders import period_files
+
+    _, item, languages, data_dir, _, _ = task
+    size = 0
+    for path in period_files(data_dir / str(item.quarter)):
+        with contextlib.suppress(OSError):
+            size += path.stat().st_size
+    return size * len(languages), item.quarter
+
+
 def _run_builds(todo: list[tuple], jobs: int) -> tuple[list[bool | None], bool]:
     """Run the planned builds, in worker processes when ``jobs`` > 1; Ctrl-C stops them all.
 
@@ -197,10 +217,15 @@ def _run_builds(todo: list[tuple], jobs: int) -> tuple[list[bool | None], bool]:
         if jobs > 1 and len(todo) > 1:
             from concurrent.futures import ProcessPoolExecutor
 
+            # The longest builds first, so that none started last keeps one worker busy while
+            # the others wait (longest-first scheduling); see `_expected_work`.
+            order = sorted(range(len(todo)), key=lambda number: _expected_work(todo[number]))
+            order.reverse()
             with ProcessPoolExecutor(
                 max_workers=jobs, initializer=install_interrupt_handler
             ) as pool:
-                outcomes = list(pool.map(_build_one, todo))
+                done = dict(zip(order, pool.map(_build_one, [todo[n] for n in order]), strict=True))
+            outcomes = [done[number] for number in range(len(todo))]
         else:
             outcomes = [_build_one(task) for task in todo]
         return outcomes, interrupted() or None in outcomes

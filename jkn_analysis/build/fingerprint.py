@@ -13,8 +13,8 @@ from functools import cache
 from pathlib import Path
 
 from jkn_analysis.catalogue.periods import Quarter
-from jkn_analysis.inputs.loading import available_periods, period_files, unsupported_files
-from jkn_analysis.recommendations.review import review_path
+from jkn_analysis.inputs.folders import available_periods, period_files, unsupported_files
+from jkn_analysis.recommendations.decisions import review_path
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 CODE_SUFFIXES = {".py", ".yaml", ".j2", ".css", ".json", ".ipynb"}

@@ -2,8 +2,8 @@
 
 The orchestrator of one period (`build_quarter`): the data checked as ``jkn-report validate``
 checks them, ``notebooks/quarterly_report.ipynb`` executed for each language one after the
-other in one kernel (`jkn_analysis.build.notebook`, launched with the pack preloaded as soon as
-the temporary folder exists), each executed notebook turned into a self-contained HTML page
+other in one kernel (`jkn_analysis.build.notebook`, launched with the pack preloaded before the
+data check), each executed notebook turned into a self-contained HTML page
 holding only the cells tagged ``report`` and that same HTML into an A4 PDF
 (`jkn_analysis.build.export`), in a thread while the next language's notebook runs; the PDFs
 after the first are rendered in a worker process, on the other core. All of
@@ -80,7 +80,6 @@ from jkn_analysis.build.outputs import (  # noqa: F401
     report_status,
 )
 from jkn_analysis.catalogue.periods import Quarter
-from jkn_analysis.indicators.checks import data_check
 from jkn_analysis.inputs.validation import validation_summary
 from jkn_analysis.report.filenames import report_paths
 
@@ -147,18 +146,15 @@ def build_quarter(
             values={"path": NOTEBOOK},
         )
     check_output(out_dir, data_dir, [quarter])
-    # Stopped at once whatever ends the build; started once the data passed their check and
-    # the temporary folder exists (`_checked_build`).
+    raise_if_interrupted()
+    # Launched before the data check and stopped at once whatever ends the build: the kernel
+    # starts and imports the pack on the other core while this process imports pandas and
+    # checks the data (about a second of each). Data that fail their check stop it unused.
     with NotebookKernel(NOTEBOOK.parent) as kernel:
+        kernel.start()
         return _checked_build(
             quarter, languages, data_dir, out_dir, progress, fingerprints, words, kernel
         )
-
-
-def _launch_kernel(kernel: NotebookKernel) -> None:
-    """Start the build's kernel ahead of its first notebook (`NotebookKernel.start`), once the
-    temporary folder exists: a kernel running means a build folder to clean up."""
-    kernel.start()
 
 
 def _checked_build(
@@ -172,6 +168,8 @@ def _checked_build(
     kernel: NotebookKernel,
 ) -> BuildResult:
     """`build_quarter` from the data check on, with its kernel launched."""
+    from jkn_analysis.indicators.checks import data_check  # pandas: here, once the kernel starts
+
     step = "data checks"
     progress(f"{quarter}: {message('build.progress.checking', words)}")
     # The check of `jkn-report validate`: the build proceeds exactly when validate exits 0.
@@ -179,7 +177,7 @@ def _checked_build(
         checked = data_check(data_dir, quarter)
     except Exception as error:
         raise BuildError(step, one_line(error)) from error
-    if not checked.ok:  # hard errors stop here, before any kernel
+    if not checked.ok:  # hard errors stop here, before any notebook
         raise DataCheckError(checked, words)
     progress(f"{quarter}: {validation_summary(checked, words)}")
     if fingerprints is None:
@@ -195,9 +193,6 @@ def _checked_build(
     target = out_dir / str(quarter)
     step = "notebook"
     try:
-        # The kernel starts now and imports the pack while this process imports nbconvert and
-        # papermill and starts its renderers: the first notebook finds the pack imported.
-        _launch_kernel(kernel)
         editions = _run_editions(
             quarter, languages, data_dir, workspace, fingerprints, progress, words, kernel
         )

@@ -7,7 +7,8 @@ None of them changes a result, only how fast it is reached:
   collector stops rescanning hundreds of thousands of long-lived objects (pandas, matplotlib,
   WeasyPrint) during the work and at exit.
 * `prepare_kernel`: what a build's kernel runs once, at its start, while the command line
-  checks the data: the modules the report notebook imports, then the above.
+  checks the data: the modules the report notebook imports, pandera's checks (`load_validation`),
+  then the above.
 """
 
 from __future__ import annotations
@@ -42,10 +43,27 @@ def quiet_garbage_collector() -> None:
     gc.set_threshold(20_000, 20, 20)
 
 
+def load_validation() -> None:
+    """Have pandera load its pandas checks now, by checking an empty table.
+
+    pandera loads them at its first validation, with hypothesis's strategies when hypothesis is
+    installed (the test environment has it): about 0,2 s, which the notebook's first cell would
+    otherwise spend reading the data files.
+    """
+    import pandas as pd
+
+    from jkn_analysis.catalogue.definitions import load_catalogue
+    from jkn_analysis.inputs.schema import RAW_COLUMNS, raw_table_schema
+
+    empty = pd.DataFrame({column: pd.Series(dtype=str) for column in RAW_COLUMNS})
+    raw_table_schema(load_catalogue()).validate(empty)
+
+
 def prepare_kernel() -> None:
     """Run in a build's kernel before its first notebook (`jkn_analysis.build.notebook`)."""
     import importlib
 
     for name in NOTEBOOK_MODULES:
         importlib.import_module(name)
+    load_validation()
     quiet_garbage_collector()

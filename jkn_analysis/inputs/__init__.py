@@ -4,7 +4,8 @@ Period folders and their files (`folders`); a CSV file or an XLSX workbook read 
 (`spreadsheets`); a table's rows checked and converted into figure records (`rows`), with the month
 a figure is given at when it is not the quarter's end (`as_of`); the
 steps put together for a period and for all of them (`loading`); the
-data checks and their messages, naming file, row and figure (`validation`); the checked figures
+data checks and their messages, naming file, row and figure (`validation`), and the pandera
+schema of a file as read (`schema`); the checked figures
 of every period, looked up by code and period (`figures`); the data-entry workbook of a new
 quarter (`workbook`); and where the data and the outputs are (`paths`).
 

@@ -104,3 +104,26 @@ def prepare_output_dir(output_dir: str | Path | None, language: str = "id") -> P
             MESSAGES["paths.output_dir.not_writable"][language].format(path=folder.resolve())
         )
     return folder
+
+
+# The folder the pack keeps what it can compute again (charts drawn, periods found too thin
+# for a report of their own), for a faster next run: ``JKN_REPORT_CACHE`` when set (``off`` or
+# an empty value: keep nothing), else the user's cache folder.
+CACHE_VARIABLE = "JKN_REPORT_CACHE"
+
+
+def cache_folder(kind: str) -> Path | None:
+    """Where the pack keeps computed results of one ``kind`` (``charts``, ``readiness``).
+
+    ``$JKN_REPORT_CACHE/<kind>`` when the variable is set, ``$XDG_CACHE_HOME/jkn-report/<kind>``
+    or ``~/.cache/jkn-report/<kind>`` otherwise; ``None`` when the variable is ``off`` or empty.
+    The folder may not exist yet, and may not be writable: whoever uses it must work without.
+    Every entry is keyed by the content it was computed from, so a stale entry is never read.
+    """
+    chosen = os.environ.get(CACHE_VARIABLE)
+    if chosen is not None:
+        if chosen.strip().lower() in {"", "off"}:
+            return None
+        return Path(chosen).expanduser() / kind
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "jkn-report" / kind

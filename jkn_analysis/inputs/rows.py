@@ -20,6 +20,7 @@ from jkn_analysis.catalogue.definitions import Catalogue, Figure
 from jkn_analysis.catalogue.numbers import NumberFormatError, parse_number, parse_scale
 from jkn_analysis.catalogue.periods import Quarter
 from jkn_analysis.inputs.as_of import month_text, parse_as_of
+from jkn_analysis.inputs.schema import schema_issues
 from jkn_analysis.inputs.spreadsheets import RawTable, cell_text
 from jkn_analysis.inputs.validation import (
     OPTIONAL_COLUMNS,
@@ -30,7 +31,6 @@ from jkn_analysis.inputs.validation import (
     Place,
     Range,
     UnitName,
-    schema_issues,
 )
 
 FIGURE_COLUMNS = [

@@ -8,22 +8,16 @@ report's data-check appendix. Messages are in Indonesian or English (`MESSAGES`)
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import Literal, Protocol
 
-import pandas as pd
-import pandera.pandas as pa
 from babel.numbers import format_decimal
 
 from jkn_analysis.catalogue.definitions import LANGUAGES, Bounds, Catalogue, load_catalogue
 from jkn_analysis.catalogue.formatting import format_compact, format_number
 from jkn_analysis.catalogue.numbers import written_decimals
 from jkn_analysis.catalogue.wording import messages
-
-if TYPE_CHECKING:
-    pass
 
 Severity = Literal["error", "warning"]
 
@@ -356,81 +350,6 @@ class DataValidationError(ValueError):
         super().__init__(
             f"{len(issues)} problem(s) in the data:\n" + "\n".join(f"  - {line}" for line in lines)
         )
-
-
-def raw_table_schema(catalogue: Catalogue) -> pa.DataFrameSchema:
-    """Structure of a period file as read, before values are parsed (pandera schema).
-
-    Every column is text; numbers are parsed afterwards by `jkn_analysis.catalogue.numbers`.
-    """
-    return pa.DataFrameSchema(
-        {
-            "period": pa.Column(str),
-            "code": pa.Column(str, pa.Check.isin(list(catalogue.figures)), nullable=False),
-            "value": pa.Column(nullable=True),  # text (CSV) or numbers (XLSX): parsed later
-            "unit": pa.Column(str, nullable=True),
-            "status": pa.Column(str, pa.Check.isin(list(STATUSES))),
-        },
-        strict=False,
-        coerce=False,
-    )
-
-
-def schema_issues(
-    table: pd.DataFrame, catalogue: Catalogue, *, file: str, sheet: str = ""
-) -> list[DataIssue]:
-    """Run the pandera schema lazily and turn every failure into a `DataIssue`.
-
-    ``table`` carries a ``row`` column with spreadsheet row numbers.
-    """
-    issues: list[DataIssue] = []
-    try:
-        raw_table_schema(catalogue).validate(table, lazy=True)
-    except pa.errors.SchemaErrors as errors:
-        for failure in errors.failure_cases.itertuples(index=False):
-            index = failure.index
-            row = int(table["row"].iloc[int(index)]) if pd.notna(index) else None
-            column = failure.column
-            found = str(failure.failure_case)
-            if column == "code":
-                close = difflib.get_close_matches(found, list(catalogue.figures), n=1)
-                issues.append(
-                    DataIssue(
-                        "error",
-                        "unknown_code",
-                        file,
-                        row,
-                        found,
-                        details={"code": found, **({"suggestion": close[0]} if close else {})},
-                        sheet=sheet,
-                        message="unknown_code.close" if close else "",
-                    )
-                )
-            elif column == "status":
-                code = str(table["code"].iloc[int(index)]) if row is not None else ""
-                issues.append(
-                    DataIssue(
-                        "error",
-                        "bad_status",
-                        file,
-                        row,
-                        code,
-                        details={"found": found},
-                        sheet=sheet,
-                    )
-                )
-            else:  # pragma: no cover - columns are checked for presence before the schema
-                issues.append(
-                    DataIssue(
-                        "error",
-                        "unreadable",
-                        file,
-                        row,
-                        details={"reason": str(failure.check)},
-                        sheet=sheet,
-                    )
-                )
-    return issues
 
 
 @dataclass(frozen=True)
