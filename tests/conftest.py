@@ -1,8 +1,8 @@
 """Shared fixtures: the 2024 Q1 report built once per test session, in both languages.
 
-The chart cache (`jkn_analysis.report.charts.cache`) of every test, and of the notebook kernels
-and commands the tests start (they inherit the environment), is a folder of this session's,
-never the user's ``~/.cache``.
+The pack's cache (the chart SVGs of `jkn_analysis.report.charts.cache`, the readiness of
+`jkn_analysis.build.readiness`) of every test, and of the notebook kernels and commands the
+tests start (they inherit the environment), is a folder of this session's, never ``~/.cache``.
 """
 
 from __future__ import annotations
@@ -18,26 +18,6 @@ from jkn_analysis.build.quarter import build_quarter
 from jkn_analysis.catalogue.periods import Quarter
 
 ROOT = Path(__file__).resolve().parents[1]
-CHART_CACHE_ENVIRONMENT = "JKN_REPORT_CACHE"
-
-
-def pytest_configure(config):
-    """Point the chart cache at a folder of this session's, before any test or fixture runs."""
-    folder = tempfile.mkdtemp(prefix="jkn-test-chart-cache-")
-    config.stash_chart_cache = (os.environ.get(CHART_CACHE_ENVIRONMENT), folder)
-    os.environ[CHART_CACHE_ENVIRONMENT] = folder
-
-
-def pytest_unconfigure(config):
-    """Remove the session's chart cache and give the environment back as it was."""
-    before, folder = getattr(config, "stash_chart_cache", (None, None))
-    if folder is None:
-        return
-    shutil.rmtree(folder, ignore_errors=True)
-    if before is None:
-        os.environ.pop(CHART_CACHE_ENVIRONMENT, None)
-    else:
-        os.environ[CHART_CACHE_ENVIRONMENT] = before
 
 
 def pytest_configure(config):

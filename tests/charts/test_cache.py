@@ -25,7 +25,6 @@ from jkn_analysis.report.charts.cache import (
     CHARTS_FOLDER,
     ENTRY_PATTERN,
     argument_text,
-    cache_folder,
     code_salt,
     salt_of,
 )
@@ -191,12 +190,9 @@ class TestDamageAndFolders:
             assert (cache.drawn, cache.reused) == (2, 0)
         assert len(figures_made) == 6
 
-    def test_the_folder_from_the_environment(self, tmp_path):
-        assert cache_folder({"JKN_REPORT_CACHE": str(tmp_path)}) == tmp_path
-        xdg = {"XDG_CACHE_HOME": str(tmp_path), "HOME": "/nowhere"}
-        assert cache_folder(xdg) == tmp_path / "jkn-report" / "charts"
-        relative = {"XDG_CACHE_HOME": "relative/cache"}
-        assert cache_folder(relative) == Path.home() / ".cache" / "jkn-report" / "charts"
+    def test_the_folder_is_the_packs_cache_folder_for_charts(self, tmp_path, monkeypatch):
+        monkeypatch.setenv("JKN_REPORT_CACHE", str(tmp_path))
+        assert ChartCache.from_environment().folder == tmp_path / "charts"
 
     def test_only_the_most_recently_used_entries_are_kept(self, tmp_path):
         foreign = [tmp_path / "notes.txt", tmp_path / "jkn-chart-mine.json"]

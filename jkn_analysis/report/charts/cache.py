@@ -9,11 +9,13 @@ versions of the libraries that draw and format, the font files matplotlib resolv
 SVG and what the report reads of the drawn chart: its data and axis titles), drawn only when
 no equal chart was drawn before.
 
-The cache folder is ``$JKN_REPORT_CACHE``, else ``$XDG_CACHE_HOME/jkn-report/charts``, else
-``~/.cache/jkn-report/charts`` (`cache_folder`); ``JKN_REPORT_CACHE`` empty or ``off`` turns the
-cache off. One JSON file an entry (`ENTRY_PATTERN`; no pickle), written atomically, touched when
-read and pruned to the `MAX_ENTRIES` most recently used. A damaged entry is drawn again and
-rewritten; a folder that cannot be made or written never fails a build, the chart is drawn.
+The cache folder is ``charts`` in the pack's cache folder
+(`jkn_analysis.inputs.paths.cache_folder`: ``$JKN_REPORT_CACHE``, else
+``$XDG_CACHE_HOME/jkn-report``, else ``~/.cache/jkn-report``; ``JKN_REPORT_CACHE`` empty or
+``off`` turns the cache off). One JSON file an entry (`ENTRY_PATTERN`; no pickle), written
+atomically, touched when read and pruned to the `MAX_ENTRIES` most recently used. A damaged
+entry is drawn again and rewritten; a folder that cannot be made or written never fails a
+build, the chart is drawn.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import re
 import tempfile
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -36,9 +38,9 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.axes import Axes
 
+from jkn_analysis.inputs.paths import cache_folder
 from jkn_analysis.report.charts.frames import frame_from_record, frame_record
 
-CACHE_ENVIRONMENT = "JKN_REPORT_CACHE"
 # An entry's format: a change of it makes every older entry a miss.
 ENTRY_FORMAT = 1
 ENTRY_PATTERN = re.compile(r"jkn-chart-([0-9a-f]{64})\.json")
@@ -194,25 +196,6 @@ def salt_of(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def cache_folder(environment: Mapping[str, str] = os.environ) -> Path | None:
-    """The chart cache's folder, ``None`` when ``JKN_REPORT_CACHE`` turns the cache off.
-
-    ``JKN_REPORT_CACHE`` names the folder (empty or ``off``: no cache); else
-    ``$XDG_CACHE_HOME/jkn-report/charts`` (an absolute ``XDG_CACHE_HOME`` only, as the XDG
-    specification says), else ``~/.cache/jkn-report/charts``.
-    """
-    if CACHE_ENVIRONMENT in environment:
-        chosen = environment[CACHE_ENVIRONMENT].strip()
-        return None if chosen.lower() in ("", "off") else Path(chosen).expanduser()
-    base = environment.get("XDG_CACHE_HOME", "")
-    if not os.path.isabs(base):
-        try:
-            base = str(Path.home() / ".cache")
-        except RuntimeError:  # no home folder: no cache
-            return None
-    return Path(base) / "jkn-report" / "charts"
-
-
 class ChartCache:
     """Drawn charts by key, in a folder (``None``: none) and, optionally, in memory.
 
@@ -248,8 +231,10 @@ class ChartCache:
 
     @classmethod
     def from_environment(cls, **options) -> ChartCache:
-        """A cache in the folder `cache_folder` names (see there), with ``options``."""
-        return cls(cache_folder(), **options)
+        """A cache in the pack's cache folder for charts, with ``options``: ``charts`` in
+        `jkn_analysis.inputs.paths.cache_folder` (``$JKN_REPORT_CACHE``, else the user's cache
+        folder; none when ``JKN_REPORT_CACHE`` is empty or ``off``)."""
+        return cls(cache_folder("charts"), **options)
 
     def reset_counts(self) -> None:
         """Count drawn and reused charts from zero again."""
