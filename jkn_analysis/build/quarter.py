@@ -168,10 +168,10 @@ def _checked_build(
     kernel: NotebookKernel,
 ) -> BuildResult:
     """`build_quarter` from the data check on, with its kernel launched."""
-    from jkn_analysis.indicators.checks import data_check  # pandas: here, once the kernel starts
-
     step = "data checks"
     progress(f"{quarter}: {message('build.progress.checking', words)}")
+    from jkn_analysis.indicators.checks import data_check  # pandas: here, once the kernel starts
+
     # The check of `jkn-report validate`: the build proceeds exactly when validate exits 0.
     try:
         checked = data_check(data_dir, quarter)
