@@ -25,11 +25,12 @@ def _digest(path: Path) -> str:
 
 
 def _compared(folder: Path) -> dict[str, str]:
-    """Hashes of what must be byte-identical: HTML, PDF and indicators.json of each language."""
-    names = ["indicators.json"]
+    """Hashes of what must be byte-identical: the indicators (JSON and CSV), and the HTML, the
+    PDF and the data workbook of each language."""
+    names = ["indicators.json", "indicators.csv"]
     for language in ("id", "en"):
         paths = report_paths(folder, Q1, language)
-        names += [paths["html"].name, paths["pdf"].name]
+        names += [paths["html"].name, paths["pdf"].name, paths["workbook"].name]
     return {name: _digest(folder / name) for name in names}
 
 

@@ -15,11 +15,13 @@ sees, as numbers.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from urllib.parse import quote
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
@@ -27,6 +29,8 @@ from bs4 import BeautifulSoup, Tag
 
 from jkn_analysis.catalogue.formatting import _scale_word
 
+# The earliest time a zip entry can carry.
+ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 CSV_BOM = "\ufeff"  # spreadsheet programs read the CSV as UTF-8 with it
 # Cells that stand for "no value" in the tables.
 EMPTY_MARKS = {"", "–", "-", "—"}
@@ -438,7 +442,42 @@ def write_workbook(
         rows.append(indicator_row(item, label))
     title = text("workbook_indicators")
     fill(workbook.create_sheet(_sheet_name(title, taken)), title, rows, 1)
-    workbook.save(target)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    Path(target).write_bytes(_dated_workbook(buffer.getvalue()))
+
+
+def _dated_workbook(saved: bytes) -> bytes:
+    """A saved workbook with its times set to the report's date stamp, so that the same inputs
+    give the same file: openpyxl stamps the document's creation and modification and each part
+    of the zip with the time of saving."""
+    import zipfile
+
+    from jkn_analysis.report.provenance import source_date
+
+    stamp = source_date().astimezone(dt.UTC)
+    # A zip entry's time has two-second steps and starts in 1980.
+    entry_time = max(stamp.replace(second=stamp.second // 2 * 2), ZIP_EPOCH).timetuple()[:6]
+    w3c = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    dated = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(saved)) as source,
+        zipfile.ZipFile(dated, "w", zipfile.ZIP_DEFLATED) as copy,
+    ):
+        for entry in source.infolist():
+            content = source.read(entry.filename)
+            if entry.filename == "docProps/core.xml":
+                content = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
+                    lambda found: found.group(1) + w3c.encode() + found.group(2),
+                    content,
+                )
+            copy.writestr(
+                zipfile.ZipInfo(entry.filename, date_time=entry_time),
+                content,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
+    return dated.getvalue()
 
 
 DETAIL_KEYS = ("segment", "service", "reason", "instrument")

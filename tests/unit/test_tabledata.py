@@ -95,3 +95,30 @@ def test_the_draft_mark_is_outlines_not_text():
 
     svg = base64.b64decode(draft_mark_uri("DRAF").split(",", 1)[1]).decode()
     assert "<path" in svg and "DRAF" not in svg and "<text" not in svg
+
+
+def test_the_data_workbook_is_the_same_file_for_the_same_inputs(tmp_path, monkeypatch):
+    import time
+    import zipfile
+
+    import openpyxl
+
+    from jkn_analysis.report.tabledata import write_workbook
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1711843201")  # 2024-03-31 00:00:01 UTC
+    html = (
+        "<table><caption>Tabel 1.1 Peserta</caption><thead><tr><th>Segmen</th><th>Jiwa</th>"
+        "</tr></thead><tbody><tr><th>PBI</th><td>96.738.800</td></tr></tbody></table>"
+    )
+    indicators = [{"code": "active_share", "value": 76.41, "unit": "percent", "period": "2024Q1"}]
+    paths = [tmp_path / "first.xlsx", tmp_path / "second.xlsx"]
+    for path in paths:
+        write_workbook(html, indicators, path, "id", lambda key: key, lambda code: code)
+        time.sleep(2.1)  # a zip entry's time has two-second steps: saved later, stamped alike
+    assert paths[0].read_bytes() == paths[1].read_bytes()
+    with zipfile.ZipFile(paths[0]) as saved:
+        assert {entry.date_time for entry in saved.infolist()} == {(2024, 3, 31, 0, 0, 0)}
+    workbook = openpyxl.load_workbook(paths[0])
+    assert workbook.properties.created.isoformat().startswith("2024-03-31T00:00:01")
+    assert workbook.properties.modified.isoformat().startswith("2024-03-31T00:00:01")
+    assert workbook.worksheets[0]["A1"].value == "Tabel 1.1 Peserta"
