@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import difflib
+import hashlib
 import logging
 import os
 import tempfile
@@ -33,6 +34,7 @@ from jkn_analysis.build.outputs import kernel_file_stem
 from jkn_analysis.catalogue.definitions import LANGUAGES
 from jkn_analysis.catalogue.periods import Quarter
 from jkn_analysis.inputs import paths
+from jkn_analysis.inputs.memo import remembered
 
 # The checkout's notebooks/, or the copy the wheel carries once installed
 # (jkn_analysis.inputs.paths).
@@ -45,14 +47,28 @@ def notebook_parameters(notebook: Path = NOTEBOOK) -> dict[str, object]:
     """The names and default values of the notebook's ``parameters`` cell (read, not run).
 
     papermill's own reading of the cell (`papermill.inspect_notebook`), the one it uses for
-    ``papermill --help-notebook``; each default is the literal the cell assigns.
+    ``papermill --help-notebook``; each default is the literal the cell assigns. Remembered in
+    the pack's cache by a hash of the notebook and papermill's version
+    (`jkn_analysis.inputs.memo.remembered`): importing papermill to read it takes 0,4 s, which
+    would otherwise delay every build's kernel (parameters are checked before it starts).
     """
-    from papermill import inspect_notebook
+    from importlib.metadata import version
 
-    inferred = inspect_notebook(notebook)
-    if not inferred:
+    def inspected() -> dict[str, str]:
+        from papermill import inspect_notebook
+
+        return {name: entry["default"] for name, entry in inspect_notebook(notebook).items()}
+
+    def valid(answer: object) -> bool:
+        return isinstance(answer, dict) and all(isinstance(v, str) for v in answer.values())
+
+    content = hashlib.sha256(notebook.read_bytes())
+    content.update(f"\0papermill {version('papermill')}".encode())
+    key = content.hexdigest()
+    defaults = remembered("parameters", notebook.stem, key, inspected, valid)
+    if not defaults:
         raise BuildError("parameters", f"{notebook.name} needs a 'parameters' cell")
-    return {name: ast.literal_eval(entry["default"]) for name, entry in inferred.items()}
+    return {name: ast.literal_eval(default) for name, default in defaults.items()}
 
 
 def check_parameters(parameters: dict[str, object], notebook: Path = NOTEBOOK) -> None:

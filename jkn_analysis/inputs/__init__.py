@@ -7,7 +7,8 @@ steps put together for a period and for all of them (`loading`); the
 data checks and their messages, naming file, row and figure (`validation`), and the pandera
 schema of a file as read (`schema`); the checked figures
 of every period, looked up by code and period (`figures`); the data-entry workbook of a new
-quarter (`workbook`); and where the data and the outputs are (`paths`).
+quarter (`workbook`); where the data, the outputs and the pack's cache are (`paths`); and small
+answers remembered in that cache by the hash of what they depend on (`memo`).
 
 May import: catalogue.
 """

@@ -1,8 +1,10 @@
-"""Whether a period can have a report, remembered by its files' content
-(`jkn_analysis.build.readiness`), and the pack's cache folder (`inputs.paths.cache_folder`)."""
+"""Answers remembered by the content they depend on (`jkn_analysis.inputs.memo`): whether a
+period can have a report (`jkn_analysis.build.readiness`), the notebook's parameters; and the
+pack's cache folder (`jkn_analysis.inputs.paths.cache_folder`)."""
 
 from __future__ import annotations
 
+import ast
 import json
 import shutil
 import subprocess
@@ -12,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from jkn_analysis.build import readiness
+from jkn_analysis.build.notebook import NOTEBOOK, notebook_parameters
 from jkn_analysis.catalogue.periods import Quarter
-from jkn_analysis.inputs import loading
+from jkn_analysis.inputs import loading, memo
 from jkn_analysis.inputs.paths import cache_folder
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,16 +110,16 @@ class TestRemembered:
     def test_a_corrupt_entry_is_checked_again_and_rewritten(self, data, cache, asked):
         expected = readiness.blocking_reason(data, HISTORY_ONLY, CODE)
         (entry,) = cache.glob("2014Q4-*.json")
-        entry.write_text('{"quarter": "2014Q4", "key": ', encoding="utf-8")  # cut short
+        entry.write_text('{"key": "', encoding="utf-8")  # cut short
         assert readiness.blocking_reason(data, HISTORY_ONLY, CODE) == expected
         assert len(asked) == 2
-        assert json.loads(entry.read_text(encoding="utf-8"))["reason"] == expected
+        assert json.loads(entry.read_text(encoding="utf-8"))["answer"] == expected
 
     def test_an_entry_of_other_words_is_not_trusted(self, data, cache, asked):
         readiness.blocking_reason(data, HISTORY_ONLY, CODE)
         (entry,) = cache.glob("2014Q4-*.json")
         known = json.loads(entry.read_text(encoding="utf-8"))
-        entry.write_text(json.dumps({**known, "reason": {"id": "x"}}), encoding="utf-8")
+        entry.write_text(json.dumps({**known, "answer": {"id": "x"}}), encoding="utf-8")
         assert readiness.blocking_reason(data, HISTORY_ONLY, CODE)["en"].startswith("2014Q4:")
         assert len(asked) == 2
 
@@ -137,13 +140,49 @@ class TestRemembered:
         assert len(asked) == 2 and not (tmp_path / "xdg").exists()
 
     def test_old_entries_of_a_period_are_dropped(self, data, cache, monkeypatch):
-        monkeypatch.setattr(readiness, "ENTRIES_PER_PERIOD", 2)
+        monkeypatch.setattr(memo, "ENTRIES_PER_GROUP", 2)
         for number in range(4):
             readiness.blocking_reason(data, HISTORY_ONLY, f"code {number}")
         readiness.blocking_reason(data, WITH_REPORT, CODE)
         assert len(list(cache.glob("2014Q4-*.json"))) == 2
         assert len(list(cache.glob("2024Q1-*.json"))) == 1
         assert not list(cache.glob(".*"))  # no temporary file left
+
+
+class TestNotebookParameters:
+    @pytest.fixture
+    def notebook(self, tmp_path):
+        copy = tmp_path / "report.ipynb"
+        shutil.copy(NOTEBOOK, copy)
+        return copy
+
+    def test_remembered_as_papermill_reads_them(self, notebook, cache, monkeypatch):
+        import papermill
+
+        expected = {
+            name: ast.literal_eval(entry["default"])
+            for name, entry in papermill.inspect_notebook(notebook).items()
+        }
+        assert notebook_parameters.__wrapped__(notebook) == expected
+        monkeypatch.setattr(papermill, "inspect_notebook", _not_called)
+        assert notebook_parameters.__wrapped__(notebook) == expected  # from the cache
+        assert list((cache.parent / "parameters").glob("report-*.json"))
+
+    def test_an_edited_notebook_is_read_again(self, notebook, cache):
+        assert notebook_parameters.__wrapped__(notebook)["language"] == "id"
+        document = json.loads(notebook.read_text(encoding="utf-8"))
+        cell = next(c for c in document["cells"] if "parameters" in c["metadata"].get("tags", []))
+        cell["source"] = [line.replace('"id"', '"en"') for line in cell["source"]]
+        notebook.write_text(json.dumps(document), encoding="utf-8")
+        assert notebook_parameters.__wrapped__(notebook)["language"] == "en"
+
+    def test_switched_off_papermill_reads_them(self, notebook, monkeypatch):
+        monkeypatch.setenv("JKN_REPORT_CACHE", "off")
+        assert set(notebook_parameters.__wrapped__(notebook)) >= {"quarter", "language"}
+
+
+def _not_called(*args, **kwargs):
+    raise AssertionError("read again, although the notebook did not change")
 
 
 @pytest.mark.slow
