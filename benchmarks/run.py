@@ -20,11 +20,12 @@ Cases (each a fresh process, as an analyst runs them):
 The pack's cache (`jkn_analysis.inputs.paths.cache_folder`) is a folder of this run, empty at
 its start: each case's warm-up run fills it as an analyst's previous build would have.
 
-Prints median, min and max wall seconds and the peak memory of each case, then the ratios
-b/a, c/b, d1/d2, b/f and g/a of the cases run (``--cases b,c`` runs only those), each against
-its target (issue 13) with "met" or "MISSED". Every command runs this checkout's code
-(``PYTHONPATH``), from bytecode compiled first. Not part of the test suite: tests assert
-correctness, never time.
+The cases run in turn, one run of each per round after a warm-up of each, so that a ratio
+compares runs of the same minutes. Prints median, min and max wall seconds and the peak memory
+of each case, then the ratios b/a, b0/a, c/b, d1/d2, b/f and g/a of the cases run (``--cases
+b,c`` runs only those), each against its target (issue 13) with "met" or "MISSED". Every
+command runs this checkout's code (``PYTHONPATH``), from bytecode compiled first. Not part of
+the test suite: tests assert correctness, never time.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,29 +82,50 @@ def run(command: list[str], cwd: Path = ROOT) -> tuple[float, float]:
     return seconds, usage.ru_maxrss / 1024
 
 
-def measure(name: str, make_command, runs: int, prepare=None) -> dict:
-    """Run a case ``runs`` times after one warm-up; ``prepare`` resets state before each run."""
-    samples = []
-    for attempt in range(runs + 1):
-        if prepare:
-            prepare()
-        seconds, memory = run(make_command())
-        if attempt:  # the first run warms the file cache and is not counted
-            samples.append((seconds, memory))
-    times = [s for s, _ in samples]
-    result = {
-        "name": name,
-        "median": statistics.median(times),
-        "min": min(times),
-        "max": max(times),
-        "memory": max(m for _, m in samples),
-    }
-    print(
-        f"{name:<46} median {result['median']:6.2f} s  min {result['min']:6.2f}  "
-        f"max {result['max']:6.2f}  peak {result['memory']:6.0f} MiB",
-        flush=True,
-    )
-    return result
+@dataclass(frozen=True)
+class Case:
+    """A command to time: its label, a function giving the command, and what resets its state
+    before each run (``None``: nothing)."""
+
+    name: str
+    command: Callable[[], list[str]]
+    prepare: Callable[[], None] | None = None
+
+    def run(self) -> tuple[float, float]:
+        if self.prepare:
+            self.prepare()
+        return run(self.command())
+
+
+def measure_in_turn(cases: dict[str, Case], runs: int) -> dict[str, dict]:
+    """Time every case ``runs`` times after one warm-up each, in rounds (a b c, a b c, ...).
+
+    In turn rather than case after case, so that a ratio compares runs of the same minutes:
+    on a shared machine the speed drifts by a quarter over the minutes a case takes.
+    """
+    for case in cases.values():  # warms the file cache and the pack's cache
+        case.run()
+    samples: dict[str, list[tuple[float, float]]] = {code: [] for code in cases}
+    for _ in range(runs):
+        for code, case in cases.items():
+            samples[code].append(case.run())
+    results = {}
+    for code, case in cases.items():
+        times = [seconds for seconds, _ in samples[code]]
+        result = {
+            "name": case.name,
+            "median": statistics.median(times),
+            "min": min(times),
+            "max": max(times),
+            "memory": max(memory for _, memory in samples[code]),
+        }
+        print(
+            f"{case.name:<46} median {result['median']:6.2f} s  min {result['min']:6.2f}  "
+            f"max {result['max']:6.2f}  peak {result['memory']:6.0f} MiB",
+            flush=True,
+        )
+        results[code] = result
+    return results
 
 
 def _events(port: int) -> Iterator[dict]:
@@ -205,8 +228,7 @@ def _cases(text: str) -> tuple[str, ...]:
 
 
 def _measure_cases(cases: tuple[str, ...], runs: int, work: Path) -> dict[str, dict]:
-    """The chosen cases, measured in the order of `CASES` (``e`` rebuilds ``d2``'s folder, so
-    it runs ``d2`` first when that was not chosen)."""
+    """The chosen cases, measured in turn (`measure_in_turn`), then the preview's (g)."""
     report = str(BIN / "jkn-report")
 
     def cold(folder: Path):
@@ -226,51 +248,47 @@ def _measure_cases(cases: tuple[str, ...], runs: int, work: Path) -> dict[str, d
     build_all = [report, "build", "--all", "--out"]
     both = ["--lang", "id,en"]
     plans = {
-        "a": lambda: measure(
-            "a  floor: kernel + import pandas, seaborn", lambda: [sys.executable, "-c", FLOOR], runs
+        "a": Case(
+            "a  floor: kernel + import pandas, seaborn", lambda: [sys.executable, "-c", FLOOR]
         ),
-        "b": lambda: measure(
+        "b": Case(
             "b  one period, id, HTML + PDF",
             lambda: [report, "build", "2024Q1", "--force", "--out", str(work / "b")],
-            runs,
         ),
-        "b0": lambda: measure(
+        "b0": Case(
             "b0 one period, id, nothing cached",
             lambda: [
                 "env",
                 "JKN_REPORT_CACHE=off",
                 *[report, "build", "2024Q1", "--force", "--out", str(work / "b0")],
             ],
-            runs,
         ),
-        "c": lambda: measure(
+        "c": Case(
             "c  one period, id + en",
             lambda: [report, "build", "2024Q1", "--force", *both, "--out", str(work / "c")],
-            runs,
         ),
-        "d1": lambda: measure(
+        "d1": Case(
             "d1 build --all, cold, 1 worker",
             lambda: [*build_all, str(work / "d1")],
-            runs,
             prepare=cold(work / "d1"),
         ),
-        "d2": lambda: measure(
+        "d2": Case(
             "d2 build --all, cold, 2 workers",
             lambda: [report, "build", "--all", "--jobs", "2", "--out", str(work / "d2")],
-            runs,
             prepare=cold(work / "d2"),
         ),
-        "e": lambda: measure(
-            "e  rebuild, nothing changed", lambda: [*build_all, str(work / "d2")], runs
+        "e": Case("e  rebuild, nothing changed", lambda: [*build_all, str(work / "e")]),
+        "f": Case(
+            "f  stock: papermill + nbconvert --to html", lambda: ["bash", str(stock_script())]
         ),
-        "f": lambda: measure(
-            "f  stock: papermill + nbconvert --to html", lambda: ["bash", str(stock_script())], runs
-        ),
-        "g": lambda: preview_refresh(work, max(runs, 4)),
     }
-    if "e" in cases and "d2" not in cases:
-        run([report, "build", "--all", "--jobs", "2", "--out", str(work / "d2")])
-    return {case: plans[case]() for case in CASES if case in cases}
+    if "e" in cases:  # an up-to-date folder of its own
+        run([report, "build", "--all", "--jobs", "2", "--out", str(work / "e")])
+    chosen = {code: plans[code] for code in CASES if code in cases and code in plans}
+    results = measure_in_turn(chosen, runs)
+    if "g" in cases:
+        results["g"] = preview_refresh(work, max(runs, 4))
+    return results
 
 
 def main() -> None:
