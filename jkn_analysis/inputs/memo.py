@@ -60,25 +60,36 @@ def remembered(
     return answer
 
 
+def write_whole(path: Path, text: str, *, prefix: str, suffix: str = "") -> bool:
+    """Write ``text`` to ``path`` whole or not at all: a temporary file named ``prefix…suffix``
+    in the same folder, moved into place, so a reader sees the old file, none or the new one,
+    and a killed run leaves at most the temporary file. ``False`` when it could not be written
+    (the folder made if need be); nothing is left behind then."""
+    temporary = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=path.parent)
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+        temporary = None
+        return True
+    except OSError:
+        return False
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
 def _write(entry: Path, group: str, content: dict) -> None:
     """Write ``content`` to ``entry`` whole, then drop the group's oldest entries beyond
     `ENTRIES_PER_GROUP`; any failure leaves the cache as it was."""
-    temporary = None
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{group}.", dir=entry.parent)
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(content, stream, ensure_ascii=False)
-        os.replace(temporary, entry)
-        temporary = None
+    if not write_whole(entry, json.dumps(content, ensure_ascii=False), prefix=f".{group}."):
+        return
+    with contextlib.suppress(OSError):
         entries = sorted(
             entry.parent.glob(f"{group}-*.json"), key=lambda path: path.stat().st_mtime
         )
         for old in entries[:-ENTRIES_PER_GROUP]:
             old.unlink(missing_ok=True)
-    except OSError:
-        pass
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)

@@ -27,7 +27,6 @@ import json
 import os
 import platform
 import re
-import tempfile
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -38,6 +37,7 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.axes import Axes
 
+from jkn_analysis.inputs.memo import write_whole
 from jkn_analysis.inputs.paths import cache_folder
 from jkn_analysis.report.charts.frames import frame_from_record, frame_record
 
@@ -302,24 +302,8 @@ class ChartCache:
         if path is None or entry is None:
             return
         text = json.dumps(entry, ensure_ascii=False, sort_keys=True)
-        temporary = None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(
-                prefix=f".jkn-chart-{key}.", suffix=".tmp", dir=path.parent
-            )
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                file.write(text)
-            # Atomic within one folder: a reader sees the old entry, or none, or the new one.
-            os.replace(temporary, path)
-            temporary = None
-        except OSError:
-            return
-        finally:
-            if temporary is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-        self._prune()
+        if write_whole(path, text, prefix=f".jkn-chart-{key}.", suffix=".tmp"):
+            self._prune()
 
     def _prune(self) -> None:
         """Remove the least recently used entries beyond `max_entries`, and temporary files
