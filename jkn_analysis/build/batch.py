@@ -33,12 +33,7 @@ from jkn_analysis.catalogue.definitions import LANGUAGES
 from jkn_analysis.catalogue.periods import PeriodError, Quarter
 from jkn_analysis.catalogue.wording import load_text, messages
 from jkn_analysis.inputs.validation import register_messages
-from jkn_analysis.report.filenames import report_paths
-
-# The report's stylesheet, which the index shares (read here rather than through
-# `jkn_analysis.report.rendering`, whose Jinja2 and pandas a rebuild with nothing to do does
-# without).
-REPORT_CSS = Path(__file__).resolve().parents[1] / "report" / "templates" / "report.css"
+from jkn_analysis.report.filenames import REPORT_CSS, report_paths
 
 # Build times on the index are shown in Western Indonesia Time (WIB, UTC+7).
 JAKARTA = ZoneInfo("Asia/Jakarta")

@@ -28,7 +28,7 @@ from jkn_analysis.build.outputs import check_output, remove_leftovers
 from jkn_analysis.catalogue.formatting import format_number
 from jkn_analysis.catalogue.periods import Quarter
 from jkn_analysis.catalogue.wording import messages
-from jkn_analysis.inputs.folders import available_periods, misnamed_period_issues
+from jkn_analysis.inputs.folders import available_periods, misnamed_period_issues, period_files
 from jkn_analysis.inputs.validation import MESSAGES, register_messages
 
 # The command line's lines (`jkn_analysis.cli` registers the same ones).
@@ -195,8 +195,6 @@ def _expected_work(task: tuple) -> tuple[int, Quarter]:
     """How long a planned build should take, to order the builds of parallel workers: the size
     of the period's data files (the report's pages grow with its figures: 9 pages for 2023Q1's
     15 figures, 27 for 2024Q1's 73), times its editions; the later period first at equal size."""
-    from jkn_analysis.inputs.folders import period_files
-
     _, item, languages, data_dir, _, _ = task
     size = 0
     for path in period_files(data_dir / str(item.quarter)):

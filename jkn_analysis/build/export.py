@@ -40,7 +40,8 @@ def export_html(
     import nbformat
     from nbconvert import HTMLExporter
 
-    from jkn_analysis.report.quarterly import TEMPLATE_DIR, load_text
+    from jkn_analysis.report.filenames import REPORT_CSS
+    from jkn_analysis.report.quarterly import load_text
     from jkn_analysis.report.tabledata import draft_mark_uri
 
     text = load_text()
@@ -52,7 +53,7 @@ def export_html(
         exclude_output_prompt=True,
     )
     notebook = nbformat.read(notebook_path, as_version=4)
-    css = (TEMPLATE_DIR / "report.css").read_text("utf-8")
+    css = REPORT_CSS.read_text("utf-8")
     body, _ = exporter.from_notebook_node(
         notebook,
         resources={

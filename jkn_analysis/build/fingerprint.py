@@ -39,6 +39,18 @@ def code_fingerprint(notebook: Path) -> str:
     return digest.hexdigest()
 
 
+def period_file_hashes(data_dir: Path, period: Quarter) -> dict[str, str]:
+    """The hash of each data file of one period, by name (``figures.csv``).
+
+    A spreadsheet in a format the pack does not read counts too: one added after a build must
+    rebuild the period, whose data checks then name it, not leave it "up to date".
+    """
+    folder = Path(data_dir) / str(period)
+    return {
+        path.name: _sha256(path) for path in [*period_files(folder), *unsupported_files(folder)]
+    }
+
+
 def data_fingerprint(data_dir: Path, quarter: Quarter) -> dict[str, str]:
     """Hashes of the files the period's report reads: its own and every earlier period's data,
     and its own ``review.yaml``."""
@@ -46,11 +58,8 @@ def data_fingerprint(data_dir: Path, quarter: Quarter) -> dict[str, str]:
     for period in available_periods(data_dir):
         if period > quarter:
             continue
-        # A spreadsheet in a format the pack does not read counts too: one added after a build
-        # must rebuild the period, whose data checks then name it, not leave it "up to date".
-        folder = data_dir / str(period)
-        for path in [*period_files(folder), *unsupported_files(folder)]:
-            hashes[f"{period}/{path.name}"] = _sha256(path)
+        for name, digest in period_file_hashes(data_dir, period).items():
+            hashes[f"{period}/{name}"] = digest
     review = review_path(data_dir, quarter)  # the analyst's decisions for this period
     if review.exists():
         hashes[f"{quarter}/{review.name}"] = _sha256(review)

@@ -14,9 +14,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from jkn_analysis.build.fingerprint import period_file_hashes
 from jkn_analysis.catalogue.definitions import LANGUAGES
 from jkn_analysis.catalogue.periods import Quarter
-from jkn_analysis.inputs.folders import period_files, unsupported_files
 from jkn_analysis.inputs.memo import remembered
 
 
@@ -25,9 +25,8 @@ def readiness_key(data_dir: Path, quarter: Quarter, code: str) -> str:
     its files), each file's name and content, and the pack's code (``code``, its hash)."""
     folder = Path(data_dir) / str(quarter)
     digest = hashlib.sha256(f"{code}\0{folder}".encode())
-    for path in [*period_files(folder), *unsupported_files(folder)]:
-        digest.update(f"\0{path.name}\0".encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for name, content in period_file_hashes(data_dir, quarter).items():
+        digest.update(f"\0{name}\0{content}".encode())
     return digest.hexdigest()
 
 

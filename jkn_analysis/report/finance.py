@@ -34,6 +34,15 @@ CAPTIONS = {
 }
 
 
+def _on_time_axis(frame: pd.DataFrame, language: str) -> pd.DataFrame:
+    """A frame of periods (`Quarter`) with each period's label and end date: its bar stands at
+    the period's end, so that the axis is spaced by time."""
+    return frame.assign(
+        period=[p.label(language) for p in frame["period"]],
+        date=[pd.Timestamp(p.end_date) for p in frame["period"]],
+    )
+
+
 def _history_charts(data: FinanceData, report: Edition, numbers: dict) -> dict:
     """The claim ratio, the flows and the months covered over time, drawn and captioned."""
     from jkn_analysis.report import charts
@@ -41,11 +50,7 @@ def _history_charts(data: FinanceData, report: Edition, numbers: dict) -> dict:
     language, text = report.language, report.text
     drawn = {}
     if "claim_ratio_chart" in numbers:
-        frame = data.claim_ratio.assign(
-            period=[p.label(language) for p in data.claim_ratio["period"]],
-            # Each bar stands at its period's end, so the axis is spaced by time.
-            date=[pd.Timestamp(p.end_date) for p in data.claim_ratio["period"]],
-        )
+        frame = _on_time_axis(data.claim_ratio, language)
         drawn["claim_ratio_chart"] = report.numbered_chart(
             charts.ChartRequest(
                 charts.claim_ratio_chart,
@@ -92,11 +97,7 @@ def _history_charts(data: FinanceData, report: Edition, numbers: dict) -> dict:
             year=q.year,
         )
     if "months_chart" in numbers:
-        frame = data.months_covered.assign(
-            period=[p.label(language) for p in data.months_covered["period"]],
-            # Each bar stands at its period's end, so the axis is spaced by time.
-            date=[pd.Timestamp(p.end_date) for p in data.months_covered["period"]],
-        )
+        frame = _on_time_axis(data.months_covered, language)
         drawn["months_chart"] = report.numbered_chart(
             charts.ChartRequest(
                 charts.months_covered_chart,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
-from pathlib import Path
 
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -27,10 +26,10 @@ from jkn_analysis.catalogue.formatting import (
 from jkn_analysis.catalogue.periods import Quarter
 from jkn_analysis.catalogue.wording import load_text as fresh_text
 from jkn_analysis.indicators.compute import Indicator
+from jkn_analysis.report.filenames import TEMPLATE_DIR
 from jkn_analysis.report.fragment import Fragment
 from jkn_analysis.report.tabledata import accessible_tables
 
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 # Marks a value the report recomputes differently from the published one (see recomputed_notes).
 RECOMPUTED_MARK = "†"
 
